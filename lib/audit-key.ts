@@ -1,0 +1,103 @@
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { grantKeyUse, keyAdministrationStatement } from './key-policy';
+
+export interface AuditKeyProps {
+  /** Alias of the key, e.g. `alias/trading-audit-key`. */
+  readonly alias: string;
+  /** Who administers the key (never uses it). */
+  readonly administrators: readonly iam.IPrincipal[];
+  /**
+   * Name of the CloudTrail trail that encrypts its files with this key. A fixed name, because the
+   * key policy needs the trail's ARN and `trail.trailArn` would close a dependency cycle.
+   * @default - no trail: CloudTrail gets no statement in the key policy
+   */
+  readonly trailName?: string;
+  /** Names of the log groups encrypted with this key; CloudWatch Logs may use it for these only. */
+  readonly logGroupNames: readonly string[];
+}
+
+/**
+ * The customer managed key for audit evidence: trail files and their bucket, every log group, the
+ * audit workgroup's results (DESIGN §2a). Separate from the data key so that readers of trade data
+ * can never read the record of who read it, and the reverse.
+ */
+export class AuditKey extends Construct {
+  public readonly key: kms.Key;
+
+  constructor(scope: Construct, id: string, props: AuditKeyProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const statements = [keyAdministrationStatement(props.administrators)];
+
+    if (props.trailName !== undefined) {
+      const trailArn = stack.formatArn({ service: 'cloudtrail', resource: 'trail', resourceName: props.trailName });
+      const cloudTrail = new iam.ServicePrincipal('cloudtrail.amazonaws.com');
+      statements.push(
+        new iam.PolicyStatement({
+          sid: 'CloudTrailEncryptsThisTrailOnly',
+          principals: [cloudTrail],
+          actions: ['kms:GenerateDataKey*'],
+          // In a key policy, "*" means this key and nothing else.
+          resources: ['*'],
+          conditions: {
+            StringEquals: { 'aws:SourceArn': trailArn, 'kms:EncryptionContext:aws:cloudtrail:arn': trailArn },
+          },
+        }),
+        new iam.PolicyStatement({
+          sid: 'CloudTrailDescribesKey',
+          principals: [cloudTrail],
+          // CloudTrail checks the key when the trail is created or updated; metadata only, no usage.
+          actions: ['kms:DescribeKey'],
+          resources: ['*'],
+        }),
+      );
+    }
+
+    if (props.logGroupNames.length > 0) {
+      statements.push(
+        new iam.PolicyStatement({
+          sid: 'CloudWatchLogsEncryptsThisStacksLogGroups',
+          principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+          actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+          resources: ['*'],
+          conditions: {
+            ArnEquals: {
+              'kms:EncryptionContext:aws:logs:arn': props.logGroupNames.map((name) =>
+                stack.formatArn({
+                  service: 'logs',
+                  resource: 'log-group',
+                  resourceName: name,
+                  arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+                }),
+              ),
+            },
+          },
+        }),
+      );
+    }
+
+    this.key = new kms.Key(this, 'Key', {
+      alias: props.alias,
+      description: 'trading-data-lake: audit evidence (trail files, log groups, audit query results)',
+      enableKeyRotation: true,
+      pendingWindow: Duration.days(30),
+      // Audit evidence outlives the stack in every stage.
+      removalPolicy: RemovalPolicy.RETAIN,
+      // Given a policy, CDK adds no statement of its own: no account-root `kms:*` (DESIGN §2a).
+      policy: new iam.PolicyDocument({ statements }),
+    });
+  }
+
+  /** Read objects encrypted with this key (Decrypt through S3): trail files, audit query results. */
+  public grantDecryptViaS3(grantee: iam.IGrantable): iam.Grant {
+    return grantKeyUse(this.key, grantee, ['kms:Decrypt'], { via: 's3' });
+  }
+
+  /** Write objects encrypted with this key (GenerateDataKey through S3): audit query results. */
+  public grantEncryptViaS3(grantee: iam.IGrantable): iam.Grant {
+    return grantKeyUse(this.key, grantee, ['kms:GenerateDataKey'], { via: 's3' });
+  }
+}

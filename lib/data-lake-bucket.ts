@@ -1,0 +1,120 @@
+import type { RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { QUARANTINE_PREFIX, TRADES_PREFIX } from '../lambda/trade-writer/layout';
+import type { DataKey } from './data-key';
+import { acknowledgeOnGrantee, objectWildcardFinding } from './nag-acknowledgements';
+import { createSecureBucket } from './secure-bucket-defaults';
+
+export interface DataLakeBucketProps {
+  /** The data key: default encryption, and the only key the bucket policy accepts on PutObject. */
+  readonly dataKey: DataKey;
+  /** Where the lake's server access logs go (an SSE-S3 bucket). */
+  readonly accessLogsBucket: s3.IBucket;
+  /** What happens to the bucket when the stack no longer holds it. */
+  readonly removalPolicy: RemovalPolicy;
+}
+
+/**
+ * The bucket that holds trades and quarantined records, with the bucket policy of DESIGN §4: every
+ * PutObject must name SSE-KMS and the data key's ARN, and every request must use TLS.
+ */
+export class DataLakeBucket extends Construct {
+  public readonly bucket: s3.Bucket;
+  private readonly dataKey: DataKey;
+
+  constructor(scope: Construct, id: string, props: DataLakeBucketProps) {
+    super(scope, id);
+    this.dataKey = props.dataKey;
+    this.bucket = createSecureBucket(this, 'Bucket', {
+      encryptionKey: props.dataKey.key,
+      serverAccessLogsBucket: props.accessLogsBucket,
+      serverAccessLogsPrefix: 'data-lake/',
+      removalPolicy: props.removalPolicy,
+    });
+
+    const objects = this.bucket.arnForObjects('*');
+    // Default encryption would apply SSE-KMS anyway; the deny makes a writer that forgets it fail
+    // loudly instead of relying on a bucket setting that someone could change.
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyPutObjectWithoutSseKms',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [objects],
+        conditions: { StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' } },
+      }),
+    );
+    // An alias never matches this condition key, and `aws:kms` without a key id means aws/s3.
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyPutObjectWithOtherKey',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [objects],
+        conditions: {
+          StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': props.dataKey.key.keyArn },
+        },
+      }),
+    );
+  }
+
+  /** Write new trade and quarantine objects: PutObject on `trades/` and `quarantine/` only; no read, no delete. */
+  public grantWriteTrades(grantee: iam.IGrantable): iam.Grant {
+    const grant = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:PutObject'],
+      resourceArns: [
+        this.bucket.arnForObjects(`${TRADES_PREFIX}*`),
+        this.bucket.arnForObjects(`${QUARANTINE_PREFIX}*`),
+      ],
+    });
+    acknowledgeOnGrantee(
+      grantee,
+      [
+        objectWildcardFinding(this.bucket, `${TRADES_PREFIX}*`),
+        objectWildcardFinding(this.bucket, `${QUARANTINE_PREFIX}*`),
+      ],
+      'The writer names its objects per shard and sequence range; the wildcard is scoped to the trades/ and quarantine/ prefixes and to PutObject alone.',
+    );
+    return grant.combine(this.dataKey.grantEncryptViaS3(grantee));
+  }
+
+  /** Read `trades/` only: list under the prefix, get its objects, decrypt them. */
+  public grantReadTrades(grantee: iam.IGrantable): iam.Grant {
+    return this.grantReadPrefixes(grantee, [TRADES_PREFIX]);
+  }
+
+  /** Read every prefix (trades and quarantine). */
+  public grantReadAll(grantee: iam.IGrantable): iam.Grant {
+    return this.grantReadPrefixes(grantee, [TRADES_PREFIX, QUARANTINE_PREFIX]);
+  }
+
+  private grantReadPrefixes(grantee: iam.IGrantable, prefixes: readonly string[]): iam.Grant {
+    const getObjects = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:GetObject'],
+      resourceArns: prefixes.map((prefix) => this.bucket.arnForObjects(`${prefix}*`)),
+    });
+    const list = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:ListBucket'],
+      resourceArns: [this.bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': prefixes.map((prefix) => `${prefix}*`) } },
+    });
+    const location = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:GetBucketLocation'],
+      resourceArns: [this.bucket.bucketArn],
+    });
+    acknowledgeOnGrantee(
+      grantee,
+      prefixes.map((prefix) => objectWildcardFinding(this.bucket, `${prefix}*`)),
+      `Readers query whole partitions; GetObject is scoped to the ${prefixes.join(' and ')} prefix(es) of the lake, nothing else.`,
+    );
+    return getObjects.combine(list).combine(location).combine(this.dataKey.grantDecryptViaS3(grantee));
+  }
+}

@@ -1,0 +1,36 @@
+import type { Stage } from './config';
+
+/**
+ * Fixed names derived from the stage, so dev and prod can share an account, and so key policies can
+ * name a trail or a log group by ARN before it exists (DESIGN §2a). Buckets get no fixed name: S3
+ * names are global, and CloudFormation's generated names cannot collide.
+ */
+export interface ResourceNames {
+  readonly stackName: string;
+  readonly streamName: string;
+  readonly writerFunctionName: string;
+  readonly writerLogGroupName: string;
+  readonly trailName: string;
+  readonly trailLogGroupName: string;
+  readonly analyticsWorkGroupName: string;
+  readonly auditWorkGroupName: string;
+  readonly databaseName: string;
+  readonly auditDatabaseName: string;
+}
+
+export function resourceNames(stage: Stage): ResourceNames {
+  const base = `trading-data-lake-${stage}`;
+  return {
+    stackName: `TradingDataLake-${stage}`,
+    streamName: `${base}-trades`,
+    writerFunctionName: `${base}-trade-writer`,
+    writerLogGroupName: `/trading-data-lake/${stage}/trade-writer`,
+    trailName: `${base}-trail`,
+    trailLogGroupName: `/trading-data-lake/${stage}/cloudtrail`,
+    analyticsWorkGroupName: `${base}-analytics`,
+    auditWorkGroupName: `${base}-audit`,
+    // Glue database names allow lower case, digits and underscores only.
+    databaseName: `trading_data_lake_${stage}`,
+    auditDatabaseName: `trading_data_lake_audit_${stage}`,
+  };
+}

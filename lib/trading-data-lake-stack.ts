@@ -1,0 +1,144 @@
+import { CfnOutput, DefaultStackSynthesizer, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { AccessRoles } from './access-roles';
+import { Analytics } from './analytics';
+import { AuditTrail } from './audit';
+import { AuditKey } from './audit-key';
+import type { TradingDataLakeConfig } from './config';
+import { DataKey } from './data-key';
+import { DataLakeBucket } from './data-lake-bucket';
+import { Ingestion } from './ingestion';
+import { type ResourceNames, resourceNames } from './names';
+import { createSecureBucket } from './secure-bucket-defaults';
+
+export interface TradingDataLakeStackProps extends StackProps {
+  readonly config: TradingDataLakeConfig;
+}
+
+/** The whole data lake of one stage: keys, buckets, ingestion, analytics, audit and roles. */
+export class TradingDataLakeStack extends Stack {
+  public readonly names: ResourceNames;
+  public readonly dataKey: DataKey;
+  public readonly auditKey: AuditKey;
+  public readonly lake: DataLakeBucket;
+  public readonly ingestion: Ingestion;
+  public readonly analytics: Analytics;
+  public readonly audit: AuditTrail | undefined;
+  public readonly roles: AccessRoles;
+
+  constructor(scope: Construct, id: string, props: TradingDataLakeStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    this.names = resourceNames(config.stage);
+    const removalPolicy = config.stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const logRetention = config.logRetentionDays as logs.RetentionDays;
+
+    this.roles = new AccessRoles(this, 'Roles', config);
+
+    const administrators = this.keyAdministrators(config);
+    this.dataKey = new DataKey(this, 'DataKey', { alias: config.keyAlias, administrators });
+    this.auditKey = new AuditKey(this, 'AuditKey', {
+      alias: config.auditKeyAlias,
+      administrators,
+      trailName: config.createTrail ? this.names.trailName : undefined,
+      logGroupNames: [this.names.writerLogGroupName, ...(config.createTrail ? [this.names.trailLogGroupName] : [])],
+    });
+
+    // SSE-S3: S3 server access logging cannot deliver to a bucket whose default encryption is SSE-KMS.
+    const accessLogsBucket = createSecureBucket(this, 'AccessLogsBucket', { removalPolicy });
+
+    this.lake = new DataLakeBucket(this, 'DataLake', { dataKey: this.dataKey, accessLogsBucket, removalPolicy });
+
+    this.ingestion = new Ingestion(this, 'Ingestion', {
+      dataKey: this.dataKey,
+      auditKey: this.auditKey,
+      lake: this.lake,
+      accessLogsBucket,
+      streamName: this.names.streamName,
+      functionName: this.names.writerFunctionName,
+      logGroupName: this.names.writerLogGroupName,
+      streamCapacity: config.streamCapacity,
+      streamRetention: Duration.hours(config.streamRetentionHours),
+      logRetention,
+      reservedConcurrency: config.writerReservedConcurrency,
+      batchSize: config.batchSize,
+      maxBatchingWindow: Duration.seconds(config.batchingWindowSeconds),
+      retryAttempts: config.maxRetryAttempts,
+      maxRecordAge: Duration.hours(config.maxRecordAgeHours),
+      parallelizationFactor: config.parallelizationFactor,
+      removalPolicy,
+    });
+
+    this.analytics = new Analytics(this, 'Analytics', {
+      dataKey: this.dataKey,
+      lake: this.lake,
+      accessLogsBucket,
+      databaseName: this.names.databaseName,
+      workGroupName: this.names.analyticsWorkGroupName,
+      bytesScannedCutoffPerQuery: config.athenaBytesScannedCutoff,
+      removalPolicy,
+    });
+
+    this.audit = config.createTrail
+      ? new AuditTrail(this, 'Audit', {
+          auditKey: this.auditKey,
+          dataLakeBucket: this.lake.bucket,
+          accessLogsBucket,
+          trailName: this.names.trailName,
+          logGroupName: this.names.trailLogGroupName,
+          logRetention,
+          removalPolicy,
+        })
+      : undefined;
+
+    // DESIGN §3, row by row.
+    this.ingestion.grantPutTrades(this.roles.producer);
+    this.analytics.grantQueryTrades(this.roles.analyst);
+    this.analytics.grantQueryAll(this.roles.dataEngineer);
+    this.ingestion.grantReadStream(this.roles.dataEngineer);
+    this.ingestion.grantReadFailedBatches(this.roles.dataEngineer);
+    this.audit?.grantReadTrailFiles(this.roles.auditor);
+
+    this.outputs();
+  }
+
+  /**
+   * Who administers the keys. In prod, the configured administrators and the bootstrap's CloudFormation
+   * execution role (so the deploy passes KMS's lockout check), never the account root: then no IAM
+   * policy in the account can rewrite a key policy to grant itself usage. In dev without configured
+   * administrators, the account root (documented in the README: an IAM administrator could then
+   * rewrite the key policy and decrypt).
+   */
+  private keyAdministrators(config: TradingDataLakeConfig): iam.IPrincipal[] {
+    if (config.stage === 'dev' && config.keyAdminPrincipals.length === 0) {
+      return [new iam.AccountRootPrincipal()];
+    }
+    if (!(this.synthesizer instanceof DefaultStackSynthesizer)) {
+      throw new Error(
+        'trading-data-lake: key administration needs the CloudFormation execution role of the CDK bootstrap; use the DefaultStackSynthesizer',
+      );
+    }
+    return [
+      ...config.keyAdminPrincipals.map((arn) => new iam.ArnPrincipal(arn)),
+      new iam.ArnPrincipal(this.synthesizer.cloudFormationExecutionRoleArn),
+    ];
+  }
+
+  private outputs(): void {
+    const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
+    output('BucketName', this.lake.bucket.bucketName, 'Data lake bucket (trades/, quarantine/)');
+    output('KeyArn', this.dataKey.key.keyArn, 'Data key: every PutObject must name this ARN');
+    output('StreamName', this.ingestion.stream.streamName, 'Trade stream; producers put one trade per record');
+    output('WriterFunctionName', this.ingestion.writer.functionName, 'trade-writer Lambda function');
+    output('FailedBatchBucketName', this.ingestion.failedBatchBucket.bucketName, 'Batches Lambda gave up on');
+    output('WorkGroupName', this.analytics.workGroupName, 'Athena workgroup for analysts');
+    output('DatabaseName', this.analytics.databaseName, 'Glue database of the trades tables');
+    if (this.audit) output('TrailArn', this.audit.trail.trailArn, 'CloudTrail trail of the data lake');
+    output('ProducerRoleArn', this.roles.producer.roleArn, 'Role trading systems assume to put trades');
+    output('AnalystRoleArn', this.roles.analyst.roleArn, 'Role analysts assume to query trades');
+    output('DataEngineerRoleArn', this.roles.dataEngineer.roleArn, 'Role data engineers assume');
+    output('AuditorRoleArn', this.roles.auditor.roleArn, 'Role the security team assumes to read the trail');
+  }
+}

@@ -1,0 +1,43 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { loadConfig } from '../../lib/config';
+import { resourceNames } from '../../lib/names';
+import { TradingDataLakeStack } from '../../lib/trading-data-lake-stack';
+
+const CDK_JSON = path.join(__dirname, '..', '..', 'cdk.json');
+
+/** The context of cdk.json, so test apps get the same feature flags as `cdk synth`. */
+export function cdkJsonContext(): Record<string, unknown> {
+  return JSON.parse(fs.readFileSync(CDK_JSON, 'utf8')).context;
+}
+
+/** A fixed environment: tokens for account and Region resolve to these in tests that need concrete ARNs. */
+export const TEST_ENV = { account: '111111111111', region: 'eu-west-1' } as const;
+
+/** Principals used as configured ARNs in prod test apps. */
+export const PROD_PRINCIPALS = {
+  producerPrincipals: ['arn:aws:iam::222222222222:role/trading-systems'],
+  analystPrincipals: ['arn:aws:iam::111111111111:role/analysts-sso'],
+  dataEngineerPrincipals: ['arn:aws:iam::111111111111:role/data-engineers-sso'],
+  auditorPrincipals: ['arn:aws:iam::333333333333:role/security-audit'],
+  keyAdminPrincipals: ['arn:aws:iam::111111111111:role/key-admins'],
+} as const;
+
+export interface SynthResult {
+  readonly app: App;
+  readonly stack: TradingDataLakeStack;
+  readonly template: Template;
+}
+
+/**
+ * Builds the app as bin/app.ts does, with cdk.json's context plus `context`. Synthesize once per test
+ * file (in beforeAll or at module level), never once per test.
+ */
+export function synthApp(context: Record<string, unknown> = {}, env = TEST_ENV): SynthResult {
+  const app = new App({ context: { ...cdkJsonContext(), ...context } });
+  const config = loadConfig((key) => app.node.tryGetContext(key));
+  const stack = new TradingDataLakeStack(app, resourceNames(config.stage).stackName, { config, env });
+  return { app, stack, template: Template.fromStack(stack) };
+}
