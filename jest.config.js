@@ -4,8 +4,8 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    // Type checking runs once in `npm test` (tsc --noEmit); per-file isolated transpile keeps jest fast.
-    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.json' }],
+    // Type checking runs once in `npm test` (tsc --noEmit); isolatedModules (tsconfig) lets ts-jest transpile per file.
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
   },
   setupFiles: ['<rootDir>/test/setup-env.ts'],
   // Synthesis and bundling are CPU-bound; the machine has two cores.

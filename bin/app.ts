@@ -15,5 +15,4 @@ new TradingDataLakeStack(app, resourceNames(config.stage).stackName, {
       ? { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION }
       : undefined,
   description: `trading-data-lake (${config.stage}): secure, audited data lake for trade events`,
-  terminationProtection: config.stage === 'prod',
 });

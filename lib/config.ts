@@ -148,19 +148,13 @@ export function loadConfig(context: ContextReader): TradingDataLakeConfig {
       allowed: 'a whole number of hours from 168 (7 days) to 8760 (365 days)',
     }) ?? 168;
 
+  // Lambda allows at most 168 h; the stream keeps at least 168 h. Below that, every record Lambda
+  // gives up on is still in the stream as well as in the failed-batch bucket.
   const maxRecordAgeHours =
     read(context, 'maxRecordAgeHours', {
       schema: intFrom(1, 167),
-      allowed: 'a whole number of hours from 1 to 167, below streamRetentionHours',
+      allowed: 'a whole number of hours from 1 to 167 (below the minimum stream retention of 168)',
     }) ?? 24;
-  if (maxRecordAgeHours >= streamRetentionHours) {
-    // A batch given up on must still be in the stream when the operator replays it.
-    throw new ConfigError(
-      'maxRecordAgeHours',
-      maxRecordAgeHours,
-      `a whole number of hours below streamRetentionHours (${streamRetentionHours})`,
-    );
-  }
 
   const shards = streamCapacity.mode === 'provisioned' ? streamCapacity.shards : undefined;
   const parallelizationFactor =

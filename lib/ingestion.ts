@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -44,7 +44,7 @@ export interface IngestionProps {
   /** Age after which Lambda gives up on a record; must stay below the stream retention so it can be replayed. */
   readonly maxRecordAge: Duration;
   readonly parallelizationFactor: number;
-  /** Removal policy of the stream, the failed-batch bucket and the log group. */
+  /** Removal policy of the stream and the log group (the failed-batch bucket is always retained). */
   readonly removalPolicy: RemovalPolicy;
 }
 
@@ -87,7 +87,8 @@ export class Ingestion extends Construct {
       encryptionKey: props.dataKey.key,
       serverAccessLogsBucket: props.accessLogsBucket,
       serverAccessLogsPrefix: 'failed-batches/',
-      removalPolicy: props.removalPolicy,
+      // The only copy of a batch Lambda gave up on once the stream has aged it out: kept in every stage.
+      removalPolicy: RemovalPolicy.RETAIN,
     });
 
     this.logGroup = new logs.LogGroup(this, 'WriterLogGroup', {

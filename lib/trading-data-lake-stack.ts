@@ -1,4 +1,4 @@
-import { CfnOutput, DefaultStackSynthesizer, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, DefaultStackSynthesizer, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -29,7 +29,8 @@ export class TradingDataLakeStack extends Stack {
   public readonly roles: AccessRoles;
 
   constructor(scope: Construct, id: string, props: TradingDataLakeStackProps) {
-    super(scope, id, props);
+    // Deleting the prod stack takes an explicit step: turning termination protection off first.
+    super(scope, id, { terminationProtection: props.config.stage === 'prod', ...props });
     const { config } = props;
     this.names = resourceNames(config.stage);
     const removalPolicy = config.stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
@@ -122,7 +123,9 @@ export class TradingDataLakeStack extends Stack {
     }
     return [
       ...config.keyAdminPrincipals.map((arn) => new iam.ArnPrincipal(arn)),
-      new iam.ArnPrincipal(this.synthesizer.cloudFormationExecutionRoleArn),
+      // The synthesizer's ARN holds `${AWS::Partition}`-style placeholders meant for the CLI; Fn::Sub
+      // makes CloudFormation fill them in the template.
+      new iam.ArnPrincipal(Fn.sub(this.synthesizer.cloudFormationExecutionRoleArn)),
     ];
   }
 

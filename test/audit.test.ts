@@ -1,0 +1,66 @@
+import { synthApp, TEST_ENV } from './support/app';
+import { logicalIdOf, resourceProps } from './support/template';
+
+const { stack, template } = synthApp();
+const trail = resourceProps(template, logicalIdOf(stack.audit!.trail));
+
+describe('CloudTrail trail', () => {
+  it('has a fixed name per stage, covers every Region and global events, and validates log files', () => {
+    expect(trail).toMatchObject({
+      TrailName: 'trading-data-lake-dev-trail',
+      IsMultiRegionTrail: true,
+      IncludeGlobalServiceEvents: true,
+      EnableLogFileValidation: true,
+      IsLogging: true,
+    });
+    expect(stack.audit!.trailArn).toBe(
+      `arn:aws:cloudtrail:${TEST_ENV.region}:${TEST_ENV.account}:trail/trading-data-lake-dev-trail`,
+    );
+  });
+
+  it('encrypts trail files with the audit key, never the data key', () => {
+    expect(trail.KMSKeyId).toEqual({ 'Fn::GetAtt': [logicalIdOf(stack.auditKey.key), 'Arn'] });
+  });
+
+  it('records management events read and write (KMS calls) and S3 data events on the lake, in one selector', () => {
+    expect(trail.EventSelectors).toEqual([
+      {
+        DataResources: [
+          {
+            Type: 'AWS::S3::Object',
+            Values: [{ 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalIdOf(stack.lake.bucket), 'Arn'] }, '/']] }],
+          },
+        ],
+        IncludeManagementEvents: true,
+        ReadWriteType: 'All',
+      },
+    ]);
+    expect(trail.AdvancedEventSelectors).toBeUndefined();
+  });
+
+  it('delivers to a CloudWatch Logs group encrypted with the audit key', () => {
+    expect(trail.CloudWatchLogsLogGroupArn).toEqual({
+      'Fn::GetAtt': [logicalIdOf(stack.audit!.logGroup), 'Arn'],
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: '/trading-data-lake/dev/cloudtrail',
+      KmsKeyId: { 'Fn::GetAtt': [logicalIdOf(stack.auditKey.key), 'Arn'] },
+    });
+  });
+
+  it('encrypts every log group of the stack with the audit key and sets its retention', () => {
+    const groups = Object.values(template.findResources('AWS::Logs::LogGroup')) as any[];
+    expect(groups.length).toBeGreaterThanOrEqual(2);
+    for (const group of groups) {
+      expect(group.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [logicalIdOf(stack.auditKey.key), 'Arn'] });
+      expect(group.Properties.RetentionInDays).toBe(365);
+    }
+  });
+
+  it('can be turned off where an organization trail already records the account', () => {
+    const off = synthApp({ createTrail: false });
+    off.template.resourceCountIs('AWS::CloudTrail::Trail', 0);
+    expect(off.stack.audit).toBeUndefined();
+    expect(off.template.toJSON().Outputs.TrailArn).toBeUndefined();
+  });
+});
