@@ -1,7 +1,7 @@
-import { Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as athena from 'aws-cdk-lib/aws-athena';
+import { type RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type * as athena from 'aws-cdk-lib/aws-athena';
 import * as glue from 'aws-cdk-lib/aws-glue';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import {
@@ -15,9 +15,8 @@ import {
 } from '../lambda/trade-writer/layout';
 import type { DataKey } from './data-key';
 import type { DataLakeBucket } from './data-lake-bucket';
-import { acknowledgeOnGrantee, objectWildcardFinding } from './nag-acknowledgements';
 import { TRADE_QUERIES } from './named-queries';
-import { createSecureBucket } from './secure-bucket-defaults';
+import { QueryWorkGroup } from './query-workgroup';
 
 export const TRADES_TABLE = 'trades';
 export const QUARANTINE_TABLE = 'quarantine';
@@ -42,17 +41,14 @@ export class Analytics extends Construct {
   public readonly database: glue.CfnDatabase;
   public readonly tradesTable: glue.CfnTable;
   public readonly quarantineTable: glue.CfnTable;
-  public readonly resultsBucket: s3.Bucket;
-  public readonly workGroup: athena.CfnWorkGroup;
+  public readonly queries: QueryWorkGroup;
   public readonly databaseName: string;
   public readonly workGroupName: string;
-  private readonly dataKey: DataKey;
   private readonly lake: DataLakeBucket;
 
   constructor(scope: Construct, id: string, props: AnalyticsProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    this.dataKey = props.dataKey;
     this.lake = props.lake;
     this.databaseName = props.databaseName;
     this.workGroupName = props.workGroupName;
@@ -77,48 +73,32 @@ export class Analytics extends Construct {
       'Records that could not be trades, with the reason and the raw bytes',
     );
 
-    this.resultsBucket = createSecureBucket(this, 'ResultsBucket', {
-      encryptionKey: props.dataKey.key,
-      serverAccessLogsBucket: props.accessLogsBucket,
-      serverAccessLogsPrefix: 'athena-results/',
-      removalPolicy: props.removalPolicy,
-      // Results are derived data; the lake keeps the source.
-      lifecycleRules: [{ expiration: Duration.days(30), noncurrentVersionExpiration: Duration.days(1) }],
-    });
-
-    this.workGroup = new athena.CfnWorkGroup(this, 'WorkGroup', {
-      name: props.workGroupName,
+    this.queries = new QueryWorkGroup(this, 'Queries', {
+      workGroupName: props.workGroupName,
       description: 'trading-data-lake: analytics over trades',
-      state: 'ENABLED',
-      // Dev can drop a workgroup that still has saved queries; prod keeps it (RETAIN) anyway.
-      recursiveDeleteOption: true,
-      workGroupConfiguration: {
-        // Clients cannot override the result location or its encryption.
-        enforceWorkGroupConfiguration: true,
-        publishCloudWatchMetricsEnabled: true,
-        bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery,
-        engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
-        resultConfiguration: {
-          outputLocation: `s3://${this.resultsBucket.bucketName}/results/`,
-          expectedBucketOwner: stack.account,
-          // The exact key ARN: a CTAS into the lake must carry it to pass the bucket policy (DESIGN §4).
-          encryptionConfiguration: { encryptionOption: 'SSE_KMS', kmsKey: props.dataKey.key.keyArn },
-        },
-      },
+      resultsKey: props.dataKey,
+      accessLogsBucket: props.accessLogsBucket,
+      accessLogsPrefix: 'athena-results/',
+      bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery,
+      removalPolicy: props.removalPolicy,
     });
-    this.workGroup.applyRemovalPolicy(props.removalPolicy);
-
     for (const query of TRADE_QUERIES) {
-      const namedQuery = new athena.CfnNamedQuery(this, query.id, {
-        name: query.name,
-        description: query.description,
-        database: props.databaseName,
-        workGroup: props.workGroupName,
-        queryString: query.sql({ trades: TRADES_TABLE, quarantine: QUARANTINE_TABLE }),
-      });
-      namedQuery.addResourceDependency(this.workGroup);
-      namedQuery.addResourceDependency(this.database);
+      this.queries.addNamedQuery(
+        query.id,
+        { ...query, sql: query.sql({ trades: TRADES_TABLE, quarantine: QUARANTINE_TABLE }) },
+        { name: props.databaseName, resource: this.database },
+      );
     }
+  }
+
+  /** The analytics workgroup. */
+  public get workGroup(): athena.CfnWorkGroup {
+    return this.queries.workGroup;
+  }
+
+  /** The bucket of the workgroup's query results (SSE-KMS, data key). */
+  public get resultsBucket(): s3.Bucket {
+    return this.queries.resultsBucket;
   }
 
   /** Query the trades table in this workgroup: read `trades/` only, never the quarantine. */
@@ -132,62 +112,7 @@ export class Analytics extends Construct {
   }
 
   private grantQuery(grantee: iam.IGrantable, tables: readonly string[]): iam.Grant {
-    const stack = Stack.of(this);
-    const workGroupArn = stack.formatArn({
-      service: 'athena',
-      resource: 'workgroup',
-      resourceName: this.workGroupName,
-    });
-    const athenaGrant = iam.Grant.addToPrincipal({
-      grantee,
-      actions: [
-        'athena:StartQueryExecution',
-        'athena:StopQueryExecution',
-        'athena:GetQueryExecution',
-        'athena:GetQueryResults',
-        'athena:GetQueryResultsStream',
-        'athena:ListQueryExecutions',
-        'athena:GetWorkGroup',
-        'athena:ListNamedQueries',
-        'athena:GetNamedQuery',
-        'athena:BatchGetNamedQuery',
-        'athena:BatchGetQueryExecution',
-      ],
-      resourceArns: [workGroupArn],
-    });
-    const glueGrant = iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartition', 'glue:GetPartitions'],
-      resourceArns: [
-        stack.formatArn({ service: 'glue', resource: 'catalog' }),
-        stack.formatArn({ service: 'glue', resource: 'database', resourceName: this.databaseName }),
-        ...tables.map((table) =>
-          stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${this.databaseName}/${table}` }),
-        ),
-      ],
-    });
-    const results = iam.Grant.addToPrincipal({
-      grantee,
-      // Athena writes and reads results with the caller's credentials; multipart for large results.
-      actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
-      resourceArns: [this.resultsBucket.arnForObjects('results/*')],
-    });
-    const resultsBucket = iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['s3:ListBucket', 's3:GetBucketLocation'],
-      resourceArns: [this.resultsBucket.bucketArn],
-    });
-    acknowledgeOnGrantee(
-      grantee,
-      [objectWildcardFinding(this.resultsBucket, 'results/*')],
-      'Athena names each result object by query id; the wildcard is scoped to the results/ prefix of the workgroup results bucket.',
-    );
-    return athenaGrant
-      .combine(glueGrant)
-      .combine(results)
-      .combine(resultsBucket)
-      .combine(this.dataKey.grantEncryptViaS3(grantee))
-      .combine(this.dataKey.grantDecryptViaS3(grantee));
+    return this.queries.grantRunQueries(grantee, { databaseName: this.databaseName, tableNames: tables });
   }
 
   private jsonLinesTable(

@@ -26,6 +26,7 @@ export interface AuditKeyProps {
  */
 export class AuditKey extends Construct {
   public readonly key: kms.Key;
+  private alarmPublishingGranted = false;
 
   constructor(scope: Construct, id: string, props: AuditKeyProps) {
     super(scope, id);
@@ -89,6 +90,24 @@ export class AuditKey extends Construct {
       // Given a policy, CDK adds no statement of its own: no account-root `kms:*` (DESIGN §2a).
       policy: new iam.PolicyDocument({ statements }),
     });
+  }
+
+  /**
+   * Lets CloudWatch alarms publish to a topic encrypted with this key. CloudWatch documents no
+   * condition key for this call, so the statement is the one the SNS documentation gives.
+   */
+  public grantAlarmPublishing(): void {
+    if (this.alarmPublishingGranted) return;
+    this.alarmPublishingGranted = true;
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublishToEncryptedTopic',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        // In a key policy, "*" means this key and nothing else.
+        resources: ['*'],
+      }),
+    );
   }
 
   /** Read objects encrypted with this key (Decrypt through S3): trail files, audit query results. */

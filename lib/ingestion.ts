@@ -19,6 +19,9 @@ import { createSecureBucket } from './secure-bucket-defaults';
 
 const PROJECT_ROOT = path.join(__dirname, '..');
 
+/** CloudWatch namespace of the writer's own metrics (Powertools Metrics, EMF). */
+export const WRITER_METRICS_NAMESPACE = 'TradingDataLake';
+
 export interface IngestionProps {
   readonly dataKey: DataKey;
   /** Encrypts the writer's log group. */
@@ -135,7 +138,7 @@ export class Ingestion extends Construct {
         [WRITER_ENV.bucketName]: props.lake.bucket.bucketName,
         [WRITER_ENV.keyArn]: props.dataKey.key.keyArn,
         POWERTOOLS_SERVICE_NAME: 'trade-writer',
-        POWERTOOLS_METRICS_NAMESPACE: 'TradingDataLake',
+        POWERTOOLS_METRICS_NAMESPACE: WRITER_METRICS_NAMESPACE,
         NODE_OPTIONS: '--enable-source-maps',
       },
     });

@@ -3,13 +3,15 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { AccessRoles } from './access-roles';
+import { Alarms } from './alarms';
 import { Analytics } from './analytics';
 import { AuditTrail } from './audit';
+import { AuditAnalytics } from './audit-analytics';
 import { AuditKey } from './audit-key';
 import type { TradingDataLakeConfig } from './config';
 import { DataKey } from './data-key';
 import { DataLakeBucket } from './data-lake-bucket';
-import { Ingestion } from './ingestion';
+import { Ingestion, WRITER_METRICS_NAMESPACE } from './ingestion';
 import { type ResourceNames, resourceNames } from './names';
 import { createSecureBucket } from './secure-bucket-defaults';
 
@@ -26,6 +28,8 @@ export class TradingDataLakeStack extends Stack {
   public readonly ingestion: Ingestion;
   public readonly analytics: Analytics;
   public readonly audit: AuditTrail | undefined;
+  public readonly auditAnalytics: AuditAnalytics | undefined;
+  public readonly alarms: Alarms;
   public readonly roles: AccessRoles;
 
   constructor(scope: Construct, id: string, props: TradingDataLakeStackProps) {
@@ -94,13 +98,33 @@ export class TradingDataLakeStack extends Stack {
         })
       : undefined;
 
+    this.auditAnalytics = this.audit
+      ? new AuditAnalytics(this, 'AuditAnalytics', {
+          auditKey: this.auditKey,
+          trail: this.audit,
+          accessLogsBucket,
+          databaseName: this.names.auditDatabaseName,
+          workGroupName: this.names.auditWorkGroupName,
+          bytesScannedCutoffPerQuery: config.athenaBytesScannedCutoff,
+          removalPolicy,
+        })
+      : undefined;
+
+    this.alarms = new Alarms(this, 'Alarms', {
+      auditKey: this.auditKey,
+      writer: this.ingestion.writer,
+      trailLogGroup: this.audit?.logGroup,
+      email: config.alarmEmail,
+      metricsNamespace: WRITER_METRICS_NAMESPACE,
+    });
+
     // DESIGN §3, row by row.
     this.ingestion.grantPutTrades(this.roles.producer);
     this.analytics.grantQueryTrades(this.roles.analyst);
     this.analytics.grantQueryAll(this.roles.dataEngineer);
     this.ingestion.grantReadStream(this.roles.dataEngineer);
     this.ingestion.grantReadFailedBatches(this.roles.dataEngineer);
-    this.audit?.grantReadTrailFiles(this.roles.auditor);
+    this.auditAnalytics?.grantQueryTrail(this.roles.auditor);
 
     this.outputs();
   }
@@ -139,6 +163,10 @@ export class TradingDataLakeStack extends Stack {
     output('WorkGroupName', this.analytics.workGroupName, 'Athena workgroup for analysts');
     output('DatabaseName', this.analytics.databaseName, 'Glue database of the trades tables');
     if (this.audit) output('TrailArn', this.audit.trail.trailArn, 'CloudTrail trail of the data lake');
+    if (this.auditAnalytics) {
+      output('AuditWorkGroupName', this.auditAnalytics.workGroupName, 'Athena workgroup for auditors');
+    }
+    output('AlarmTopicArn', this.alarms.topic.topicArn, 'SNS topic of the alarms (encrypted with the audit key)');
     output('ProducerRoleArn', this.roles.producer.roleArn, 'Role trading systems assume to put trades');
     output('AnalystRoleArn', this.roles.analyst.roleArn, 'Role analysts assume to query trades');
     output('DataEngineerRoleArn', this.roles.dataEngineer.roleArn, 'Role data engineers assume');

@@ -9,7 +9,9 @@ const tableNamed = (name: string) =>
   (Object.values(tables) as any[]).find((t) => t.Properties.TableInput.Name === name).Properties.TableInput;
 const lakeRef = { Ref: logicalIdOf(stack.lake.bucket) };
 const workGroup = resourceProps(template, logicalIdOf(stack.analytics.workGroup));
-const namedQueries = Object.values(template.findResources('AWS::Athena::NamedQuery')) as any[];
+const namedQueries = (Object.values(template.findResources('AWS::Athena::NamedQuery')) as any[]).filter(
+  (q) => q.Properties.WorkGroup === 'trading-data-lake-dev-analytics',
+);
 
 describe('Glue tables', () => {
   it.each([

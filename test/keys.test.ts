@@ -199,12 +199,25 @@ describe('data key and audit key', () => {
     });
   });
 
-  it('lets the auditor decrypt with the audit key only through S3, and names no other role in it', () => {
+  it('lets the auditor use the audit key only through S3 (trail files, audit results), and names no other role in it', () => {
     const roles = devKeys.audit.filter((s) => awsPrincipals(s).length > 0 && s.Sid !== 'KeyAdministration');
-    expect(roles).toHaveLength(1);
-    expect(awsPrincipals(roles[0])).toEqual([getAttArn(logicalIdOf(dev.stack.roles.auditor))]);
-    expect(actionsOf(roles[0])).toEqual(['kms:Decrypt']);
-    expect(roles[0].Condition?.StringEquals?.['kms:ViaService']).toBe(`s3.${TEST_ENV.region}.amazonaws.com`);
+    expect(roles.flatMap(actionsOf).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+    for (const statement of roles) {
+      expect(awsPrincipals(statement)).toEqual([getAttArn(logicalIdOf(dev.stack.roles.auditor))]);
+      expect(statement.Condition?.StringEquals?.['kms:ViaService']).toBe(`s3.${TEST_ENV.region}.amazonaws.com`);
+    }
+  });
+
+  it('lets CloudWatch alarms publish to the topic encrypted with the audit key, without any other usage', () => {
+    const cloudWatch = devKeys.audit.filter((s) => servicePrincipals(s).includes('cloudwatch.amazonaws.com'));
+    expect(cloudWatch).toHaveLength(1);
+    expect(actionsOf(cloudWatch[0]).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey*']);
+  });
+
+  it('names exactly the service principals of DESIGN §2a in the audit key policy', () => {
+    expect([...new Set(devKeys.audit.flatMap(servicePrincipals))].sort()).toEqual(
+      ['cloudtrail.amazonaws.com', 'cloudwatch.amazonaws.com', `logs.${TEST_ENV.region}.amazonaws.com`].sort(),
+    );
   });
 
   it('builds key policy ARNs from fixed names, never from the trail or log group resources', () => {

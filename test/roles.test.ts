@@ -47,6 +47,8 @@ describe('stack outputs', () => {
   it('exports what operators and producers need', () => {
     expect(Object.keys(dev.template.toJSON().Outputs).sort()).toEqual(
       [
+        'AlarmTopicArn',
+        'AuditWorkGroupName',
         'AnalystRoleArn',
         'AuditorRoleArn',
         'BucketName',
