@@ -108,13 +108,19 @@ describe('trade-writer function', () => {
     });
   });
 
-  it('bundles locally into one file with a source map, no node_modules beside it', () => {
+  it('bundles locally into one minified file with a source map and the S3 client inside, no node_modules beside it', () => {
     const assembly = app.synth();
     const asset = writer.Code.S3Key.replace(/\.zip$/, '');
     const dir = path.join(assembly.directory, `asset.${asset}`);
     const files = fs.readdirSync(dir);
-    expect(files).toEqual(expect.arrayContaining(['index.js', 'index.js.map']));
-    expect(files).not.toContain('node_modules');
+    expect(files.sort()).toEqual(['index.js', 'index.js.map']);
+    const bundle = fs.readFileSync(path.join(dir, 'index.js'), 'utf8');
+    // The S3 client's serializer for the SSE-KMS header: the SDK is bundled, not taken from the runtime.
+    // (Booleans, not toContain: a failure must not print a 600 kB bundle.)
+    expect(bundle.includes('x-amz-server-side-encryption-aws-kms-key-id')).toBe(true);
+    expect(/require\("@aws-sdk\/client-/.test(bundle)).toBe(false);
+    // Minified: far fewer lines than a readable bundle of the same code.
+    expect(bundle.split('\n').length).toBeLessThan(100);
   });
 });
 
