@@ -1,0 +1,106 @@
+import { anonymousPrincipal, type SimulationRequestPrincipal } from '@cloud-copilot/iam-simulate';
+import { PROD_PRINCIPALS } from '../../support/app';
+import type { AccessModel, NamedPolicy } from './access-model';
+import type { StackRefs } from './synthesized-stack';
+
+/**
+ * Who makes a request in a scenario. The stack's roles carry their synthesized policies; everyone
+ * else is a principal of the account (or another one) with the IAM policy named here.
+ */
+export type PrincipalId =
+  | 'producer'
+  | 'writer'
+  | 'analyst'
+  | 'dataEngineer'
+  | 'auditor'
+  | 'trailDelivery'
+  | 'accountAdmin'
+  | 'kmsPowerUser'
+  | 'keyAdmin'
+  | 'cdkExecRole'
+  | 'outsider'
+  | 'analystsSso'
+  | 'dataEngineersSso'
+  | 'tradingSystems'
+  | 'securityAudit'
+  | 'anonymous'
+  | 'cloudtrail'
+  | 'logs'
+  | 'cloudwatch'
+  | 'lambda';
+
+const policy = (action: string) => ({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow' as const, Action: action, Resource: '*' }],
+});
+/** An administrator's IAM policy (AdministratorAccess). */
+export const ALLOW_EVERYTHING = policy('*');
+export const ALLOW_KMS_EVERYTHING = policy('kms:*');
+export const ALLOW_ASSUME_ANY_ROLE = policy('sts:AssumeRole');
+
+/** A role session's ARN, which is what a role's request carries as its principal. */
+export function sessionArnOf(roleArn: string): string {
+  const match = /^arn:aws:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(roleArn);
+  if (match === null) throw new Error(`not a role ARN: ${roleArn}`);
+  return `arn:aws:sts::${match[1]}:assumed-role/${match[2]}/access-matrix`;
+}
+
+export interface ResolvedPrincipal {
+  readonly principal: SimulationRequestPrincipal;
+  readonly identityPolicies: readonly NamedPolicy[];
+}
+
+/** The request principal and the IAM policies of a scenario's principal in a synthesized stack. */
+export function resolvePrincipal(id: PrincipalId, model: AccessModel, refs: StackRefs): ResolvedPrincipal {
+  const outsideRole = (arn: string, identityPolicy: NamedPolicy['policy']): ResolvedPrincipal => ({
+    principal: sessionArnOf(arn),
+    identityPolicies: [{ name: 'OutsidePrincipalPolicy', policy: identityPolicy }],
+  });
+  const service = (name: string): ResolvedPrincipal => ({ principal: name, identityPolicies: [] });
+  const first = (arns: readonly string[]) => arns[0] as string;
+  switch (id) {
+    case 'producer':
+    case 'writer':
+    case 'analyst':
+    case 'dataEngineer':
+    case 'auditor':
+    case 'trailDelivery': {
+      const arn = refs.roles[id];
+      const role = model.roles[arn];
+      if (role === undefined) throw new Error(`role ${arn} is not in the model`);
+      return { principal: sessionArnOf(arn), identityPolicies: role.identityPolicies };
+    }
+    case 'accountAdmin':
+      return outsideRole(`arn:aws:iam::${refs.account}:role/account-admin`, ALLOW_EVERYTHING);
+    case 'kmsPowerUser':
+      return outsideRole(`arn:aws:iam::${refs.account}:role/kms-power-user`, ALLOW_KMS_EVERYTHING);
+    case 'keyAdmin':
+      return outsideRole(first(PROD_PRINCIPALS.keyAdminPrincipals), ALLOW_KMS_EVERYTHING);
+    case 'cdkExecRole':
+      // The bootstrap attaches AdministratorAccess to this role by default.
+      return outsideRole(
+        `arn:aws:iam::${refs.account}:role/cdk-hnb659fds-cfn-exec-role-${refs.account}-${refs.region}`,
+        ALLOW_EVERYTHING,
+      );
+    case 'outsider':
+      return outsideRole('arn:aws:iam::444444444444:role/outsider', ALLOW_EVERYTHING);
+    case 'analystsSso':
+      return outsideRole(first(PROD_PRINCIPALS.analystPrincipals), ALLOW_ASSUME_ANY_ROLE);
+    case 'dataEngineersSso':
+      return outsideRole(first(PROD_PRINCIPALS.dataEngineerPrincipals), ALLOW_ASSUME_ANY_ROLE);
+    case 'tradingSystems':
+      return outsideRole(first(PROD_PRINCIPALS.producerPrincipals), ALLOW_ASSUME_ANY_ROLE);
+    case 'securityAudit':
+      return outsideRole(first(PROD_PRINCIPALS.auditorPrincipals), ALLOW_ASSUME_ANY_ROLE);
+    case 'anonymous':
+      return { principal: anonymousPrincipal, identityPolicies: [] };
+    case 'cloudtrail':
+      return service('cloudtrail.amazonaws.com');
+    case 'logs':
+      return service(`logs.${refs.region}.amazonaws.com`);
+    case 'cloudwatch':
+      return service('cloudwatch.amazonaws.com');
+    case 'lambda':
+      return service('lambda.amazonaws.com');
+  }
+}

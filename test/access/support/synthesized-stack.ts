@@ -1,0 +1,141 @@
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import { QUARANTINE_TABLE, TRADES_TABLE } from '../../../lib/analytics';
+import type { Stage } from '../../../lib/config';
+import { PROD_PRINCIPALS, synthApp, TEST_ENV } from '../../support/app';
+import { type AccessModel, accessModelOf } from './access-model';
+import type { CfnTemplate } from './cfn-resolver';
+
+/** The ARNs and names a scenario needs, fixed by the resolver (the same values the policies hold). */
+export interface StackRefs {
+  readonly stage: Stage;
+  readonly account: string;
+  readonly region: string;
+  readonly roles: {
+    readonly producer: string;
+    readonly writer: string;
+    readonly analyst: string;
+    readonly dataEngineer: string;
+    readonly auditor: string;
+    /** The role CloudTrail assumes to deliver to its CloudWatch Logs group. */
+    readonly trailDelivery: string;
+  };
+  readonly dataKeyArn: string;
+  /** `alias/...`, as a client would put it in the SSEKMSKeyId header by mistake. */
+  readonly dataKeyAlias: string;
+  readonly auditKeyArn: string;
+  readonly buckets: {
+    readonly lake: string;
+    readonly failedBatch: string;
+    /** Results of the analytics workgroup (data key). */
+    readonly results: string;
+    readonly trail: string;
+    /** Results of the audit workgroup (audit key). */
+    readonly auditResults: string;
+  };
+  readonly streamArn: string;
+  readonly trailArn: string;
+  /** Log group ARNs as the `aws:logs:arn` encryption context carries them (no trailing `:*`). */
+  readonly logGroupArns: { readonly writer: string; readonly trail: string };
+  readonly workGroupArns: { readonly analytics: string; readonly audit: string };
+  readonly tableArns: { readonly trades: string; readonly quarantine: string; readonly cloudTrail: string };
+}
+
+interface WorkGroupProperties {
+  readonly Name: string;
+  readonly WorkGroupConfiguration?: { readonly ResultConfiguration?: { readonly OutputLocation?: string } };
+}
+
+export interface SynthesizedStack {
+  readonly model: AccessModel;
+  readonly refs: StackRefs;
+}
+
+/** The context of each stage's test app; prod names every trusted principal explicitly (DESIGN §3). */
+export const STAGE_CONTEXT: Record<Stage, Record<string, unknown>> = {
+  dev: {},
+  prod: { stage: 'prod', ...PROD_PRINCIPALS },
+};
+
+/**
+ * Synthesizes the app of a stage (once per test file: it takes about a second) and resolves its
+ * policies. Bundling is skipped: the access matrix reads policies, never the handler's code.
+ */
+export function synthesizeStack(stage: Stage): SynthesizedStack {
+  const { stack, template } = synthApp({ ...STAGE_CONTEXT[stage], 'aws:cdk:bundling-stacks': [] });
+  const { model, resolver } = accessModelOf(template.toJSON() as CfnTemplate, TEST_ENV);
+  const fixed = (token: string) => resolver.resolveString(stack.resolve(token));
+  const arn = (service: string, resource: string) =>
+    `arn:aws:${service}:${TEST_ENV.region}:${TEST_ENV.account}:${resource}`;
+  if (stack.audit === undefined)
+    throw new Error('the access matrix expects the trail (createTrail is true by default)');
+  const { names } = stack;
+
+  const resourcesOfType = <T>(type: string) =>
+    Object.values((template.toJSON() as CfnTemplate).Resources)
+      .filter((resource) => resource.Type === type)
+      .map((resource) => resolver.resolve(resource.Properties) as T);
+
+  const dataKeyArn = fixed(stack.dataKey.key.keyArn);
+  const aliases = resourcesOfType<{ AliasName: string; TargetKeyId: string }>('AWS::KMS::Alias');
+  const dataKeyAlias = aliases.find(
+    (alias) => alias.TargetKeyId === dataKeyArn || dataKeyArn.endsWith(`/${alias.TargetKeyId}`),
+  )?.AliasName;
+  if (dataKeyAlias === undefined) throw new Error('no alias targets the data key');
+
+  // Found by name in the template, so that the scenarios do not depend on how lib/ composes its constructs.
+  const workGroups = resourcesOfType<WorkGroupProperties>('AWS::Athena::WorkGroup');
+  const resultsBucketOf = (workGroupName: string) => {
+    const location = workGroups.find((workGroup) => workGroup.Name === workGroupName)?.WorkGroupConfiguration
+      ?.ResultConfiguration?.OutputLocation;
+    const bucket = location === undefined ? undefined : /^s3:\/\/([^/]+)\//.exec(location)?.[1];
+    if (bucket === undefined) throw new Error(`no results location for workgroup ${workGroupName}`);
+    return bucket;
+  };
+  const tableIn = (databaseName: string) => {
+    const tables = resourcesOfType<{ DatabaseName: string; TableInput: { Name: string } }>('AWS::Glue::Table').filter(
+      (table) => table.DatabaseName === databaseName,
+    );
+    if (tables.length !== 1) throw new Error(`expected one table in ${databaseName}, found ${tables.length}`);
+    return arn('glue', `table/${databaseName}/${tables[0]?.TableInput.Name}`);
+  };
+
+  const refs: StackRefs = {
+    stage,
+    account: TEST_ENV.account,
+    region: TEST_ENV.region,
+    roles: {
+      producer: fixed(stack.roles.producer.roleArn),
+      writer: fixed(stack.ingestion.writerRole.roleArn),
+      analyst: fixed(stack.roles.analyst.roleArn),
+      dataEngineer: fixed(stack.roles.dataEngineer.roleArn),
+      auditor: fixed(stack.roles.auditor.roleArn),
+      trailDelivery: fixed((stack.audit.trail.node.findChild('LogsRole') as iam.IRole).roleArn),
+    },
+    dataKeyArn,
+    dataKeyAlias,
+    auditKeyArn: fixed(stack.auditKey.key.keyArn),
+    buckets: {
+      lake: fixed(stack.lake.bucket.bucketName),
+      failedBatch: fixed(stack.ingestion.failedBatchBucket.bucketName),
+      results: resultsBucketOf(names.analyticsWorkGroupName),
+      trail: fixed(stack.audit.trailBucket.bucketName),
+      auditResults: resultsBucketOf(names.auditWorkGroupName),
+    },
+    streamArn: fixed(stack.ingestion.streamArn),
+    trailArn: fixed(stack.audit.trailArn),
+    logGroupArns: {
+      writer: arn('logs', `log-group:${names.writerLogGroupName}`),
+      trail: arn('logs', `log-group:${names.trailLogGroupName}`),
+    },
+    workGroupArns: {
+      analytics: arn('athena', `workgroup/${names.analyticsWorkGroupName}`),
+      audit: arn('athena', `workgroup/${names.auditWorkGroupName}`),
+    },
+    tableArns: {
+      trades: arn('glue', `table/${names.databaseName}/${TRADES_TABLE}`),
+      quarantine: arn('glue', `table/${names.databaseName}/${QUARANTINE_TABLE}`),
+      cloudTrail: tableIn(names.auditDatabaseName),
+    },
+  };
+  return { model, refs };
+}
