@@ -1,0 +1,170 @@
+import { gzipSync } from 'node:zlib';
+import type { Rejection } from './rejection';
+
+/**
+ * zlib level of every object. Level 1 is the fastest; on realistic trades it stores under 80 bytes
+ * a trade, while level 6 saves about a tenth more for over twice the compression time, the
+ * largest single cost of an invocation (see docs/trade-writer.md).
+ */
+export const GZIP_LEVEL = 1;
+
+/** What the writer knows about a record besides its data: all of it from the Kinesis event. */
+export interface RecordOrigin {
+  readonly shardId: string;
+  readonly sequenceNumber: string;
+  readonly partitionKey: string;
+  /** ISO 8601 UTC. */
+  readonly arrivalTime: string;
+}
+
+/** The ingestion fields that are the same for every trade of a shard in one invocation. */
+export interface IngestionSuffix {
+  /** `,"shard_id":"…","sequence_number":"` */
+  readonly head: Buffer;
+  /** `","ingestion_time":"…"}` and the line break. */
+  readonly tail: Buffer;
+}
+
+/** Builds the per-shard parts of the ingestion fields, JSON-escaped so a line stays valid JSON. */
+export function ingestionSuffix(shardId: string, ingestionTime: string): IngestionSuffix {
+  return {
+    head: Buffer.from(`,"shard_id":${JSON.stringify(shardId)},"sequence_number":"`, 'utf8'),
+    tail: Buffer.from(`","ingestion_time":${JSON.stringify(ingestionTime)}}\n`, 'utf8'),
+  };
+}
+
+const ARRIVAL_TIME_FIELD = Buffer.from('","arrival_time":"', 'latin1');
+const LF = 0x0a;
+const CR = 0x0d;
+const SPACE = 0x20;
+const TAB = 0x09;
+const CLOSE_BRACE = 0x7d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const INITIAL_CAPACITY = 64 * 1024;
+
+/** Writes an ASCII string at `at` (the caller reserved room); returns the offset after it. */
+function writeAscii(buffer: Buffer, at: number, value: string): number {
+  for (let i = 0; i < value.length; i += 1) buffer[at + i] = value.charCodeAt(i);
+  return at + value.length;
+}
+
+/**
+ * Writes a string that should be printable ASCII with no quote or backslash (Kinesis sequence
+ * numbers are digits) byte for byte; returns the offset after it, or -1 when it is not, so the
+ * caller escapes it instead.
+ */
+function writePlainAscii(buffer: Buffer, at: number, value: string): number {
+  let plain = true;
+  for (let i = 0; i < value.length; i += 1) {
+    const code = value.charCodeAt(i);
+    buffer[at + i] = code;
+    plain = plain && code >= SPACE && code <= 0x7e && code !== QUOTE && code !== BACKSLASH;
+  }
+  return plain ? at + value.length : -1;
+}
+
+/** The body of one object: JSON Lines, each line ending in `\n`, in a buffer that grows by doubling. */
+export class JsonLines {
+  private buffer: Buffer = Buffer.allocUnsafe(INITIAL_CAPACITY);
+  private length = 0;
+  /** Lines appended so far. */
+  lines = 0;
+
+  private reserve(bytes: number): void {
+    if (this.length + bytes <= this.buffer.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.length + bytes, this.buffer.length * 2));
+    this.buffer.copy(grown, 0, 0, this.length);
+    this.buffer = grown;
+  }
+
+  /**
+   * Appends a trade line: the producer's JSON object `source[start, end)` byte for byte, with the
+   * ingestion fields spliced in before its closing brace. Numbers are never re-serialized, so an
+   * 18-decimal price or a 20-digit trade_id keeps every digit. JSON allows a raw line break only
+   * between tokens, so `hasLineBreak` blanks them, keeping a pretty-printed trade on one line
+   * without touching a value.
+   */
+  appendTrade(
+    source: Buffer,
+    start: number,
+    end: number,
+    hasLineBreak: boolean,
+    sequenceNumber: string,
+    arrivalTime: string,
+    suffix: IngestionSuffix,
+  ): void {
+    let close = end - 1;
+    while (source[close] === SPACE || source[close] === LF || source[close] === CR || source[close] === TAB) close -= 1;
+    if (source[close] !== CLOSE_BRACE) throw new Error('appendTrade needs a JSON object');
+    // Room for the worst case: a sequence number that needs escaping (six bytes a character).
+    this.reserve(
+      close -
+        start +
+        suffix.head.length +
+        sequenceNumber.length * 6 +
+        ARRIVAL_TIME_FIELD.length +
+        arrivalTime.length +
+        suffix.tail.length,
+    );
+    const buffer = this.buffer;
+    const bodyStart = this.length;
+    buffer.set(source.subarray(start, close), bodyStart);
+    let at = bodyStart + (close - start);
+    if (hasLineBreak) {
+      for (let i = bodyStart; i < at; i += 1) if (buffer[i] === LF || buffer[i] === CR) buffer[i] = SPACE;
+    }
+    buffer.set(suffix.head, at);
+    at += suffix.head.length;
+    const afterSequence = writePlainAscii(buffer, at, sequenceNumber);
+    // Never for a sequence number from Kinesis; escaped rather than trusted.
+    at =
+      afterSequence >= 0 ? afterSequence : at + buffer.write(JSON.stringify(sequenceNumber).slice(1, -1), at, 'utf8');
+    buffer.set(ARRIVAL_TIME_FIELD, at);
+    at = writeAscii(buffer, at + ARRIVAL_TIME_FIELD.length, arrivalTime);
+    buffer.set(suffix.tail, at);
+    this.length = at + suffix.tail.length;
+    this.lines += 1;
+  }
+
+  /** Appends a line that is already one line of JSON, such as a quarantine line. */
+  appendLine(line: string): void {
+    this.reserve(line.length * 3 + 1);
+    this.length += this.buffer.write(line, this.length, 'utf8');
+    this.buffer[this.length] = LF;
+    this.length += 1;
+    this.lines += 1;
+  }
+
+  /** The bytes so far (a view: appending more may reuse or replace the buffer). */
+  contents(): Buffer {
+    return this.buffer.subarray(0, this.length);
+  }
+}
+
+/**
+ * A quarantine line: exactly the quarantine table's columns, in its order (layout.ts). `rawData` is
+ * the record's `data` as Kinesis delivered it (base64), so the original bytes can be recovered.
+ */
+export function quarantineLine(
+  rejection: Rejection,
+  rawData: string,
+  origin: RecordOrigin,
+  ingestionTime: string,
+): string {
+  return JSON.stringify({
+    reason: rejection.reason,
+    message: rejection.message,
+    raw_data: rawData,
+    shard_id: origin.shardId,
+    sequence_number: origin.sequenceNumber,
+    partition_key: origin.partitionKey,
+    arrival_time: origin.arrivalTime,
+    ingestion_time: ingestionTime,
+  });
+}
+
+/** Compresses an object body with gzip. */
+export function gzip(body: Uint8Array, level: number = GZIP_LEVEL): Buffer {
+  return gzipSync(body, { level });
+}

@@ -1,0 +1,150 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import { gzip } from './encode';
+import { compareSequenceNumbers } from './keys';
+import { describeWriteError, type ObjectStore, type PutOutcome } from './object-store';
+import { type BatchPlan, type PlannedObject, planBatch } from './plan';
+
+/** CloudWatch metric names (EMF, unit Count), one data point each per invocation. */
+export const METRICS = {
+  /** Trades in objects that are durably stored, created now or found from an earlier attempt. */
+  tradesWritten: 'TradesWritten',
+  /** Records in quarantine objects that are durably stored. */
+  recordsQuarantined: 'RecordsQuarantined',
+  /** Objects created by this invocation. */
+  objectsWritten: 'ObjectsWritten',
+  /** Objects that already existed (412 on `If-None-Match: *`): a retry that found its own work. */
+  objectsAlreadyPresent: 'ObjectsAlreadyPresent',
+  /** Objects whose write failed; their records are reported for retry. */
+  writeFailures: 'WriteFailures',
+} as const;
+
+/** How many quarantined sequence numbers one log line lists. */
+const LOGGED_SEQUENCE_NUMBERS = 20;
+
+/** What the handler shell needs; the entry point gives the real ones, tests their own. */
+export interface TradeWriterDependencies {
+  readonly store: ObjectStore;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** The ingestion time of an invocation. @default the system clock */
+  readonly clock?: () => Date;
+}
+
+/** The Lambda handler: Kinesis batch in, partial batch response out. */
+export type TradeWriterHandler = (event: KinesisStreamEvent, context?: Context) => Promise<KinesisStreamBatchResponse>;
+
+type WriteResult =
+  | { readonly object: PlannedObject; readonly outcome: PutOutcome }
+  | { readonly object: PlannedObject; readonly outcome: 'failed'; readonly error: unknown };
+
+async function writeObject(store: ObjectStore, object: PlannedObject): Promise<WriteResult> {
+  try {
+    return { object, outcome: await store.putIfAbsent(object.key, gzip(object.body)) };
+  } catch (error) {
+    return { object, outcome: 'failed', error };
+  }
+}
+
+/**
+ * The sequence number Lambda must resume from: the lowest among records not durably written. Each
+ * record is in exactly one object, so that is the lowest first record of a failed object.
+ */
+export function checkpointOf(results: readonly WriteResult[]): string | undefined {
+  let checkpoint: string | undefined;
+  for (const { object, outcome } of results) {
+    if (outcome !== 'failed') continue;
+    if (checkpoint === undefined || compareSequenceNumbers(object.firstSequenceNumber, checkpoint) < 0) {
+      checkpoint = object.firstSequenceNumber;
+    }
+  }
+  return checkpoint;
+}
+
+function countRecords(results: readonly WriteResult[], kind: PlannedObject['kind']): number {
+  let records = 0;
+  for (const { object, outcome } of results) {
+    if (object.kind === kind && outcome !== 'failed') records += object.records;
+  }
+  return records;
+}
+
+function countOutcomes(results: readonly WriteResult[], wanted: WriteResult['outcome']): number {
+  return results.filter(({ outcome }) => outcome === wanted).length;
+}
+
+function logQuarantine(logger: Logger, plan: BatchPlan): void {
+  if (plan.quarantined.length === 0) return;
+  const reasons: Record<string, number> = {};
+  for (const { reason } of plan.quarantined) reasons[reason] = (reasons[reason] ?? 0) + 1;
+  logger.warn('records quarantined', {
+    quarantined: plan.quarantined.length,
+    reasons,
+    sequenceNumbers: plan.quarantined.slice(0, LOGGED_SEQUENCE_NUMBERS).map(({ sequenceNumber }) => sequenceNumber),
+  });
+}
+
+function logFailures(logger: Logger, results: readonly WriteResult[]): void {
+  for (const result of results) {
+    if (result.outcome !== 'failed') continue;
+    const { object } = result;
+    logger.error('object write failed; its records will be retried', {
+      key: object.key,
+      kind: object.kind,
+      records: object.records,
+      firstSequenceNumber: object.firstSequenceNumber,
+      ...describeWriteError(result.error),
+    });
+  }
+}
+
+/**
+ * Builds the handler. A known failure is never thrown: a permanent one sends the record to
+ * quarantine, a failed write reports a batch item failure at the lowest sequence number not
+ * written, so Lambda retries from there and nothing after it is skipped. Only a bug throws, and
+ * then Lambda retries (bisecting) the whole batch, which is safe because every write is idempotent.
+ */
+export function createTradeWriter(dependencies: TradeWriterDependencies): TradeWriterHandler {
+  const { store, logger, metrics } = dependencies;
+  const clock = dependencies.clock ?? (() => new Date());
+
+  return async (event, context) => {
+    if (context !== undefined) logger.addContext(context);
+    const started = Date.now();
+    try {
+      const records = event.Records ?? [];
+      const plan = planBatch(records, clock());
+      const results = await Promise.all(plan.objects.map((object) => writeObject(store, object)));
+      const checkpoint = checkpointOf(results);
+
+      const summary = {
+        records: records.length,
+        tradesWritten: countRecords(results, 'trades'),
+        recordsQuarantined: countRecords(results, 'quarantine'),
+        objectsWritten: countOutcomes(results, 'created'),
+        objectsAlreadyPresent: countOutcomes(results, 'already-present'),
+        writeFailures: countOutcomes(results, 'failed'),
+      };
+      metrics.addMetric(METRICS.tradesWritten, MetricUnit.Count, summary.tradesWritten);
+      metrics.addMetric(METRICS.recordsQuarantined, MetricUnit.Count, summary.recordsQuarantined);
+      metrics.addMetric(METRICS.objectsWritten, MetricUnit.Count, summary.objectsWritten);
+      metrics.addMetric(METRICS.objectsAlreadyPresent, MetricUnit.Count, summary.objectsAlreadyPresent);
+      metrics.addMetric(METRICS.writeFailures, MetricUnit.Count, summary.writeFailures);
+
+      logQuarantine(logger, plan);
+      logFailures(logger, results);
+      logger.info('batch processed', {
+        ...summary,
+        shardId: plan.objects[0]?.shardId,
+        firstSequenceNumber: records[0]?.kinesis.sequenceNumber,
+        lastSequenceNumber: records.at(-1)?.kinesis.sequenceNumber,
+        checkpoint,
+        durationMs: Date.now() - started,
+      });
+      return { batchItemFailures: checkpoint === undefined ? [] : [{ itemIdentifier: checkpoint }] };
+    } finally {
+      metrics.publishStoredMetrics();
+    }
+  };
+}

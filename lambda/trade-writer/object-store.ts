@@ -1,0 +1,67 @@
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { WriterConfig } from './config';
+
+/** How a write ended when it did not fail. */
+export type PutOutcome = 'created' | 'already-present';
+
+/** The writer's only I/O: store an object unless its key exists. Tests replace it or mock its client. */
+export interface ObjectStore {
+  /** Resolves when the object is durably stored (created now or found from an earlier attempt); rejects otherwise. */
+  putIfAbsent(key: string, body: Uint8Array): Promise<PutOutcome>;
+}
+
+/** Content-Type and Content-Encoding of every object: JSON Lines, gzip-encoded. */
+export const OBJECT_CONTENT_TYPE = 'application/x-ndjson';
+export const OBJECT_CONTENT_ENCODING = 'gzip';
+
+function httpStatusOf(error: unknown): number | undefined {
+  const metadata = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata;
+  return metadata?.httpStatusCode;
+}
+
+/** S3's answer to `If-None-Match: *` when the key exists: the object is already durable. */
+export function isPreconditionFailed(error: unknown): boolean {
+  return (error as { name?: string } | undefined)?.name === 'PreconditionFailed' || httpStatusOf(error) === 412;
+}
+
+/** The error fields that are safe to log: names and codes, never a request body. */
+export function describeWriteError(error: unknown): { errorName: string; httpStatusCode?: number; message: string } {
+  const name = (error as { name?: unknown } | undefined)?.name;
+  const message = (error as { message?: unknown } | undefined)?.message;
+  return {
+    errorName: typeof name === 'string' ? name : 'UnknownError',
+    httpStatusCode: httpStatusOf(error),
+    message: typeof message === 'string' ? message : String(error),
+  };
+}
+
+/**
+ * The S3 object store. Every PutObject names SSE-KMS and the data key's ARN, as the bucket policy
+ * demands (DESIGN §4): there is no other encryption to fall back to, and a denied write fails
+ * rather than being retried without the headers. Single-part PutObject only. `If-None-Match: *`
+ * makes a retry find its own object (412) instead of overwriting it.
+ */
+export function s3ObjectStore(client: S3Client, config: WriterConfig): ObjectStore {
+  return {
+    async putIfAbsent(key, body) {
+      try {
+        await client.send(
+          new PutObjectCommand({
+            Bucket: config.bucketName,
+            Key: key,
+            Body: body,
+            ContentType: OBJECT_CONTENT_TYPE,
+            ContentEncoding: OBJECT_CONTENT_ENCODING,
+            ServerSideEncryption: 'aws:kms',
+            SSEKMSKeyId: config.keyArn,
+            IfNoneMatch: '*',
+          }),
+        );
+        return 'created';
+      } catch (error) {
+        if (isPreconditionFailed(error)) return 'already-present';
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import { gunzipSync } from 'node:zlib';
+import { gzip, ingestionSuffix, JsonLines, quarantineLine } from '../../lambda/trade-writer/encode';
+import { QUARANTINE_COLUMNS } from '../../lambda/trade-writer/layout';
+import { REJECTIONS } from '../../lambda/trade-writer/rejection';
+
+const suffix = ingestionSuffix('shardId-000000000001', '2026-03-11T15:00:00.000Z');
+
+function tradeLine(json: string, sequenceNumber = '42', arrivalTime = '2026-03-11T14:59:59.999Z'): string {
+  const lines = new JsonLines();
+  const bytes = Buffer.from(json, 'utf8');
+  lines.appendTrade(bytes, 0, bytes.length, /[\r\n]/.test(json), sequenceNumber, arrivalTime, suffix);
+  expect(lines.lines).toBe(1);
+  return lines.contents().toString('utf8');
+}
+
+describe('trade lines', () => {
+  it('are the producer bytes with the ingestion fields before the closing brace, ending in a line feed', () => {
+    expect(tradeLine('{"price":1.10,"trade_id":"é"}')).toBe(
+      '{"price":1.10,"trade_id":"é","shard_id":"shardId-000000000001","sequence_number":"42",' +
+        '"arrival_time":"2026-03-11T14:59:59.999Z","ingestion_time":"2026-03-11T15:00:00.000Z"}\n',
+    );
+  });
+
+  it('drop whitespace after the closing brace and blank line breaks between tokens', () => {
+    expect(tradeLine('{\r\n  "a": "x\\ny"\n}\n\t ')).toBe(
+      '{    "a": "x\\ny" ,"shard_id":"shardId-000000000001","sequence_number":"42",' +
+        '"arrival_time":"2026-03-11T14:59:59.999Z","ingestion_time":"2026-03-11T15:00:00.000Z"}\n',
+    );
+  });
+
+  it('escape a sequence number that is not plain digits, so the line stays valid JSON', () => {
+    const line = tradeLine('{"a":1}', '4"2\\é');
+    expect(JSON.parse(line).sequence_number).toBe('4"2\\é');
+  });
+
+  it('grow past the first buffer and keep every line', () => {
+    const lines = new JsonLines();
+    const bytes = Buffer.from(`{"pad":"${'x'.repeat(1000)}"}`);
+    for (let i = 0; i < 1000; i += 1) lines.appendTrade(bytes, 0, bytes.length, false, `${i}`, '', suffix);
+    const text = lines.contents().toString('utf8').split('\n');
+    expect(text).toHaveLength(1001);
+    expect(JSON.parse(text[999]).sequence_number).toBe('999');
+  });
+});
+
+describe('quarantine lines', () => {
+  it('carry exactly the quarantine columns, in table order', () => {
+    const line = quarantineLine(
+      REJECTIONS.notJson,
+      'bm90IGpzb24=',
+      { shardId: 's', sequenceNumber: '1', partitionKey: 'pk', arrivalTime: 't' },
+      'i',
+    );
+    expect(Object.keys(JSON.parse(line))).toEqual(QUARANTINE_COLUMNS.map(({ name }) => name));
+    expect(JSON.parse(line)).toEqual({
+      reason: 'NOT_JSON',
+      message: REJECTIONS.notJson.message,
+      raw_data: 'bm90IGpzb24=',
+      shard_id: 's',
+      sequence_number: '1',
+      partition_key: 'pk',
+      arrival_time: 't',
+      ingestion_time: 'i',
+    });
+  });
+});
+
+describe('object bodies', () => {
+  it('gzip to exactly the JSON Lines they were given', () => {
+    const lines = new JsonLines();
+    lines.appendLine('{"a":1}');
+    lines.appendLine('{"b":"€"}');
+    expect(gunzipSync(gzip(lines.contents())).toString('utf8')).toBe('{"a":1}\n{"b":"€"}\n');
+  });
+});

@@ -1,0 +1,345 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { QUARANTINE_COLUMNS, TRADE_COLUMNS } from '../../lambda/trade-writer/layout';
+import { REJECTIONS } from '../../lambda/trade-writer/rejection';
+import { KEY_ARN, kinesisEvent, SHARD_ID, sequenceNumber, tradeFields, tradeJson } from './fixtures';
+import { s3Error, writerHarness } from './harness';
+
+const writer = writerHarness();
+afterAll(() => writer.restore());
+beforeEach(() => {
+  writer.s3.reset();
+  writer.s3.on(PutObjectCommand).resolves({ ETag: '"etag"' });
+});
+
+const objectsUnder = (prefix: string) => writer.sent().filter(({ key }) => key.startsWith(prefix));
+
+describe('a valid batch', () => {
+  const texts = [tradeJson({ trade_id: 'T-1' }), tradeJson({ trade_id: 'T-2' }), tradeJson({ trade_id: 'T-3' })];
+
+  it('writes one gzip JSON Lines object per dt, keyed by shard and first and last sequence number', async () => {
+    const response = await writer.invoke(kinesisEvent(texts));
+    expect(response).toEqual({ batchItemFailures: [] });
+    const sent = writer.sent();
+    expect(sent.map(({ key }) => key)).toEqual([
+      `trades/dt=2026-03-11/${SHARD_ID}-${sequenceNumber(0)}-${sequenceNumber(2)}.jsonl.gz`,
+    ]);
+    expect(sent[0].input).toMatchObject({ ContentType: 'application/x-ndjson', ContentEncoding: 'gzip' });
+    expect(sent[0].lines).toHaveLength(3);
+  });
+
+  it('stores each trade as the producer text with the ingestion fields spliced in before the closing brace', async () => {
+    await writer.invoke(kinesisEvent(texts));
+    const [line] = writer.sent()[0].lines;
+    expect(line).toBe(
+      `${texts[0].slice(0, -1)},"shard_id":"${SHARD_ID}","sequence_number":"${sequenceNumber(0)}",` +
+        `"arrival_time":"2026-03-11T14:30:00.123Z","ingestion_time":"2026-03-11T15:00:00.000Z"}`,
+    );
+    const stored = JSON.parse(line);
+    expect(Object.keys(stored)).toEqual(TRADE_COLUMNS.map(({ name }) => name));
+  });
+
+  it('publishes the trades, quarantine, objects and failures it counted as EMF metrics', async () => {
+    await writer.invoke(kinesisEvent([...texts, 'not json']));
+    expect(writer.metrics()).toEqual({
+      TradesWritten: 3,
+      RecordsQuarantined: 1,
+      ObjectsWritten: 2,
+      ObjectsAlreadyPresent: 0,
+      WriteFailures: 0,
+    });
+  });
+});
+
+describe('records that cannot be trades', () => {
+  const valid = tradeJson();
+  const badRecords: [string, { text?: string; bytes?: Uint8Array; base64?: string }, string][] = [
+    ['data that is not base64', { base64: 'not base64!' }, 'NOT_BASE64'],
+    ['bytes that are not UTF-8', { bytes: Buffer.from([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x7d]) }, 'NOT_UTF8'],
+    ['text that is not JSON', { text: '{"trade_id": "T-1",' }, 'NOT_JSON'],
+    ['JSON that is not an object', { text: '[1, 2, 3]' }, 'NOT_OBJECT'],
+    ['a field given twice', { text: `{"trade_id":"T-0",${valid.slice(1)}` }, 'DUPLICATE_KEY'],
+    ['a field that differs from another only by case', { text: tradeJson({ Price: '1' }) }, 'DUPLICATE_KEY'],
+    ['an ingestion field of its own', { text: tradeJson({ sequence_number: '1' }) }, 'RESERVED_FIELD'],
+    ['a missing trade_id', { text: JSON.stringify({ ...tradeFields(), trade_id: undefined }) }, 'SCHEMA'],
+    ['a negative quantity', { text: tradeJson({ quantity: -5 }) }, 'SCHEMA'],
+    ['a price that is not a decimal', { text: tradeJson({ price: '1e3' }) }, 'SCHEMA'],
+    ['a side that is neither BUY nor SELL', { text: tradeJson({ side: 'HOLD' }) }, 'SCHEMA'],
+    ['executed_at without a zone', { text: tradeJson({ executed_at: '2026-03-11T14:30:00' }) }, 'SCHEMA'],
+    [
+      'executed_at on a date that does not exist',
+      { text: tradeJson({ executed_at: '2026-02-30T10:00:00Z' }) },
+      'SCHEMA',
+    ],
+    [
+      'executed_at before the first partition',
+      { text: tradeJson({ executed_at: '2019-12-31T10:00:00Z' }) },
+      'DATE_OUT_OF_RANGE',
+    ],
+  ];
+
+  it.each(badRecords)('quarantines %s with its raw data and reason, counted as processed', async (_, spec, reason) => {
+    const event = kinesisEvent([valid, spec, valid]);
+    const response = await writer.invoke(event);
+    expect(response.batchItemFailures).toEqual([]);
+    const [quarantine] = objectsUnder('quarantine/');
+    expect(quarantine.key).toBe(
+      `quarantine/dt=2026-03-11/${SHARD_ID}-${sequenceNumber(1)}-${sequenceNumber(1)}.jsonl.gz`,
+    );
+    expect(quarantine.lines).toHaveLength(1);
+    const row = JSON.parse(quarantine.lines[0]);
+    expect(Object.keys(row)).toEqual(QUARANTINE_COLUMNS.map(({ name }) => name));
+    expect(row).toMatchObject({
+      reason,
+      raw_data: event.Records[1].kinesis.data,
+      shard_id: SHARD_ID,
+      sequence_number: sequenceNumber(1),
+      partition_key: 'pk-1',
+      arrival_time: '2026-03-11T14:30:00.124Z',
+      ingestion_time: '2026-03-11T15:00:00.000Z',
+    });
+    expect(objectsUnder('trades/')[0].lines).toHaveLength(2);
+  });
+
+  it('quarantines under the ingestion date, not the date the record claims', async () => {
+    writer.setClock(new Date('2026-03-12T00:00:05Z'));
+    try {
+      await writer.invoke(kinesisEvent([tradeJson({ executed_at: '2026-03-11T23:59:59Z', quantity: 0 })]));
+    } finally {
+      writer.setClock(new Date('2026-03-11T15:00:00.000Z'));
+    }
+    expect(writer.sent().map(({ key }) => key)).toEqual([
+      `quarantine/dt=2026-03-12/${SHARD_ID}-${sequenceNumber(0)}-${sequenceNumber(0)}.jsonl.gz`,
+    ]);
+  });
+
+  it('states the rule a record broke in the quarantine message', async () => {
+    await writer.invoke(kinesisEvent([tradeJson({ symbol: 'aapl' })]));
+    expect(JSON.parse(objectsUnder('quarantine/')[0].lines[0]).message).toBe(REJECTIONS.symbol.message);
+  });
+});
+
+describe('batches that are empty or repeat a trade', () => {
+  it('writes nothing and reports no failure for an empty batch', async () => {
+    expect(await writer.invoke({ Records: [] })).toEqual({ batchItemFailures: [] });
+    expect(writer.s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+
+  it('keeps both copies of a trade sent twice, each with its own sequence number, for queries to deduplicate', async () => {
+    const trade = tradeJson({ trade_id: 'T-TWICE' });
+    await writer.invoke(kinesisEvent([trade, trade]));
+    const [object] = writer.sent();
+    expect(object.lines.map((line) => JSON.parse(line).sequence_number)).toEqual([
+      sequenceNumber(0),
+      sequenceNumber(1),
+    ]);
+    expect(object.lines.map((line) => JSON.parse(line).trade_id)).toEqual(['T-TWICE', 'T-TWICE']);
+  });
+});
+
+describe('partitions', () => {
+  it('partitions by the UTC date of executed_at across midnight, whatever the offset', async () => {
+    await writer.invoke(
+      kinesisEvent([
+        tradeJson({ trade_id: 'before', executed_at: '2026-03-10T23:59:59.999Z' }),
+        tradeJson({ trade_id: 'after', executed_at: '2026-03-11T00:00:00.000Z' }),
+        tradeJson({ trade_id: 'new-york-evening', executed_at: '2026-03-10T19:30:00-05:00' }),
+        tradeJson({ trade_id: 'tokyo-morning', executed_at: '2026-03-11T08:30:00+09:00' }),
+      ]),
+    );
+    const idsByKey = Object.fromEntries(
+      writer.sent().map(({ key, lines }) => [key, lines.map((line) => JSON.parse(line).trade_id)]),
+    );
+    expect(idsByKey).toEqual({
+      [`trades/dt=2026-03-10/${SHARD_ID}-${sequenceNumber(0)}-${sequenceNumber(3)}.jsonl.gz`]: [
+        'before',
+        'tokyo-morning',
+      ],
+      [`trades/dt=2026-03-11/${SHARD_ID}-${sequenceNumber(1)}-${sequenceNumber(2)}.jsonl.gz`]: [
+        'after',
+        'new-york-evening',
+      ],
+    });
+  });
+
+  it('keeps an 18-decimal price and a 20-digit integer trade_id byte for byte', async () => {
+    const text =
+      '{"trade_id":12345678901234567890,"symbol":"BTC-USD","side":"SELL","quantity":0.000000000000000001,' +
+      '"price":64123.123456789012345678,"executed_at":"2026-03-11T10:00:00Z","note":"1.10"}';
+    const stringPrice = tradeJson({ price: '0.123456789012345678' });
+    await writer.invoke(kinesisEvent([text, stringPrice]));
+    const [first, second] = writer.sent()[0].lines;
+    expect(first.startsWith(text.slice(0, -1))).toBe(true);
+    expect(first).toContain('"trade_id":12345678901234567890,');
+    expect(first).toContain('"price":64123.123456789012345678,');
+    expect(second).toContain('"price":"0.123456789012345678"');
+  });
+
+  it('blanks the line breaks of a pretty-printed trade so it stays one line', async () => {
+    const pretty = JSON.stringify(tradeFields({ venue: 'line\\nbreak stays escaped' }), null, 2).replace(/\n/g, '\r\n');
+    await writer.invoke(kinesisEvent([pretty]));
+    const { lines } = writer.sent()[0];
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]).venue).toBe('line\\nbreak stays escaped');
+    expect(lines[0]).not.toMatch(/[\r\n]/);
+  });
+});
+
+describe('write failures', () => {
+  // Records 0-4 alternate between two dates; 5 is not JSON.
+  const mixed = kinesisEvent([
+    tradeJson({ executed_at: '2026-03-10T12:00:00Z' }),
+    tradeJson({ executed_at: '2026-03-11T12:00:00Z' }),
+    tradeJson({ executed_at: '2026-03-10T12:00:01Z' }),
+    tradeJson({ executed_at: '2026-03-11T12:00:01Z' }),
+    tradeJson({ executed_at: '2026-03-10T12:00:02Z' }),
+    'not json',
+  ]);
+  const keyOf = (prefix: string, first: number, last: number) =>
+    `${prefix}${SHARD_ID}-${sequenceNumber(first)}-${sequenceNumber(last)}.jsonl.gz`;
+
+  it('reports the first record of a partition whose PutObject failed, so Lambda resumes there', async () => {
+    writer.s3.on(PutObjectCommand, { Key: keyOf('trades/dt=2026-03-11/', 1, 3) }).rejects(s3Error('SlowDown', 503));
+    const response = await writer.invoke(mixed);
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: sequenceNumber(1) }] });
+    expect(writer.metrics()).toMatchObject({
+      TradesWritten: 3,
+      RecordsQuarantined: 1,
+      ObjectsWritten: 2,
+      WriteFailures: 1,
+    });
+  });
+
+  it('reports the first record of the batch when S3 is down', async () => {
+    writer.s3.on(PutObjectCommand).rejects(s3Error('ServiceUnavailable', 503));
+    const response = await writer.invoke(mixed);
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: sequenceNumber(0) }] });
+    expect(writer.metrics()).toMatchObject({ TradesWritten: 0, ObjectsWritten: 0, WriteFailures: 3 });
+  });
+
+  it('reports a failed quarantine write as a batch item failure, never a silent drop', async () => {
+    writer.s3
+      .on(PutObjectCommand, { Key: keyOf('quarantine/dt=2026-03-11/', 5, 5) })
+      .rejects(s3Error('InternalError', 500));
+    const response = await writer.invoke(mixed);
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: sequenceNumber(5) }] });
+    expect(writer.metrics()).toMatchObject({ RecordsQuarantined: 0, WriteFailures: 1 });
+  });
+
+  it('treats AccessDenied as transient: a batch item failure, never quarantine', async () => {
+    writer.s3.on(PutObjectCommand).rejects(s3Error('AccessDenied', 403));
+    const response = await writer.invoke(kinesisEvent([tradeJson()]));
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: sequenceNumber(0) }] });
+    expect(writer.sent().every(({ key }) => key.startsWith('trades/'))).toBe(true);
+  });
+
+  it('treats a KMS error as transient', async () => {
+    writer.s3.on(PutObjectCommand).rejects(s3Error('KMS.KMSInvalidStateException', 400));
+    const response = await writer.invoke(kinesisEvent([tradeJson()]));
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: sequenceNumber(0) }] });
+  });
+
+  it('reports a network error without a response as transient too', async () => {
+    writer.s3.on(PutObjectCommand).rejects(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    const response = await writer.invoke(kinesisEvent([tradeJson()]));
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: sequenceNumber(0) }] });
+  });
+
+  it('logs a failed write with its key, records and error, and no payload', async () => {
+    writer.s3.on(PutObjectCommand).rejects(s3Error('AccessDenied', 403));
+    await writer.invoke(kinesisEvent([tradeJson({ account_id: 'ACC-SECRET-4711' })]));
+    const failure = writer
+      .output()
+      .map((line) => JSON.parse(line))
+      .find((entry) => entry.level === 'ERROR');
+    expect(failure).toMatchObject({
+      message: 'object write failed; its records will be retried',
+      kind: 'trades',
+      records: 1,
+      firstSequenceNumber: sequenceNumber(0),
+      errorName: 'AccessDenied',
+      httpStatusCode: 403,
+    });
+    expect(writer.output().join('\n')).not.toContain('ACC-SECRET-4711');
+  });
+});
+
+describe('retries', () => {
+  const batch = kinesisEvent([0, 1, 2, 3, 4, 5].map((i) => tradeJson({ trade_id: `T-${i}` })));
+
+  it('counts a 412 on a retried object as written: the first attempt already stored it', async () => {
+    writer.s3.on(PutObjectCommand).rejects(s3Error('PreconditionFailed', 412));
+    const response = await writer.invoke(batch);
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(writer.metrics()).toMatchObject({ TradesWritten: 6, ObjectsWritten: 0, ObjectsAlreadyPresent: 1 });
+  });
+
+  it('writes a new object for a bisected retry and loses nothing already written', async () => {
+    writer.s3.on(PutObjectCommand).rejectsOnce(s3Error('SlowDown', 503)).resolves({ ETag: '"etag"' });
+    expect((await writer.invoke(batch)).batchItemFailures).toEqual([{ itemIdentifier: sequenceNumber(0) }]);
+    // Lambda bisects the batch and retries each half.
+    const halves = [batch.Records.slice(0, 3), batch.Records.slice(3)];
+    for (const Records of halves) expect(await writer.invoke({ Records })).toEqual({ batchItemFailures: [] });
+
+    const [failed, ...written] = writer.sent().map(({ key }) => key);
+    expect(failed).toBe(`trades/dt=2026-03-11/${SHARD_ID}-${sequenceNumber(0)}-${sequenceNumber(5)}.jsonl.gz`);
+    expect(written).toEqual([
+      `trades/dt=2026-03-11/${SHARD_ID}-${sequenceNumber(0)}-${sequenceNumber(2)}.jsonl.gz`,
+      `trades/dt=2026-03-11/${SHARD_ID}-${sequenceNumber(3)}-${sequenceNumber(5)}.jsonl.gz`,
+    ]);
+    const stored = writer
+      .sent()
+      .slice(1)
+      .flatMap(({ lines }) => lines.map((line) => JSON.parse(line).trade_id));
+    expect(stored).toEqual(['T-0', 'T-1', 'T-2', 'T-3', 'T-4', 'T-5']);
+  });
+
+  it('writes the same keys when the same batch is retried, so the retry finds its own objects', async () => {
+    await writer.invoke(batch);
+    await writer.invoke(batch);
+    const [first, second] = writer.sent().map(({ key }) => key);
+    expect(second).toBe(first);
+  });
+});
+
+describe('encryption and conditional writes', () => {
+  it('sends SSE-KMS with the data key ARN and If-None-Match: * on every PutObject, trades and quarantine alike', async () => {
+    await writer.invoke(
+      kinesisEvent([
+        tradeJson({ executed_at: '2026-03-10T12:00:00Z' }),
+        tradeJson({ executed_at: '2026-03-11T12:00:00Z' }),
+        'not json',
+      ]),
+    );
+    const inputs = writer.sent().map(({ input }) => input);
+    expect(inputs).toHaveLength(3);
+    for (const input of inputs) {
+      expect(input).toMatchObject({ ServerSideEncryption: 'aws:kms', SSEKMSKeyId: KEY_ARN, IfNoneMatch: '*' });
+    }
+  });
+});
+
+describe('logs', () => {
+  it('logs one summary at INFO and never a payload, even at DEBUG', async () => {
+    const verbose = writerHarness({ logLevel: 'DEBUG' });
+    try {
+      await verbose.invoke(kinesisEvent([tradeJson({ trader_id: 'TR-SECRET-0815' }), 'not json TR-SECRET-0815']));
+      const logs = verbose.output().map((line) => JSON.parse(line));
+      const info = logs.filter((entry) => entry.level === 'INFO');
+      expect(info).toHaveLength(1);
+      expect(info[0]).toMatchObject({
+        message: 'batch processed',
+        records: 2,
+        tradesWritten: 1,
+        recordsQuarantined: 1,
+      });
+      expect(logs.find((entry) => entry.level === 'WARN')).toMatchObject({
+        message: 'records quarantined',
+        reasons: { NOT_JSON: 1 },
+        sequenceNumbers: [sequenceNumber(1)],
+      });
+      expect(verbose.output().join('\n')).not.toContain('TR-SECRET-0815');
+    } finally {
+      verbose.restore();
+    }
+  });
+});

@@ -1,0 +1,84 @@
+import { dateWindow, planBatch } from '../../lambda/trade-writer/plan';
+import { kinesisEvent, kinesisRecord, SHARD_ID, sequenceNumber, tradeJson } from './fixtures';
+
+const INGESTION = new Date('2026-03-11T15:00:00Z');
+const linesOf = (body: Buffer) => body.toString('utf8').split('\n').slice(0, -1);
+
+describe('planning a batch', () => {
+  it('puts every record in exactly one object: trades by dt, the rest in quarantine', () => {
+    const event = kinesisEvent([
+      tradeJson({ executed_at: '2026-03-10T10:00:00Z' }),
+      'nope',
+      tradeJson({ executed_at: '2026-03-11T10:00:00Z' }),
+      tradeJson({ executed_at: '2026-03-10T11:00:00Z' }),
+    ]);
+    const plan = planBatch(event.Records, INGESTION);
+    expect(
+      plan.objects.map(({ kind, dt, records, firstSequenceNumber, lastSequenceNumber }) => ({
+        kind,
+        dt,
+        records,
+        first: firstSequenceNumber,
+        last: lastSequenceNumber,
+      })),
+    ).toEqual([
+      { kind: 'trades', dt: '2026-03-10', records: 2, first: sequenceNumber(0), last: sequenceNumber(3) },
+      { kind: 'quarantine', dt: '2026-03-11', records: 1, first: sequenceNumber(1), last: sequenceNumber(1) },
+      { kind: 'trades', dt: '2026-03-11', records: 1, first: sequenceNumber(2), last: sequenceNumber(2) },
+    ]);
+    expect(plan.quarantined).toEqual([{ sequenceNumber: sequenceNumber(1), reason: 'NOT_JSON' }]);
+    expect(plan.objects.reduce((sum, { body }) => sum + linesOf(body).length, 0)).toBe(4);
+  });
+
+  it('gives the same objects for the same records and ingestion time', () => {
+    const event = kinesisEvent([tradeJson(), 'nope', tradeJson({ executed_at: '2026-03-10T10:00:00Z' })]);
+    const first = planBatch(event.Records, INGESTION);
+    const second = planBatch(event.Records, INGESTION);
+    expect(second.objects.map(({ key, body }) => [key, body.toString()])).toEqual(
+      first.objects.map(({ key, body }) => [key, body.toString()]),
+    );
+  });
+
+  it('keys an object by the lowest and highest sequence number in it, as numbers', () => {
+    const records = [
+      kinesisRecord({ text: tradeJson(), sequenceNumber: '100' }, 0),
+      kinesisRecord({ text: tradeJson(), sequenceNumber: '99' }, 1),
+      kinesisRecord({ text: tradeJson(), sequenceNumber: '1000' }, 2),
+    ];
+    const [object] = planBatch(records, INGESTION).objects;
+    expect([object.firstSequenceNumber, object.lastSequenceNumber]).toEqual(['99', '1000']);
+    expect(object.key).toBe(`trades/dt=2026-03-11/${SHARD_ID}-99-1000.jsonl.gz`);
+  });
+
+  it('keeps records of two shards apart, though Lambda never mixes them', () => {
+    const records = [
+      kinesisRecord({ text: tradeJson(), shardId: 'shardId-000000000001' }, 0),
+      kinesisRecord({ text: tradeJson(), shardId: 'shardId-000000000002' }, 1),
+    ];
+    const plan = planBatch(records, INGESTION);
+    expect(plan.objects.map(({ key }) => key.split('/')[2].slice(0, 20))).toEqual([
+      'shardId-000000000001',
+      'shardId-000000000002',
+    ]);
+    expect(linesOf(plan.objects[1].body).map((line) => JSON.parse(line).shard_id)).toEqual(['shardId-000000000002']);
+  });
+
+  it('writes arrival times to the millisecond, though the event gives them as fractional seconds', () => {
+    const arrivals = [1545084650.987, 1545084650.001, 1545084659.999, 1545084660, 1545084720.05];
+    const records = arrivals.map((approximateArrivalTimestamp, i) =>
+      kinesisRecord({ text: tradeJson(), approximateArrivalTimestamp }, i),
+    );
+    const [object] = planBatch(records, INGESTION).objects;
+    expect(linesOf(object.body).map((line) => JSON.parse(line).arrival_time)).toEqual([
+      '2018-12-17T22:10:50.987Z',
+      '2018-12-17T22:10:50.001Z',
+      '2018-12-17T22:10:59.999Z',
+      '2018-12-17T22:11:00.000Z',
+      '2018-12-17T22:12:00.050Z',
+    ]);
+  });
+
+  it('allows trades up to one day after ingestion', () => {
+    expect(dateWindow(new Date('2026-12-31T23:59:59Z'))).toEqual({ earliest: '2020-01-01', latest: '2027-01-01' });
+  });
+});
