@@ -41,7 +41,7 @@ const TAB = 0x09;
 const CLOSE_BRACE = 0x7d;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
-const INITIAL_CAPACITY = 64 * 1024;
+const INITIAL_CAPACITY = 16 * 1024;
 
 /** Writes an ASCII string at `at` (the caller reserved room); returns the offset after it. */
 function writeAscii(buffer: Buffer, at: number, value: string): number {
