@@ -3,22 +3,9 @@ import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { gzip } from './encode';
 import { compareSequenceNumbers } from './keys';
+import { WRITER_METRICS } from './layout';
 import { describeWriteError, type ObjectStore, type PutOutcome } from './object-store';
 import { type BatchPlan, type PlannedObject, planBatch } from './plan';
-
-/** CloudWatch metric names (EMF, unit Count), one data point each per invocation. */
-export const METRICS = {
-  /** Trades in objects that are durably stored, created now or found from an earlier attempt. */
-  tradesWritten: 'TradesWritten',
-  /** Records in quarantine objects that are durably stored. */
-  recordsQuarantined: 'RecordsQuarantined',
-  /** Objects created by this invocation. */
-  objectsWritten: 'ObjectsWritten',
-  /** Objects that already existed (412 on `If-None-Match: *`): a retry that found its own work. */
-  objectsAlreadyPresent: 'ObjectsAlreadyPresent',
-  /** Objects whose write failed; their records are reported for retry. */
-  writeFailures: 'WriteFailures',
-} as const;
 
 /** How many quarantined sequence numbers one log line lists. */
 const LOGGED_SEQUENCE_NUMBERS = 20;
@@ -126,11 +113,11 @@ export function createTradeWriter(dependencies: TradeWriterDependencies): TradeW
         objectsAlreadyPresent: countOutcomes(results, 'already-present'),
         writeFailures: countOutcomes(results, 'failed'),
       };
-      metrics.addMetric(METRICS.tradesWritten, MetricUnit.Count, summary.tradesWritten);
-      metrics.addMetric(METRICS.recordsQuarantined, MetricUnit.Count, summary.recordsQuarantined);
-      metrics.addMetric(METRICS.objectsWritten, MetricUnit.Count, summary.objectsWritten);
-      metrics.addMetric(METRICS.objectsAlreadyPresent, MetricUnit.Count, summary.objectsAlreadyPresent);
-      metrics.addMetric(METRICS.writeFailures, MetricUnit.Count, summary.writeFailures);
+      metrics.addMetric(WRITER_METRICS.tradesWritten, MetricUnit.Count, summary.tradesWritten);
+      metrics.addMetric(WRITER_METRICS.recordsQuarantined, MetricUnit.Count, summary.recordsQuarantined);
+      metrics.addMetric(WRITER_METRICS.objectsWritten, MetricUnit.Count, summary.objectsWritten);
+      metrics.addMetric(WRITER_METRICS.objectsAlreadyPresent, MetricUnit.Count, summary.objectsAlreadyPresent);
+      metrics.addMetric(WRITER_METRICS.writeFailures, MetricUnit.Count, summary.writeFailures);
 
       logQuarantine(logger, plan);
       logFailures(logger, results);

@@ -58,3 +58,27 @@ export const WRITER_ENV = {
   bucketName: 'DATA_BUCKET_NAME',
   keyArn: 'DATA_KEY_ARN',
 } as const;
+
+/**
+ * How many days after its ingestion date a trade's `dt` may fall (a producer clock slightly ahead
+ * at midnight). The writer quarantines later dates; partition projection's range must reach as far
+ * (`NOW+1DAYS`) or such a trade stays invisible until its date comes.
+ */
+export const PARTITION_DAYS_AHEAD = 1;
+
+/**
+ * Names of the writer's CloudWatch metrics (EMF, unit Count, dimension `service` =
+ * POWERTOOLS_SERVICE_NAME), one data point each per invocation, for alarms and dashboards.
+ */
+export const WRITER_METRICS = {
+  /** Trades in objects that are durably stored, created now or found from an earlier attempt. */
+  tradesWritten: 'TradesWritten',
+  /** Records in quarantine objects that are durably stored. */
+  recordsQuarantined: 'RecordsQuarantined',
+  /** Objects created by this invocation. */
+  objectsWritten: 'ObjectsWritten',
+  /** Objects that already existed (412 on `If-None-Match: *`): a retry that found its own work. */
+  objectsAlreadyPresent: 'ObjectsAlreadyPresent',
+  /** Objects whose write failed; their records are reported to Lambda for retry. */
+  writeFailures: 'WriteFailures',
+} as const;

@@ -3,7 +3,7 @@ import { decodeRecordData, isUtf8Text, RecordBytes } from './decode';
 import { type IngestionSuffix, ingestionSuffix, JsonLines, quarantineLine } from './encode';
 import { JsonObjectView, SCANNED_OBJECT, SCANNED_OTHER_JSON } from './json-object';
 import { compareSequenceNumbers, objectKey, shardIdOf } from './keys';
-import { PARTITION_START_DATE, QUARANTINE_PREFIX, TRADES_PREFIX } from './layout';
+import { PARTITION_DAYS_AHEAD, PARTITION_START_DATE, QUARANTINE_PREFIX, TRADES_PREFIX } from './layout';
 import { REJECTIONS, type Rejection, type RejectionReason } from './rejection';
 import { checkTrade, type DateWindow } from './trade-schema';
 
@@ -41,13 +41,13 @@ const MINUTE_MS = 60_000;
 
 /**
  * The dates a trade may be partitioned into: from the first date partition projection enumerates
- * to one day after ingestion (a producer clock slightly ahead at midnight). A trade outside would
- * be stored where no query looks, so it goes to quarantine instead.
+ * to PARTITION_DAYS_AHEAD after ingestion (a producer clock slightly ahead at midnight). A trade
+ * outside would be stored where no query looks, so it goes to quarantine instead.
  */
 export function dateWindow(ingestionTime: Date): DateWindow {
   return {
     earliest: PARTITION_START_DATE,
-    latest: new Date(ingestionTime.getTime() + DAY_MS).toISOString().slice(0, 10),
+    latest: new Date(ingestionTime.getTime() + PARTITION_DAYS_AHEAD * DAY_MS).toISOString().slice(0, 10),
   };
 }
 
