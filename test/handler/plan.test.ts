@@ -78,6 +78,23 @@ describe('planning a batch', () => {
     ]);
   });
 
+  it('stores a trade that came with a byte order mark without the mark', () => {
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(tradeJson())]);
+    const [object] = planBatch([kinesisRecord({ bytes }, 0), kinesisRecord({ bytes }, 1)], INGESTION).objects;
+    expect(linesOf(object.body).map((line) => line.slice(0, 12))).toEqual(['{"trade_id":', '{"trade_id":']);
+  });
+
+  it('stores trades whole whatever the length of their shard id', () => {
+    const shardId = `shardId-${'9'.repeat(3000)}`;
+    const records = [0, 1, 2].map((i) => kinesisRecord({ text: tradeJson({ trade_id: `T-${i}` }), shardId }, i));
+    const [object] = planBatch(records, INGESTION).objects;
+    expect(linesOf(object.body).map((line) => [JSON.parse(line).trade_id, JSON.parse(line).shard_id])).toEqual([
+      ['T-0', shardId],
+      ['T-1', shardId],
+      ['T-2', shardId],
+    ]);
+  });
+
   it('allows trades up to one day after ingestion', () => {
     expect(dateWindow(new Date('2026-12-31T23:59:59Z'))).toEqual({ earliest: '2020-01-01', latest: '2027-01-01' });
   });
