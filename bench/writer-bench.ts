@@ -61,15 +61,16 @@ function forkOnCore(
   script: string,
   args: string[],
   env: NodeJS.ProcessEnv,
-  quiet: boolean,
+  options: { quiet: boolean; nodeOptions?: string[] },
 ): ChildProcess {
-  const [execPath, execArgv] = onCore(core, ['--import', 'tsx']);
+  const nodeArgs = [...(options.nodeOptions ?? []), '--import', 'tsx'];
+  const [execPath, execArgv] = onCore(core, nodeArgs);
   return fork(script, args, {
     env,
     execPath,
     // taskset takes node's own options after node's path.
-    execArgv: hasTaskset ? execArgv : ['--import', 'tsx'],
-    stdio: [quiet ? 'ignore' : 'inherit', quiet ? 'ignore' : 'inherit', 'inherit', 'ipc'],
+    execArgv: hasTaskset ? execArgv : nodeArgs,
+    stdio: [options.quiet ? 'ignore' : 'inherit', options.quiet ? 'ignore' : 'inherit', 'inherit', 'ipc'],
   });
 }
 
@@ -108,7 +109,7 @@ function verdict(ok: boolean): string {
 }
 
 async function measureHandler(bundlePath: string): Promise<HandlerFigures> {
-  const s3 = forkOnCore(1, join(__dirname, 'loopback-s3.ts'), [KEY_ARN], { PATH: process.env.PATH }, false);
+  const s3 = forkOnCore(1, join(__dirname, 'loopback-s3.ts'), [KEY_ARN], { PATH: process.env.PATH }, { quiet: false });
   try {
     const { port } = await firstMessage<{ port: number }>(s3, 'loopback S3');
     const endpoint = `http://127.0.0.1:${port}`;
@@ -117,7 +118,7 @@ async function measureHandler(bundlePath: string): Promise<HandlerFigures> {
       join(__dirname, 'measure-handler.ts'),
       [bundlePath, `${endpoint}/__stats`],
       { PATH: process.env.PATH, ...WRITER_ENV, AWS_ENDPOINT_URL_S3: endpoint },
-      true,
+      { quiet: true },
     );
     try {
       return await firstMessage<HandlerFigures>(measure, 'measurement');
@@ -132,11 +133,15 @@ async function measureHandler(bundlePath: string): Promise<HandlerFigures> {
 async function main(): Promise<void> {
   const loadBefore = loadavg()[0];
   const deployed = await bundle('trade-writer');
+  // Two NodejsFunction options the ingestion construct could add: `mainFields: ['module', 'main']`
+  // (tree-shakes the SDK's ES modules) and `sourcesContent: false` (a smaller source map).
   const moduleFirst = await bundle('trade-writer-module-first', { mainFields: ['module', 'main'] });
+  const lean = await bundle('trade-writer-lean', { mainFields: ['module', 'main'], sourcesContent: false });
   const cold = {
     deployed: coldRequireMs(deployed.path, ['--enable-source-maps']),
     deployedNoMaps: coldRequireMs(deployed.path, []),
     moduleFirst: coldRequireMs(moduleFirst.path, ['--enable-source-maps']),
+    lean: coldRequireMs(lean.path, ['--enable-source-maps']),
   };
   const figures = await measureHandler(deployed.path);
   const loadAfter = loadavg()[0];
@@ -183,6 +188,7 @@ async function main(): Promise<void> {
       `${cold.moduleFirst.toFixed(1)} ms`,
       `bundle ${kib(moduleFirst.bytes)}; --enable-source-maps`,
     ],
+    ['  and sourcesContent false', `${cold.lean.toFixed(1)} ms`, '--enable-source-maps'],
   ];
   console.log(
     `trade-writer bench: node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ` +
