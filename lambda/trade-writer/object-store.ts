@@ -25,13 +25,17 @@ export function isPreconditionFailed(error: unknown): boolean {
 }
 
 /** The error fields that are safe to log: names and codes, never a request body. */
-export function describeWriteError(error: unknown): { errorName: string; httpStatusCode?: number; message: string } {
+export function describeWriteError(error: unknown): {
+  errorName: string;
+  httpStatusCode?: number;
+  errorMessage: string;
+} {
   const name = (error as { name?: unknown } | undefined)?.name;
   const message = (error as { message?: unknown } | undefined)?.message;
   return {
     errorName: typeof name === 'string' ? name : 'UnknownError',
     httpStatusCode: httpStatusOf(error),
-    message: typeof message === 'string' ? message : String(error),
+    errorMessage: typeof message === 'string' ? message : String(error),
   };
 }
 

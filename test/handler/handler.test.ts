@@ -258,6 +258,7 @@ describe('write failures', () => {
       firstSequenceNumber: sequenceNumber(0),
       errorName: 'AccessDenied',
       httpStatusCode: 403,
+      errorMessage: 'AccessDenied (test)',
     });
     expect(writer.output().join('\n')).not.toContain('ACC-SECRET-4711');
   });
