@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { WRITER_METRICS } from '../lambda/trade-writer/layout';
 import type { AuditKey } from './audit-key';
 
 export interface AlarmsProps {
@@ -82,7 +83,7 @@ export class Alarms extends Construct {
       'WriteFailures',
       new cloudwatch.Metric({
         namespace: props.metricsNamespace,
-        metricName: 'WriteFailures',
+        metricName: WRITER_METRICS.writeFailures,
         dimensionsMap: { service: 'trade-writer' },
         statistic: 'Sum',
         period: Duration.minutes(5),

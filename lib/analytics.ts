@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import {
   type ColumnDefinition,
   PARTITION_COLUMN,
+  PARTITION_DAYS_AHEAD,
   PARTITION_START_DATE,
   QUARANTINE_COLUMNS,
   QUARANTINE_PREFIX,
@@ -140,7 +141,9 @@ export class Analytics extends Construct {
           'projection.enabled': 'true',
           [`projection.${PARTITION_COLUMN}.type`]: 'date',
           [`projection.${PARTITION_COLUMN}.format`]: 'yyyy-MM-dd',
-          [`projection.${PARTITION_COLUMN}.range`]: `${PARTITION_START_DATE},NOW`,
+          // The writer accepts trades dated up to PARTITION_DAYS_AHEAD days after ingestion (a producer
+          // clock slightly ahead at midnight); projection must reach them or they stay invisible.
+          [`projection.${PARTITION_COLUMN}.range`]: `${PARTITION_START_DATE},NOW+${PARTITION_DAYS_AHEAD}DAYS`,
           [`projection.${PARTITION_COLUMN}.interval`]: '1',
           [`projection.${PARTITION_COLUMN}.interval.unit`]: 'DAYS',
           'storage.location.template': `${location}${PARTITION_COLUMN}=\${${PARTITION_COLUMN}}/`,

@@ -34,7 +34,7 @@ describe('Glue tables', () => {
       'projection.enabled': 'true',
       'projection.dt.type': 'date',
       'projection.dt.format': 'yyyy-MM-dd',
-      'projection.dt.range': '2020-01-01,NOW',
+      'projection.dt.range': '2020-01-01,NOW+1DAYS',
       'storage.location.template': { 'Fn::Join': ['', ['s3://', lakeRef, `/${name}/dt=\${dt}/`]] },
     });
     template.resourceCountIs('AWS::Glue::Crawler', 0);
