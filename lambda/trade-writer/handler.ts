@@ -38,7 +38,7 @@ async function writeObject(store: ObjectStore, object: PlannedObject): Promise<W
  * The sequence number Lambda must resume from: the lowest among records not durably written. Each
  * record is in exactly one object, so that is the lowest first record of a failed object.
  */
-export function checkpointOf(results: readonly WriteResult[]): string | undefined {
+function checkpointOf(results: readonly WriteResult[]): string | undefined {
   let checkpoint: string | undefined;
   for (const { object, outcome } of results) {
     if (outcome !== 'failed') continue;
