@@ -16,6 +16,7 @@ import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
+import { WRITER_BUNDLING } from '../lib/writer-bundling';
 import type { HandlerFigures } from './measure-handler';
 
 const ROOT = join(__dirname, '..');
@@ -23,15 +24,17 @@ const KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-
 const COLD_REQUIRES = 11;
 const TARGETS = { ratio: 3, stretchRatio: 2.5, recordsPerSecond: 150_000, coldRequireMs: 100, bytesPerTrade: 80 };
 
-/** What NodejsFunction runs (lib/ingestion.ts): `esbuild --bundle --target=node24 --platform=node --format=cjs --minify --sourcemap`. */
+/** What NodejsFunction runs: lib/ingestion.ts bundles with WRITER_BUNDLING, and so does this. */
 const DEPLOYED_BUNDLE: BuildOptions = {
   entryPoints: [join(ROOT, 'lambda', 'trade-writer', 'index.ts')],
   bundle: true,
   platform: 'node',
   format: 'cjs',
-  target: 'node24',
-  minify: true,
-  sourcemap: true,
+  target: WRITER_BUNDLING.target,
+  minify: WRITER_BUNDLING.minify,
+  sourcemap: WRITER_BUNDLING.sourceMap,
+  sourcesContent: WRITER_BUNDLING.sourcesContent,
+  mainFields: [...WRITER_BUNDLING.mainFields],
   logLevel: 'warning',
 };
 
@@ -133,15 +136,15 @@ async function measureHandler(bundlePath: string): Promise<HandlerFigures> {
 async function main(): Promise<void> {
   const loadBefore = loadavg()[0];
   const deployed = await bundle('trade-writer');
-  // Two NodejsFunction options the ingestion construct could add: `mainFields: ['module', 'main']`
-  // (tree-shakes the SDK's ES modules) and `sourcesContent: false` (a smaller source map).
-  const moduleFirst = await bundle('trade-writer-module-first', { mainFields: ['module', 'main'] });
-  const lean = await bundle('trade-writer-lean', { mainFields: ['module', 'main'], sourcesContent: false });
+  // For comparison, esbuild's defaults for the two options WRITER_BUNDLING sets on purpose.
+  const esbuildDefaults = await bundle('trade-writer-esbuild-defaults', {
+    mainFields: undefined,
+    sourcesContent: true,
+  });
   const cold = {
     deployed: coldRequireMs(deployed.path, ['--enable-source-maps']),
     deployedNoMaps: coldRequireMs(deployed.path, []),
-    moduleFirst: coldRequireMs(moduleFirst.path, ['--enable-source-maps']),
-    lean: coldRequireMs(lean.path, ['--enable-source-maps']),
+    esbuildDefaults: coldRequireMs(esbuildDefaults.path, ['--enable-source-maps']),
   };
   const figures = await measureHandler(deployed.path);
   const loadAfter = loadavg()[0];
@@ -176,7 +179,7 @@ async function main(): Promise<void> {
       `${verdict(putsPerPartition === 1)} (= 1); ${figures.objects} objects, ${figures.refused} refused`,
     ],
     ['batch item failures', `${figures.failures}`, ''],
-    ['bundle as deployed', kib(deployed.bytes), 'cjs, main fields esbuild default (main)'],
+    ['bundle as deployed', kib(deployed.bytes), 'cjs, mainFields module,main, sourcesContent false'],
     [
       'cold require, as deployed',
       `${cold.deployed.toFixed(1)} ms`,
@@ -184,11 +187,10 @@ async function main(): Promise<void> {
     ],
     ['  same without --enable-source-maps', `${cold.deployedNoMaps.toFixed(1)} ms`, ''],
     [
-      '  same with mainFields module,main',
-      `${cold.moduleFirst.toFixed(1)} ms`,
-      `bundle ${kib(moduleFirst.bytes)}; --enable-source-maps`,
+      '  with esbuild defaults instead',
+      `${cold.esbuildDefaults.toFixed(1)} ms`,
+      `bundle ${kib(esbuildDefaults.bytes)}; main fields main, sourcesContent true; --enable-source-maps`,
     ],
-    ['  and sourcesContent false', `${cold.lean.toFixed(1)} ms`, '--enable-source-maps'],
   ];
   console.log(
     `trade-writer bench: node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ` +

@@ -16,6 +16,7 @@ import type { DataLakeBucket } from './data-lake-bucket';
 import { FailedBatchBucketDestination } from './failed-batch-destination';
 import { acknowledge, acknowledgeOnGrantee, NAG, objectWildcardFinding } from './nag-acknowledgements';
 import { createSecureBucket } from './secure-bucket-defaults';
+import { WRITER_BUNDLING } from './writer-bundling';
 
 const PROJECT_ROOT = path.join(__dirname, '..');
 
@@ -128,9 +129,8 @@ export class Ingestion extends Construct {
         // esbuild from devDependencies; never Docker.
         forceDockerBundling: false,
         format: nodejs.OutputFormat.CJS,
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
+        ...WRITER_BUNDLING,
+        mainFields: [...WRITER_BUNDLING.mainFields],
         // Bundle the AWS SDK at the version pinned in package-lock.json instead of the runtime's.
         externalModules: [],
       },
