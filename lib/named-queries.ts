@@ -1,3 +1,5 @@
+import { type ColumnDefinition, TRADE_COLUMNS } from '../lambda/trade-writer/layout';
+
 /**
  * The named queries of the analytics workgroup. Delivery is at-least-once, so the raw table may hold a
  * trade twice; every query reads through the same deduplicating CTE (DESIGN §5), which partitions by
@@ -12,12 +14,19 @@ export interface TradeQuery {
   readonly sql: (tables: { readonly trades: string; readonly quarantine: string }) => string;
 }
 
+/** The writer stores a trade as sent; an absent currency means USD (DESIGN §5). */
+const DEFAULT_CURRENCY = 'USD';
+
+function tradeColumn(column: ColumnDefinition): string {
+  return column.name === 'currency' ? `coalesce(t.currency, '${DEFAULT_CURRENCY}') AS currency` : `t.${column.name}`;
+}
+
 /** The deduplicated trades of the dates selected by `dateFilter` (a predicate on `dt`). */
 export function deduplicatedTrades(tradesTable: string, dateFilter: string): string {
   return `deduplicated AS (
   SELECT *
   FROM (
-    SELECT t.*,
+    SELECT ${TRADE_COLUMNS.map(tradeColumn).join(', ')}, t.dt,
            row_number() OVER (PARTITION BY dt, trade_id ORDER BY lpad(sequence_number, 129, '0')) AS copy_number
     FROM "${tradesTable}" t
     WHERE ${dateFilter}
@@ -38,7 +47,7 @@ SELECT symbol,
        sum(quantity) AS volume,
        sum(quantity * CAST(price AS double)) AS notional
 FROM deduplicated
-GROUP BY symbol, currency
+GROUP BY 1, 2
 ORDER BY notional DESC`,
   },
   {
@@ -53,7 +62,7 @@ SELECT symbol,
        min(CAST(price AS double)) AS low,
        max(CAST(price AS double)) AS high
 FROM deduplicated
-GROUP BY symbol, currency
+GROUP BY 1, 2
 ORDER BY symbol, currency`,
   },
   {
@@ -67,7 +76,7 @@ ORDER BY symbol, currency`,
        side,
        quantity,
        price,
-       currency,
+       coalesce(currency, '${DEFAULT_CURRENCY}') AS currency,
        executed_at,
        venue,
        account_id,

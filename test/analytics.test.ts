@@ -93,6 +93,15 @@ describe('named queries', () => {
     },
   );
 
+  it.each(TRADE_QUERIES.filter((q) => q.id !== 'QuarantineByReasonQuery').map((q) => [q.name, q] as const))(
+    'reads an absent currency as USD in %s',
+    (_name, query) => {
+      const sql = query.sql({ trades: 'trades', quarantine: 'quarantine' });
+      expect(sql).toMatch(/coalesce\((t\.)?currency, 'USD'\) AS currency/);
+      expect(sql).not.toMatch(/SELECT t\.\*/);
+    },
+  );
+
   it('counts a quarantined record once even when a retry stored it twice', () => {
     const sql = TRADE_QUERIES.find((q) => q.id === 'QuarantineByReasonQuery')!.sql({
       trades: 'trades',
