@@ -5,7 +5,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { AuditKey } from './audit-key';
-import { acknowledge, acknowledgeOnGrantee, NAG, objectWildcardFinding } from './nag-acknowledgements';
+import { grantReadObjects } from './bucket-grants';
+import { acknowledge, NAG } from './nag-acknowledgements';
 import { createSecureBucket } from './secure-bucket-defaults';
 
 export interface AuditTrailProps {
@@ -93,21 +94,11 @@ export class AuditTrail extends Construct {
 
   /** Read trail files: list and get in the trail bucket, Decrypt through S3 with the audit key. */
   public grantReadTrailFiles(grantee: iam.IGrantable): iam.Grant {
-    const get = iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['s3:GetObject'],
-      resourceArns: [this.trailBucket.arnForObjects('AWSLogs/*')],
+    return grantReadObjects(grantee, this.trailBucket, {
+      objects: ['AWSLogs/*'],
+      key: this.auditKey,
+      wildcardReason:
+        'CloudTrail names trail files by account, Region and date; the wildcard is scoped to the AWSLogs/ prefix of the trail bucket.',
     });
-    const list = iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['s3:ListBucket', 's3:GetBucketLocation'],
-      resourceArns: [this.trailBucket.bucketArn],
-    });
-    acknowledgeOnGrantee(
-      grantee,
-      [objectWildcardFinding(this.trailBucket, 'AWSLogs/*')],
-      'CloudTrail names trail files by account, Region and date; the wildcard is scoped to the AWSLogs/ prefix of the trail bucket.',
-    );
-    return get.combine(list).combine(this.auditKey.grantDecryptViaS3(grantee));
   }
 }

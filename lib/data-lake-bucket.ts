@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { QUARANTINE_PREFIX, TRADES_PREFIX } from '../lambda/trade-writer/layout';
+import { grantReadObjects } from './bucket-grants';
 import type { DataKey } from './data-key';
 import { acknowledgeOnGrantee, objectWildcardFinding } from './nag-acknowledgements';
 import { createSecureBucket } from './secure-bucket-defaults';
@@ -94,27 +95,12 @@ export class DataLakeBucket extends Construct {
   }
 
   private grantReadPrefixes(grantee: iam.IGrantable, prefixes: readonly string[]): iam.Grant {
-    const getObjects = iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['s3:GetObject'],
-      resourceArns: prefixes.map((prefix) => this.bucket.arnForObjects(`${prefix}*`)),
+    const patterns = prefixes.map((prefix) => `${prefix}*`);
+    return grantReadObjects(grantee, this.bucket, {
+      objects: patterns,
+      listPrefixes: patterns,
+      key: this.dataKey,
+      wildcardReason: `Readers query whole partitions; GetObject is scoped to the ${prefixes.join(' and ')} prefix(es) of the lake, nothing else.`,
     });
-    const list = iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['s3:ListBucket'],
-      resourceArns: [this.bucket.bucketArn],
-      conditions: { StringLike: { 's3:prefix': prefixes.map((prefix) => `${prefix}*`) } },
-    });
-    const location = iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['s3:GetBucketLocation'],
-      resourceArns: [this.bucket.bucketArn],
-    });
-    acknowledgeOnGrantee(
-      grantee,
-      prefixes.map((prefix) => objectWildcardFinding(this.bucket, `${prefix}*`)),
-      `Readers query whole partitions; GetObject is scoped to the ${prefixes.join(' and ')} prefix(es) of the lake, nothing else.`,
-    );
-    return getObjects.combine(list).combine(location).combine(this.dataKey.grantDecryptViaS3(grantee));
   }
 }

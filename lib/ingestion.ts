@@ -10,11 +10,12 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { WRITER_ENV } from '../lambda/trade-writer/layout';
 import type { AuditKey } from './audit-key';
+import { grantReadObjects } from './bucket-grants';
 import type { StreamCapacity } from './config';
 import type { DataKey } from './data-key';
 import type { DataLakeBucket } from './data-lake-bucket';
 import { FailedBatchBucketDestination } from './failed-batch-destination';
-import { acknowledge, acknowledgeOnGrantee, NAG, objectWildcardFinding } from './nag-acknowledgements';
+import { acknowledge, NAG } from './nag-acknowledgements';
 import { createSecureBucket } from './secure-bucket-defaults';
 import { WRITER_BUNDLING } from './writer-bundling';
 
@@ -225,21 +226,10 @@ export class Ingestion extends Construct {
 
   /** Read the failed-batch bucket (for replay): list, get, decrypt through S3. */
   public grantReadFailedBatches(grantee: iam.IGrantable): iam.Grant {
-    const read = iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['s3:GetObject'],
-      resourceArns: [this.failedBatchBucket.arnForObjects('*')],
+    return grantReadObjects(grantee, this.failedBatchBucket, {
+      objects: ['*'],
+      key: this.dataKey,
+      wildcardReason: 'Replay reads whichever failed-batch records Lambda wrote; the bucket holds nothing else.',
     });
-    const list = iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['s3:ListBucket', 's3:GetBucketLocation'],
-      resourceArns: [this.failedBatchBucket.bucketArn],
-    });
-    acknowledgeOnGrantee(
-      grantee,
-      [objectWildcardFinding(this.failedBatchBucket, '*')],
-      'Replay reads whichever failed-batch records Lambda wrote; the bucket holds nothing else.',
-    );
-    return read.combine(list).combine(this.dataKey.grantDecryptViaS3(grantee));
   }
 }

@@ -85,3 +85,10 @@ export function grantKeyUse(
     conditions: { StringEquals: stringEquals },
   });
 }
+
+/** A customer managed key that S3 uses for a principal (DataKey, AuditKey). */
+export interface S3EncryptionKey {
+  readonly key: kms.Key;
+  grantEncryptViaS3(grantee: iam.IGrantable): iam.Grant;
+  grantDecryptViaS3(grantee: iam.IGrantable): iam.Grant;
+}

@@ -2,18 +2,11 @@ import { Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import type * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import type { S3EncryptionKey } from './key-policy';
 import { acknowledgeOnGrantee, objectWildcardFinding } from './nag-acknowledgements';
 import { createSecureBucket } from './secure-bucket-defaults';
-
-/** A customer managed key that S3 uses for a principal (DataKey, AuditKey). */
-export interface S3EncryptionKey {
-  readonly key: kms.Key;
-  grantEncryptViaS3(grantee: iam.IGrantable): iam.Grant;
-  grantDecryptViaS3(grantee: iam.IGrantable): iam.Grant;
-}
 
 export interface QueryWorkGroupProps {
   readonly workGroupName: string;
