@@ -17,8 +17,9 @@ export class RecordBytes {
 }
 
 /**
- * Decodes a Kinesis record's `data` (base64 of the producer's bytes) into `into`. Returns a
- * rejection when it is not base64.
+ * Decodes a Kinesis record's `data` (base64 of the producer's bytes) into `into.buffer` from offset
+ * `at` (the writer decodes straight into the object body it will most likely append the record to).
+ * Returns a rejection when it is not base64.
  *
  * Base64 is checked by length: Node's decoder skips characters outside the alphabet and stops at
  * padding, so any such character makes the output shorter than a well-formed input of the same
@@ -26,7 +27,7 @@ export class RecordBytes {
  * `-` and `_` and ignores non-zero trailing bits: both still decode to exactly one byte sequence.
  * A leading UTF-8 byte order mark is dropped, which RFC 8259 allows a parser to do.
  */
-export function decodeRecordData(data: string, into: RecordBytes): Rejection | undefined {
+export function decodeRecordData(data: string, into: RecordBytes, at = 0): Rejection | undefined {
   const length = data.length;
   if ((length & 3) !== 0) return REJECTIONS.notBase64;
   let padding = 0;
@@ -34,12 +35,15 @@ export function decodeRecordData(data: string, into: RecordBytes): Rejection | u
     padding = data.charCodeAt(length - 2) === EQUALS ? 2 : 1;
   }
   const expected = (length >> 2) * 3 - padding;
-  if (into.buffer.length < expected) into.buffer = Buffer.allocUnsafe(Math.max(expected, into.buffer.length * 2));
-  const written = expected === 0 ? 0 : into.buffer.write(data, 0, expected, 'base64');
+  if (into.buffer.length < at + expected) {
+    into.buffer = Buffer.allocUnsafe(Math.max(at + expected, into.buffer.length * 2));
+  }
+  const written = expected === 0 ? 0 : into.buffer.write(data, at, expected, 'base64');
   if (written !== expected) return REJECTIONS.notBase64;
   const bytes = into.buffer;
-  into.start = expected >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  into.end = expected;
+  const bom = expected >= 3 && bytes[at] === 0xef && bytes[at + 1] === 0xbb && bytes[at + 2] === 0xbf;
+  into.start = bom ? at + 3 : at;
+  into.end = at + expected;
   return undefined;
 }
 

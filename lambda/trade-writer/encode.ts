@@ -68,10 +68,29 @@ function writePlainAscii(buffer: Buffer, at: number, value: string): number {
 
 /** The body of one object: JSON Lines, each line ending in `\n`, in a buffer that grows by doubling. */
 export class JsonLines {
-  private buffer: Buffer = Buffer.allocUnsafe(INITIAL_CAPACITY);
+  private buffer: Buffer;
   private length = 0;
   /** Lines appended so far. */
   lines = 0;
+
+  /** @param capacity bytes to start with: a good estimate saves growing (and copying) the buffer. */
+  constructor(capacity = INITIAL_CAPACITY) {
+    this.buffer = Buffer.allocUnsafe(Math.max(capacity, INITIAL_CAPACITY));
+  }
+
+  /**
+   * Makes room for `bytes` more bytes and returns the buffer: a record decoded into it just past
+   * {@link end} is appended by {@link appendTrade} without being copied.
+   */
+  spareRoom(bytes: number): Buffer {
+    this.reserve(bytes);
+    return this.buffer;
+  }
+
+  /** Where the next line starts. */
+  get end(): number {
+    return this.length;
+  }
 
   private reserve(bytes: number): void {
     if (this.length + bytes <= this.buffer.length) return;
@@ -85,7 +104,8 @@ export class JsonLines {
    * ingestion fields spliced in before its closing brace. Numbers are never re-serialized, so an
    * 18-decimal price or a 20-digit trade_id keeps every digit. JSON allows a raw line break only
    * between tokens, so `hasLineBreak` blanks them, keeping a pretty-printed trade on one line
-   * without touching a value.
+   * without touching a value. `source` may be this body's own buffer past {@link end} (see
+   * {@link spareRoom}): the object is then moved into place, or left where it is.
    */
   appendTrade(
     source: Buffer,
@@ -111,7 +131,8 @@ export class JsonLines {
     );
     const buffer = this.buffer;
     const bodyStart = this.length;
-    buffer.set(source.subarray(start, close), bodyStart);
+    if (source !== buffer) buffer.set(source.subarray(start, close), bodyStart);
+    else if (start !== bodyStart) buffer.copyWithin(bodyStart, start, close);
     let at = bodyStart + (close - start);
     if (hasLineBreak) {
       for (let i = bodyStart; i < at; i += 1) if (buffer[i] === LF || buffer[i] === CR) buffer[i] = SPACE;

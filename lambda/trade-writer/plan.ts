@@ -77,7 +77,7 @@ class ArrivalTimeFormatter {
 }
 
 class ObjectBuilder {
-  readonly body = new JsonLines();
+  readonly body: JsonLines;
   private first: string;
   private last: string;
 
@@ -86,7 +86,9 @@ class ObjectBuilder {
     readonly dt: string,
     readonly shardId: string,
     sequenceNumber: string,
+    capacity: number,
   ) {
+    this.body = new JsonLines(capacity);
     this.first = sequenceNumber;
     this.last = sequenceNumber;
   }
@@ -121,13 +123,36 @@ function sameShard(eventId: string, shardId: string): boolean {
   );
 }
 
+/** Room past a record's decoded bytes for the fields spliced in, with a sequence number escaped. */
+function suffixRoom(sequenceNumber: string): number {
+  return SUFFIX_ROOM + sequenceNumber.length * 6;
+}
+const SUFFIX_ROOM = 512;
+/** The most a trades body is sized for up front; past it, it grows by doubling. */
+const MAX_PRESIZE = 4 * 1024 * 1024;
+
 // Reused record after record: planning is synchronous, so no two batches share them at once.
+// `recordBytes` is the record being read: in `scratch` until the batch has a trades body, then in
+// the spare room of the last trades body, where appendTrade leaves it instead of copying it.
+const scratch = new RecordBytes();
 const recordBytes = new RecordBytes();
 const view = new JsonObjectView();
 
-/** Decodes and checks the record data into `recordBytes` and `view`: the trade's `dt`, or why not. */
-function readTrade(data: string, window: DateWindow): string | Rejection {
-  const decodeProblem = decodeRecordData(data, recordBytes);
+/**
+ * Decodes and checks the record data into `recordBytes` and `view`: the trade's `dt`, or why not.
+ * The bytes go just past the end of `target` when there is one.
+ */
+function readTrade(data: string, window: DateWindow, target: JsonLines | undefined, room: number): string | Rejection {
+  let at = 0;
+  if (target === undefined) {
+    recordBytes.buffer = scratch.buffer;
+  } else {
+    // At most 3 bytes for every 4 characters.
+    recordBytes.buffer = target.spareRoom((data.length >> 2) * 3 + room);
+    at = target.end;
+  }
+  const decodeProblem = decodeRecordData(data, recordBytes, at);
+  if (target === undefined) scratch.buffer = recordBytes.buffer;
   if (decodeProblem !== undefined) return decodeProblem;
   const scanned = view.scan(recordBytes.buffer, recordBytes.start, recordBytes.end);
   // The scan passes every byte: only text with a byte above 0x7f, or text that is not JSON (where
@@ -153,6 +178,8 @@ export function planBatch(records: readonly KinesisStreamRecord[], ingestionTime
   // A batch comes from one shard and nearly always one date: remember the last object and the
   // last shard's ingestion fields instead of looking them up for every record.
   let lastBuilder: ObjectBuilder | undefined;
+  let lastTrades: ObjectBuilder | undefined;
+  let index = 0;
   let suffixShardId: string | undefined;
   let suffix: IngestionSuffix | undefined;
   let lastShardId = '';
@@ -165,7 +192,12 @@ export function planBatch(records: readonly KinesisStreamRecord[], ingestionTime
     const id = `${kind}/${shardId}/${dt}`;
     let builder = builders.get(id);
     if (builder === undefined) {
-      builder = new ObjectBuilder(kind, dt, shardId, sequenceNumber);
+      // A trades body is sized for the rest of the batch at this record's size, plus a quarter.
+      const capacity =
+        kind === 'trades'
+          ? Math.min(MAX_PRESIZE, (records.length - index) * (recordBytes.end - recordBytes.start + 256) * 1.25)
+          : 0;
+      builder = new ObjectBuilder(kind, dt, shardId, sequenceNumber, capacity);
       builders.set(id, builder);
     } else {
       builder.include(sequenceNumber);
@@ -180,13 +212,14 @@ export function planBatch(records: readonly KinesisStreamRecord[], ingestionTime
     const shardId = sameShard(record.eventID, lastShardId) ? lastShardId : shardIdOf(record.eventID);
     lastShardId = shardId;
     const arrivalTime = arrivalTimes.format(kinesis.approximateArrivalTimestamp);
-    const verdict = readTrade(kinesis.data, window);
+    const verdict = readTrade(kinesis.data, window, lastTrades?.body, suffixRoom(sequenceNumber));
     if (typeof verdict === 'string') {
       if (suffix === undefined || shardId !== suffixShardId) {
         suffixShardId = shardId;
         suffix = ingestionSuffix(shardId, ingestionIso);
       }
-      builderFor('trades', shardId, verdict, sequenceNumber).body.appendTrade(
+      lastTrades = builderFor('trades', shardId, verdict, sequenceNumber);
+      lastTrades.body.appendTrade(
         recordBytes.buffer,
         recordBytes.start,
         recordBytes.end,
@@ -202,6 +235,7 @@ export function planBatch(records: readonly KinesisStreamRecord[], ingestionTime
       );
       quarantined.push({ sequenceNumber, reason: verdict.reason });
     }
+    index += 1;
   }
 
   return { objects: [...builders.values()].map((builder) => builder.build()), quarantined };

@@ -29,6 +29,22 @@ describe('decoding record data', () => {
     expect(decode(data)).toBe('NOT_BASE64');
   });
 
+  it('decodes at an offset, leaving the bytes before it alone, and drops a byte order mark there too', () => {
+    const bytes = new RecordBytes();
+    bytes.buffer.write('keep', 0, 'latin1');
+    expect(decodeRecordData(base64('\ufeff{"a":1}'), bytes, 4)).toBeUndefined();
+    expect(bytes.buffer.toString('latin1', 0, 4)).toBe('keep');
+    expect([bytes.start, bytes.end]).toEqual([7, 14]);
+    expect(bytes.buffer.toString('utf8', bytes.start, bytes.end)).toBe('{"a":1}');
+  });
+
+  it('grows the buffer when the bytes would not fit after the offset', () => {
+    const bytes = new RecordBytes();
+    const text = `{"a":"${'x'.repeat(bytes.buffer.length)}"}`;
+    expect(decodeRecordData(base64(text), bytes, 100)).toBeUndefined();
+    expect(bytes.buffer.toString('utf8', bytes.start, bytes.end)).toBe(text);
+  });
+
   it('accepts the URL-safe alphabet, as Node does, since it decodes to one byte sequence', () => {
     expect(base64('?>?>')).toBe('Pz4/Pg==');
     expect(decode('Pz4_Pg==')).toBe('?>?>');

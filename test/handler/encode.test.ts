@@ -41,6 +41,40 @@ describe('trade lines', () => {
     expect(text).toHaveLength(1001);
     expect(JSON.parse(text[999]).sequence_number).toBe('999');
   });
+
+  it('take a record decoded into their own spare room as it is, or moved back over a byte order mark', () => {
+    const lines = new JsonLines();
+    const expected = [tradeLine('{"a":1}', '1'), tradeLine('{"b":2}', '2')].join('');
+    for (const [text, sequenceNumber] of [
+      ['{"a":1}', '1'],
+      ['\ufeff{"b":2}', '2'],
+    ]) {
+      const bytes = Buffer.from(text, 'utf8');
+      const room = lines.spareRoom(bytes.length + 512);
+      bytes.copy(room, lines.end);
+      const start = lines.end + (text.startsWith('\ufeff') ? 3 : 0);
+      lines.appendTrade(
+        room,
+        start,
+        lines.end + bytes.length,
+        false,
+        sequenceNumber,
+        '2026-03-11T14:59:59.999Z',
+        suffix,
+      );
+    }
+    expect(lines.contents().toString('utf8')).toBe(expected);
+  });
+
+  it('copy a record from their own old buffer when appending it makes them grow', () => {
+    const lines = new JsonLines();
+    const text = `{"pad":"${'x'.repeat(100)}"}`;
+    const room = lines.spareRoom(text.length);
+    room.write(text, lines.end, 'latin1');
+    // The sequence number needs more room than was spared: the buffer is replaced before the copy.
+    lines.appendTrade(room, 0, text.length, false, '9'.repeat(room.length), '', suffix);
+    expect(JSON.parse(lines.contents().toString('utf8')).pad).toBe('x'.repeat(100));
+  });
 });
 
 describe('quarantine lines', () => {
