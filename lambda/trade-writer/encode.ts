@@ -19,6 +19,16 @@ export interface RecordOrigin {
   readonly arrivalTime: string;
 }
 
+/**
+ * An ASCII field value that writes its own bytes into a line, so that a value computed per record
+ * (the arrival time) need not become a string first.
+ */
+export interface AsciiValue {
+  readonly length: number;
+  /** Writes the value at `at` (the caller reserved `length` bytes); returns the offset after it. */
+  writeTo(buffer: Buffer, at: number): number;
+}
+
 /** The ingestion fields that are the same for every trade of a shard in one invocation. */
 export interface IngestionSuffix {
   /** `,"shard_id":"…","sequence_number":"` */
@@ -113,7 +123,7 @@ export class JsonLines {
     end: number,
     hasLineBreak: boolean,
     sequenceNumber: string,
-    arrivalTime: string,
+    arrivalTime: string | AsciiValue,
     suffix: IngestionSuffix,
   ): void {
     let close = end - 1;
@@ -144,7 +154,8 @@ export class JsonLines {
     at =
       afterSequence >= 0 ? afterSequence : at + buffer.write(JSON.stringify(sequenceNumber).slice(1, -1), at, 'utf8');
     buffer.set(ARRIVAL_TIME_FIELD, at);
-    at = writeAscii(buffer, at + ARRIVAL_TIME_FIELD.length, arrivalTime);
+    at += ARRIVAL_TIME_FIELD.length;
+    at = typeof arrivalTime === 'string' ? writeAscii(buffer, at, arrivalTime) : arrivalTime.writeTo(buffer, at);
     buffer.set(suffix.tail, at);
     this.length = at + suffix.tail.length;
     this.lines += 1;

@@ -1,6 +1,6 @@
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { decodeRecordData, isUtf8Text, RecordBytes } from './decode';
-import { type IngestionSuffix, ingestionSuffix, JsonLines, quarantineLine } from './encode';
+import { type AsciiValue, type IngestionSuffix, ingestionSuffix, JsonLines, quarantineLine } from './encode';
 import { JsonObjectView, SCANNED_OBJECT, SCANNED_OTHER_JSON } from './json-object';
 import { compareSequenceNumbers, objectKey, shardIdOf } from './keys';
 import { PARTITION_DAYS_AHEAD, PARTITION_START_DATE, QUARANTINE_PREFIX, TRADES_PREFIX } from './layout';
@@ -51,28 +51,66 @@ export function dateWindow(ingestionTime: Date): DateWindow {
   };
 }
 
+/** `SS.mmmZ` after the 17 characters of date, hour and minute. */
+const SECONDS_TEXT_LENGTH = 7;
+const ZERO = 0x30;
+
 /**
  * Formats Kinesis arrival times (seconds with a millisecond fraction) as ISO 8601 UTC. Records of a
- * batch arrive within minutes, so the date and minute are formatted once a minute.
+ * batch arrive within minutes, so the date and minute are formatted once a minute. {@link set}
+ * reads one record's time; a trade line takes it as bytes ({@link writeTo}), a quarantine line as
+ * a string ({@link text}).
  */
-class ArrivalTimeFormatter {
+class ArrivalTime implements AsciiValue {
   private minute = Number.NaN;
   private minutePrefix = '';
+  private minutePrefixBytes = Buffer.alloc(0);
+  /** 0 when the record has no usable time: it is then written as ''. */
+  length = 0;
+  private seconds = 0;
+  private millis = 0;
 
-  format(approximateArrivalTimestamp: number): string {
+  set(approximateArrivalTimestamp: number): this {
     // 1545084650.987 * 1000 is 1545084650986.9998: round, or the time would lose a millisecond.
     const ms = Math.round(approximateArrivalTimestamp * 1000);
     // A missing value must not fail the batch forever: the record is still written.
-    if (!Number.isFinite(ms)) return '';
+    if (!Number.isFinite(ms)) {
+      this.length = 0;
+      return this;
+    }
     const withinMinute = ms - Math.floor(ms / MINUTE_MS) * MINUTE_MS;
     const minute = ms - withinMinute;
     if (minute !== this.minute) {
       this.minute = minute;
       this.minutePrefix = new Date(minute).toISOString().slice(0, 17);
+      this.minutePrefixBytes = Buffer.from(this.minutePrefix, 'latin1');
     }
-    const seconds = Math.floor(withinMinute / 1000);
-    const millis = withinMinute - seconds * 1000;
+    this.seconds = Math.floor(withinMinute / 1000);
+    this.millis = withinMinute - this.seconds * 1000;
+    this.length = this.minutePrefixBytes.length + SECONDS_TEXT_LENGTH;
+    return this;
+  }
+
+  text(): string {
+    if (this.length === 0) return '';
+    const { seconds, millis } = this;
     return `${this.minutePrefix}${seconds < 10 ? '0' : ''}${seconds}.${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}Z`;
+  }
+
+  writeTo(buffer: Buffer, at: number): number {
+    if (this.length === 0) return at;
+    buffer.set(this.minutePrefixBytes, at);
+    let next = at + this.minutePrefixBytes.length;
+    const { seconds, millis } = this;
+    buffer[next] = ZERO + Math.floor(seconds / 10);
+    buffer[next + 1] = ZERO + (seconds % 10);
+    buffer[next + 2] = 0x2e; // .
+    buffer[next + 3] = ZERO + Math.floor(millis / 100);
+    buffer[next + 4] = ZERO + (Math.floor(millis / 10) % 10);
+    buffer[next + 5] = ZERO + (millis % 10);
+    buffer[next + 6] = 0x5a; // Z
+    next += SECONDS_TEXT_LENGTH;
+    return next;
   }
 }
 
@@ -171,7 +209,7 @@ export function planBatch(records: readonly KinesisStreamRecord[], ingestionTime
   const ingestionIso = ingestionTime.toISOString();
   const ingestionDate = ingestionIso.slice(0, 10);
   const window = dateWindow(ingestionTime);
-  const arrivalTimes = new ArrivalTimeFormatter();
+  const arrivalTime = new ArrivalTime();
   const builders = new Map<string, ObjectBuilder>();
   const quarantined: QuarantinedRecord[] = [];
 
@@ -211,7 +249,7 @@ export function planBatch(records: readonly KinesisStreamRecord[], ingestionTime
     const sequenceNumber = kinesis.sequenceNumber;
     const shardId = sameShard(record.eventID, lastShardId) ? lastShardId : shardIdOf(record.eventID);
     lastShardId = shardId;
-    const arrivalTime = arrivalTimes.format(kinesis.approximateArrivalTimestamp);
+    arrivalTime.set(kinesis.approximateArrivalTimestamp);
     const verdict = readTrade(kinesis.data, window, lastTrades?.body, suffixRoom(sequenceNumber));
     if (typeof verdict === 'string') {
       if (suffix === undefined || shardId !== suffixShardId) {
@@ -229,7 +267,7 @@ export function planBatch(records: readonly KinesisStreamRecord[], ingestionTime
         suffix,
       );
     } else {
-      const origin = { shardId, sequenceNumber, partitionKey: kinesis.partitionKey, arrivalTime };
+      const origin = { shardId, sequenceNumber, partitionKey: kinesis.partitionKey, arrivalTime: arrivalTime.text() };
       builderFor('quarantine', shardId, ingestionDate, sequenceNumber).body.appendLine(
         quarantineLine(verdict, kinesis.data, origin, ingestionIso),
       );

@@ -66,6 +66,14 @@ describe('trade lines', () => {
     expect(lines.contents().toString('utf8')).toBe(expected);
   });
 
+  it('take an arrival time that writes its own bytes', () => {
+    const lines = new JsonLines();
+    const bytes = Buffer.from('{"a":1}');
+    const arrivalTime = { length: 3, writeTo: (buffer: Buffer, at: number) => at + buffer.write('t:1', at, 'latin1') };
+    lines.appendTrade(bytes, 0, bytes.length, false, '7', arrivalTime, suffix);
+    expect(JSON.parse(lines.contents().toString('utf8')).arrival_time).toBe('t:1');
+  });
+
   it('copy a record from their own old buffer when appending it makes them grow', () => {
     const lines = new JsonLines();
     const text = `{"pad":"${'x'.repeat(100)}"}`;

@@ -78,6 +78,20 @@ describe('planning a batch', () => {
     ]);
   });
 
+  it('writes the same arrival time text in trade lines as in quarantine lines, and none when it is missing', () => {
+    const arrivals = [1545084650.007, 1545084601.05, 1545084609.5, -1.5, 1773273599.9995, Number.NaN];
+    const records = arrivals.flatMap((approximateArrivalTimestamp, i) => [
+      kinesisRecord({ text: tradeJson(), approximateArrivalTimestamp }, 2 * i),
+      kinesisRecord({ text: 'nope', approximateArrivalTimestamp }, 2 * i + 1),
+    ]);
+    const [trades, quarantine] = planBatch(records, INGESTION).objects;
+    const expected = arrivals.map((seconds) =>
+      Number.isNaN(seconds) ? '' : new Date(Math.round(seconds * 1000)).toISOString(),
+    );
+    expect(linesOf(trades.body).map((line) => JSON.parse(line).arrival_time)).toEqual(expected);
+    expect(linesOf(quarantine.body).map((line) => JSON.parse(line).arrival_time)).toEqual(expected);
+  });
+
   it('stores a trade that came with a byte order mark without the mark', () => {
     const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(tradeJson())]);
     const [object] = planBatch([kinesisRecord({ bytes }, 0), kinesisRecord({ bytes }, 1)], INGESTION).objects;
