@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm';
 import {
   JSON_ARRAY,
   JSON_FALSE,
@@ -30,11 +31,22 @@ function parseVerdict(text: string): number {
   }
 }
 
-/** The members the scanner found, read back as JSON.parse would: [name, value] in text order. */
+/**
+ * What a valid JSON text means, read without JSON.parse. V8 in Node 24 (seen on 24.11.1 and
+ * 24.21.0; not on Node 20) misreads the one-character escaped object key `"\/"` as `"\\"` once the
+ * process has parsed the key `"\\"`; string values and lone string tokens are unaffected. A JSON
+ * text is also a JavaScript literal with the same meaning (ES2019), which V8's JavaScript parser
+ * reads. (`__proto__` is the one name whose meaning differs; the generator never makes it.)
+ */
+function referenceValue(json: string): unknown {
+  return runInNewContext(`(${json})`);
+}
+
+/** The members the scanner found, read back by the reference: [name, value] in text order. */
 function members(): [string, unknown][] {
   return Array.from({ length: view.count }, (_, i) => [
     view.keyOf(i),
-    JSON.parse(view.bytes.toString('utf8', view.valueStart[i], view.valueEnd[i])),
+    referenceValue(view.bytes.toString('utf8', view.valueStart[i], view.valueEnd[i])),
   ]);
 }
 
@@ -159,9 +171,8 @@ describe('the JSON scanner', () => {
           throw new Error(`scanner said ${got}, JSON.parse ${expected}, for ${JSON.stringify(text)}`);
         if (got === SCANNED_OBJECT) {
           objects += 1;
-          const parsed = JSON.parse(text);
-          // JSON.parse keeps the last of equal names; the scanner keeps all, in order.
-          expect(Object.fromEntries(members())).toEqual(parsed);
+          // Both keep the last of equal names; the scanner keeps all, in order.
+          expect(Object.fromEntries(members())).toEqual(referenceValue(text));
         }
         if (got === SCANNED_INVALID) invalid += 1;
       }
@@ -227,6 +238,17 @@ describe('the JSON scanner', () => {
     expect(view.keyOf(1)).toBe('名前');
     expect(view.stringValueOf(1)).toBe('値');
     expect(view.hasNonAscii).toBe(true);
+  });
+
+  it('reads the escaped name "\\/" as "/" even after the name "\\\\" (V8 in Node 24 does not, in JSON.parse)', () => {
+    // Puts V8 (Node 24) in the state where JSON.parse('{"\\/":1}') returns the name "\\".
+    JSON.parse('{"\\\\":1}');
+    expect(scan('{"\\\\":1}')).toBe(SCANNED_OBJECT);
+    expect(view.keyOf(0)).toBe('\\');
+    expect(scan('{"\\/":1}')).toBe(SCANNED_OBJECT);
+    expect(view.keyOf(0)).toBe('/');
+    expect(scan('{"x":"😀","\\/":"price"}')).toBe(SCANNED_OBJECT);
+    expect(view.keyOf(1)).toBe('/');
   });
 
   it('scans nesting a million levels deep without overflowing the stack', () => {
