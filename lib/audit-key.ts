@@ -1,6 +1,7 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { grantKeyUse, keyAdministrationStatement } from './key-policy';
 
@@ -15,8 +16,13 @@ export interface AuditKeyProps {
    * @default - no trail: CloudTrail gets no statement in the key policy
    */
   readonly trailName?: string;
-  /** Names of the log groups encrypted with this key; CloudWatch Logs may use it for these only. */
-  readonly logGroupNames: readonly string[];
+}
+
+export interface AuditLogGroupProps {
+  /** Fixed, because the key policy names the log group by ARN (a token would close a cycle). */
+  readonly logGroupName: string;
+  readonly retention: logs.RetentionDays;
+  readonly removalPolicy: RemovalPolicy;
 }
 
 /**
@@ -27,6 +33,8 @@ export interface AuditKeyProps {
 export class AuditKey extends Construct {
   public readonly key: kms.Key;
   private alarmPublishingGranted = false;
+  /** ARNs of the log groups created by createLogGroup: the only ones CloudWatch Logs may use the key for. */
+  private readonly logGroupArns: string[] = [];
 
   constructor(scope: Construct, id: string, props: AuditKeyProps) {
     super(scope, id);
@@ -57,29 +65,6 @@ export class AuditKey extends Construct {
       );
     }
 
-    if (props.logGroupNames.length > 0) {
-      statements.push(
-        new iam.PolicyStatement({
-          sid: 'CloudWatchLogsEncryptsThisStacksLogGroups',
-          principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-          actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-          resources: ['*'],
-          conditions: {
-            ArnEquals: {
-              'kms:EncryptionContext:aws:logs:arn': props.logGroupNames.map((name) =>
-                stack.formatArn({
-                  service: 'logs',
-                  resource: 'log-group',
-                  resourceName: name,
-                  arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-                }),
-              ),
-            },
-          },
-        }),
-      );
-    }
-
     this.key = new kms.Key(this, 'Key', {
       alias: props.alias,
       description: 'trading-data-lake: audit evidence (trail files, log groups, audit query results)',
@@ -89,6 +74,43 @@ export class AuditKey extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       // Given a policy, CDK adds no statement of its own: no account-root `kms:*` (DESIGN §2a).
       policy: new iam.PolicyDocument({ statements }),
+    });
+  }
+
+  /**
+   * A log group encrypted with this key. Creating it here also names it in the key policy, so a log
+   * group encrypted with the audit key can never be missing from it (CloudWatch Logs would refuse
+   * the key at deploy time).
+   */
+  public createLogGroup(scope: Construct, id: string, props: AuditLogGroupProps): logs.LogGroup {
+    const stack = Stack.of(this);
+    if (this.logGroupArns.length === 0) {
+      this.key.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'CloudWatchLogsEncryptsThisStacksLogGroups',
+          principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+          actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+          // In a key policy, "*" means this key and nothing else.
+          resources: ['*'],
+          conditions: {
+            ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': Lazy.list({ produce: () => this.logGroupArns }) },
+          },
+        }),
+      );
+    }
+    this.logGroupArns.push(
+      stack.formatArn({
+        service: 'logs',
+        resource: 'log-group',
+        resourceName: props.logGroupName,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }),
+    );
+    return new logs.LogGroup(scope, id, {
+      logGroupName: props.logGroupName,
+      encryptionKey: this.key,
+      retention: props.retention,
+      removalPolicy: props.removalPolicy,
     });
   }
 

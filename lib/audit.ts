@@ -1,7 +1,7 @@
 import { type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { AuditKey } from './audit-key';
@@ -49,9 +49,8 @@ export class AuditTrail extends Construct {
       removalPolicy: props.removalPolicy,
     });
 
-    this.logGroup = new logs.LogGroup(this, 'TrailLogGroup', {
+    this.logGroup = props.auditKey.createLogGroup(this, 'TrailLogGroup', {
       logGroupName: props.logGroupName,
-      encryptionKey: props.auditKey.key,
       retention: props.logRetention,
       removalPolicy: props.removalPolicy,
     });

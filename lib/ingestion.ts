@@ -5,7 +5,7 @@ import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { WRITER_ENV } from '../lambda/trade-writer/layout';
@@ -96,9 +96,8 @@ export class Ingestion extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    this.logGroup = new logs.LogGroup(this, 'WriterLogGroup', {
+    this.logGroup = props.auditKey.createLogGroup(this, 'WriterLogGroup', {
       logGroupName: props.logGroupName,
-      encryptionKey: props.auditKey.key,
       retention: props.logRetention,
       removalPolicy: props.removalPolicy,
     });

@@ -48,7 +48,6 @@ export class TradingDataLakeStack extends Stack {
       alias: config.auditKeyAlias,
       administrators,
       trailName: config.createTrail ? this.names.trailName : undefined,
-      logGroupNames: [this.names.writerLogGroupName, ...(config.createTrail ? [this.names.trailLogGroupName] : [])],
     });
 
     // SSE-S3: S3 server access logging cannot deliver to a bucket whose default encryption is SSE-KMS.
