@@ -199,6 +199,24 @@ describe('data key and audit key', () => {
     });
   });
 
+  it('names every log group the audit key encrypts in its CloudWatch Logs statement, and no other', () => {
+    for (const result of [dev, prod]) {
+      const auditKeyArn = { 'Fn::GetAtt': [logicalIdOf(result.stack.auditKey.key), 'Arn'] };
+      const encrypted = (Object.values(result.template.findResources('AWS::Logs::LogGroup')) as any[])
+        .filter((group) => JSON.stringify(group.Properties.KmsKeyId) === JSON.stringify(auditKeyArn))
+        .map(
+          (group) => `arn:aws:logs:${TEST_ENV.region}:${TEST_ENV.account}:log-group:${group.Properties.LogGroupName}`,
+        );
+      const statements = keyPolicyStatements(result.template, logicalIdOf(result.stack.auditKey.key)).filter((s) =>
+        servicePrincipals(s).includes(`logs.${TEST_ENV.region}.amazonaws.com`),
+      );
+      expect(encrypted.length).toBeGreaterThanOrEqual(2);
+      expect(
+        [...(statements[0].Condition?.ArnEquals?.['kms:EncryptionContext:aws:logs:arn'] as string[])].sort(),
+      ).toEqual(encrypted.sort());
+    }
+  });
+
   it('lets the auditor use the audit key only through S3 (trail files, audit results), and names no other role in it', () => {
     const roles = devKeys.audit.filter((s) => awsPrincipals(s).length > 0 && s.Sid !== 'KeyAdministration');
     expect(roles.flatMap(actionsOf).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
