@@ -212,7 +212,7 @@ describe('data key and audit key', () => {
       );
       expect(encrypted.length).toBeGreaterThanOrEqual(2);
       expect(
-        [...(statements[0].Condition?.ArnEquals?.['kms:EncryptionContext:aws:logs:arn'] as string[])].sort(),
+        [...((statements[0].Condition?.ArnEquals?.['kms:EncryptionContext:aws:logs:arn'] as string[]) ?? [])].sort(),
       ).toEqual(encrypted.sort());
     }
   });
