@@ -13,7 +13,7 @@ import {
   QUARANTINE_PREFIX,
   TRADE_COLUMNS,
   TRADES_PREFIX,
-} from '../lambda/trade-writer/layout';
+} from '../schema/layout';
 import type { DataKey } from './data-key';
 import type { DataLakeBucket } from './data-lake-bucket';
 import { TRADE_QUERIES } from './named-queries';

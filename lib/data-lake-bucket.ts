@@ -2,7 +2,7 @@ import type { RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { QUARANTINE_PREFIX, TRADES_PREFIX } from '../lambda/trade-writer/layout';
+import { QUARANTINE_PREFIX, TRADES_PREFIX } from '../schema/layout';
 import { grantReadObjects } from './bucket-grants';
 import type { DataKey } from './data-key';
 import { acknowledgeOnGrantee, objectWildcardFinding } from './nag-acknowledgements';

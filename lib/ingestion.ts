@@ -8,7 +8,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { WRITER_ENV } from '../lambda/trade-writer/layout';
+import { WRITER_ENV } from '../lambda/trade-writer/contract';
 import type { AuditKey } from './audit-key';
 import { grantReadObjects } from './bucket-grants';
 import type { StreamCapacity } from './config';

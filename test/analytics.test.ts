@@ -1,5 +1,5 @@
-import { QUARANTINE_COLUMNS, TRADE_COLUMNS } from '../lambda/trade-writer/layout';
 import { TRADE_QUERIES } from '../lib/named-queries';
+import { QUARANTINE_COLUMNS, TRADE_COLUMNS } from '../schema/layout';
 import { synthApp, TEST_ENV } from './support/app';
 import { actionsOf, asArray, identityStatements, logicalIdOf, resourceProps } from './support/template';
 

@@ -1,4 +1,4 @@
-import { WRITER_ENV } from './layout';
+import { WRITER_ENV } from './contract';
 
 /** What the writer needs from its environment (set by the ingestion construct). */
 export interface WriterConfig {

@@ -1,9 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import { compareSequenceNumbers } from '../../schema/object-keys';
+import { WRITER_METRICS } from './contract';
 import { gzip } from './encode';
-import { compareSequenceNumbers } from './keys';
-import { WRITER_METRICS } from './layout';
 import { describeWriteError, type ObjectStore, type PutOutcome } from './object-store';
 import { type BatchPlan, type PlannedObject, planBatch } from './plan';
 

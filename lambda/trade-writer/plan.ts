@@ -1,9 +1,9 @@
 import type { KinesisStreamRecord } from 'aws-lambda';
+import { PARTITION_DAYS_AHEAD, PARTITION_START_DATE, QUARANTINE_PREFIX, TRADES_PREFIX } from '../../schema/layout';
+import { compareSequenceNumbers, objectKey, shardIdOf } from '../../schema/object-keys';
 import { decodeRecordData, isUtf8Text, RecordBytes } from './decode';
 import { type AsciiValue, type IngestionSuffix, ingestionSuffix, JsonLines, quarantineLine } from './encode';
 import { JsonObjectView, SCANNED_OBJECT, SCANNED_OTHER_JSON } from './json-object';
-import { compareSequenceNumbers, objectKey, shardIdOf } from './keys';
-import { PARTITION_DAYS_AHEAD, PARTITION_START_DATE, QUARANTINE_PREFIX, TRADES_PREFIX } from './layout';
 import { REJECTIONS, type Rejection, type RejectionReason } from './rejection';
 import { checkTrade, type DateWindow } from './trade-schema';
 

@@ -1,5 +1,5 @@
-import { QUARANTINE_PREFIX, TRADES_PREFIX } from '../../lambda/trade-writer/layout';
 import type { Stage } from '../../lib/config';
+import { QUARANTINE_PREFIX, TRADES_PREFIX } from '../../schema/layout';
 import type { PrincipalId } from './support/principals';
 import {
   bucketArn,

@@ -1,7 +1,7 @@
 import { JsonObjectView, SCANNED_OBJECT } from '../../lambda/trade-writer/json-object';
-import { TRADE_COLUMNS } from '../../lambda/trade-writer/layout';
 import { REJECTIONS } from '../../lambda/trade-writer/rejection';
 import { checkTrade, INGESTION_FIELDS, TRADE_FIELDS } from '../../lambda/trade-writer/trade-schema';
+import { TRADE_COLUMNS } from '../../schema/layout';
 import { tradeFields, tradeJson } from './fixtures';
 
 const WINDOW = { earliest: '2020-01-01', latest: '2026-03-12' };

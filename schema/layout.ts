@@ -1,6 +1,7 @@
 /**
- * The data layout of the lake (DESIGN §5), shared by the writer, the Glue tables and the tests.
- * Pure data: no AWS SDK, no aws-cdk-lib, so both sides can import it.
+ * The data layout of the lake (DESIGN §5): prefixes, the partition column and the columns of the raw
+ * tables, shared by the writer, the Glue tables, the CLI, the local pipeline and the tests.
+ * Pure data: no AWS SDK, no aws-cdk-lib, so every side can import it.
  */
 
 /** Prefix of valid trades; the raw table's location. */
@@ -53,32 +54,9 @@ export const QUARANTINE_COLUMNS: readonly ColumnDefinition[] = [
   { name: 'ingestion_time', type: 'string', comment: 'time the writer handled the record, ISO 8601 UTC' },
 ];
 
-/** Environment variables the writer reads; the ingestion construct sets them. */
-export const WRITER_ENV = {
-  bucketName: 'DATA_BUCKET_NAME',
-  keyArn: 'DATA_KEY_ARN',
-} as const;
-
 /**
  * How many days after its ingestion date a trade's `dt` may fall (a producer clock slightly ahead
  * at midnight). The writer quarantines later dates; partition projection's range must reach as far
  * (`NOW+1DAYS`) or such a trade stays invisible until its date comes.
  */
 export const PARTITION_DAYS_AHEAD = 1;
-
-/**
- * Names of the writer's CloudWatch metrics (EMF, unit Count, dimension `service` =
- * POWERTOOLS_SERVICE_NAME), one data point each per invocation, for alarms and dashboards.
- */
-export const WRITER_METRICS = {
-  /** Trades in objects that are durably stored, created now or found from an earlier attempt. */
-  tradesWritten: 'TradesWritten',
-  /** Records in quarantine objects that are durably stored. */
-  recordsQuarantined: 'RecordsQuarantined',
-  /** Objects created by this invocation. */
-  objectsWritten: 'ObjectsWritten',
-  /** Objects that already existed (412 on `If-None-Match: *`): a retry that found its own work. */
-  objectsAlreadyPresent: 'ObjectsAlreadyPresent',
-  /** Objects whose write failed; their records are reported to Lambda for retry. */
-  writeFailures: 'WriteFailures',
-} as const;

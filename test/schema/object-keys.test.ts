@@ -1,5 +1,5 @@
-import { compareSequenceNumbers, objectKey, shardIdOf } from '../../lambda/trade-writer/keys';
-import { QUARANTINE_PREFIX, TRADES_PREFIX } from '../../lambda/trade-writer/layout';
+import { QUARANTINE_PREFIX, TRADES_PREFIX } from '../../schema/layout';
+import { compareSequenceNumbers, objectKey, shardIdOf } from '../../schema/object-keys';
 
 describe('object keys', () => {
   it('name the prefix, the dt partition, the shard and the first and last sequence numbers', () => {

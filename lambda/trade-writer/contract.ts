@@ -1,0 +1,32 @@
+/**
+ * What the trade writer promises the infrastructure that deploys it: the environment it reads and
+ * the metrics it emits. The only file of lambda/ that lib/ may import (the lint rule
+ * noRestrictedImports in biome.json enforces it), so the construct and the handler cannot disagree
+ * on a name without a compile error.
+ */
+
+/** Environment variables the writer reads; lib/ingestion sets them. */
+export const WRITER_ENV = {
+  bucketName: 'DATA_BUCKET_NAME',
+  keyArn: 'DATA_KEY_ARN',
+} as const;
+
+/** The Powertools service name, the `service` dimension of every metric. */
+export const WRITER_SERVICE_NAME = 'trade-writer';
+
+/**
+ * Names of the writer's CloudWatch metrics (EMF, unit Count, dimension `service` =
+ * POWERTOOLS_SERVICE_NAME), one data point each per invocation, for alarms and dashboards.
+ */
+export const WRITER_METRICS = {
+  /** Trades in objects that are durably stored, created now or found from an earlier attempt. */
+  tradesWritten: 'TradesWritten',
+  /** Records in quarantine objects that are durably stored. */
+  recordsQuarantined: 'RecordsQuarantined',
+  /** Objects created by this invocation. */
+  objectsWritten: 'ObjectsWritten',
+  /** Objects that already existed (412 on `If-None-Match: *`): a retry that found its own work. */
+  objectsAlreadyPresent: 'ObjectsAlreadyPresent',
+  /** Objects whose write failed; their records are reported to Lambda for retry. */
+  writeFailures: 'WriteFailures',
+} as const;
