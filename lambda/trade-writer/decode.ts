@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { REJECTIONS, type Rejection } from './rejection';
+import { REJECTIONS, type Rejection } from '../../schema/validation/rejection';
 
 const EQUALS = 0x3d;
 const INITIAL_CAPACITY = 64 * 1024;

@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import type { Rejection } from './rejection';
+import type { Rejection } from '../../schema/validation/rejection';
 
 /**
  * zlib level of every object. Level 1 is the fastest; on realistic trades it stores under 80 bytes

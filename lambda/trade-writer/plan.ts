@@ -1,11 +1,11 @@
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { PARTITION_DAYS_AHEAD, PARTITION_START_DATE, QUARANTINE_PREFIX, TRADES_PREFIX } from '../../schema/layout';
 import { compareSequenceNumbers, objectKey, shardIdOf } from '../../schema/object-keys';
+import { JsonObjectView, SCANNED_OBJECT, SCANNED_OTHER_JSON } from '../../schema/validation/json-object';
+import { REJECTIONS, type Rejection, type RejectionReason } from '../../schema/validation/rejection';
+import { checkTrade, type DateWindow } from '../../schema/validation/trade-checker';
 import { decodeRecordData, isUtf8Text, RecordBytes } from './decode';
 import { type AsciiValue, type IngestionSuffix, ingestionSuffix, JsonLines, quarantineLine } from './encode';
-import { JsonObjectView, SCANNED_OBJECT, SCANNED_OTHER_JSON } from './json-object';
-import { REJECTIONS, type Rejection, type RejectionReason } from './rejection';
-import { checkTrade, type DateWindow } from './trade-schema';
 
 /** Whether an object holds trades or quarantined records. */
 export type ObjectKind = 'trades' | 'quarantine';

@@ -1,5 +1,5 @@
 import { decodeRecordData, isUtf8Text, RecordBytes } from '../../lambda/trade-writer/decode';
-import { REJECTIONS } from '../../lambda/trade-writer/rejection';
+import { REJECTIONS } from '../../schema/validation/rejection';
 
 function decode(data: string): string {
   const bytes = new RecordBytes();

@@ -1,7 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import { gzip, ingestionSuffix, JsonLines, quarantineLine } from '../../lambda/trade-writer/encode';
-import { REJECTIONS } from '../../lambda/trade-writer/rejection';
 import { QUARANTINE_COLUMNS } from '../../schema/layout';
+import { REJECTIONS } from '../../schema/validation/rejection';
 
 const suffix = ingestionSuffix('shardId-000000000001', '2026-03-11T15:00:00.000Z');
 

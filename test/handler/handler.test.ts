@@ -1,6 +1,6 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { REJECTIONS } from '../../lambda/trade-writer/rejection';
 import { QUARANTINE_COLUMNS, TRADE_COLUMNS } from '../../schema/layout';
+import { REJECTIONS } from '../../schema/validation/rejection';
 import { KEY_ARN, kinesisEvent, SHARD_ID, sequenceNumber, tradeFields, tradeJson } from './fixtures';
 import { s3Error, writerHarness } from './harness';
 

@@ -1,8 +1,8 @@
-import { JsonObjectView, SCANNED_OBJECT } from '../../lambda/trade-writer/json-object';
-import { REJECTIONS } from '../../lambda/trade-writer/rejection';
-import { checkTrade, INGESTION_FIELDS, TRADE_FIELDS } from '../../lambda/trade-writer/trade-schema';
-import { TRADE_COLUMNS } from '../../schema/layout';
-import { tradeFields, tradeJson } from './fixtures';
+import { TRADE_COLUMNS } from '../../../schema/layout';
+import { JsonObjectView, SCANNED_OBJECT } from '../../../schema/validation/json-object';
+import { REJECTIONS } from '../../../schema/validation/rejection';
+import { checkTrade, INGESTION_FIELDS, TRADE_FIELDS } from '../../../schema/validation/trade-checker';
+import { tradeFields, tradeJson } from '../../handler/fixtures';
 
 const WINDOW = { earliest: '2020-01-01', latest: '2026-03-12' };
 const view = new JsonObjectView();

@@ -11,8 +11,8 @@ import {
   SCANNED_INVALID,
   SCANNED_OBJECT,
   SCANNED_OTHER_JSON,
-} from '../../lambda/trade-writer/json-object';
-import { seededRandom } from './fixtures';
+} from '../../../schema/validation/json-object';
+import { seededRandom } from '../../handler/fixtures';
 
 const view = new JsonObjectView();
 

@@ -1,4 +1,4 @@
-import { daysInMonth, utcDateOf } from '../../lambda/trade-writer/utc-date';
+import { daysInMonth, utcDateOf } from '../../../schema/validation/utc-date';
 
 describe('the UTC date of executed_at', () => {
   it.each([
