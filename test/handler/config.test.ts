@@ -1,5 +1,5 @@
 import { loadWriterConfig } from '../../lambda/trade-writer/config';
-import { KEY_ARN } from './fixtures';
+import { KEY_ARN } from '../../tools/fixtures/trade-events';
 
 describe('the writer configuration', () => {
   const complete = { DATA_BUCKET_NAME: 'lake-bucket', DATA_KEY_ARN: KEY_ARN };

@@ -1,7 +1,14 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { QUARANTINE_COLUMNS, TRADE_COLUMNS } from '../../schema/layout';
 import { REJECTIONS } from '../../schema/validation/rejection';
-import { KEY_ARN, kinesisEvent, SHARD_ID, sequenceNumber, tradeFields, tradeJson } from './fixtures';
+import {
+  KEY_ARN,
+  kinesisEvent,
+  SHARD_ID,
+  sequenceNumber,
+  tradeFields,
+  tradeJson,
+} from '../../tools/fixtures/trade-events';
 import { s3Error, writerHarness } from './harness';
 
 const writer = writerHarness();

@@ -6,7 +6,7 @@ import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda'
 import { mockClient } from 'aws-sdk-client-mock';
 import { createTradeWriter } from '../../lambda/trade-writer/handler';
 import { s3ObjectStore } from '../../lambda/trade-writer/object-store';
-import { BUCKET_NAME, KEY_ARN } from './fixtures';
+import { BUCKET_NAME, KEY_ARN } from '../../tools/fixtures/trade-events';
 
 // The SDK warns on Node 20 that its releases after January 2027 need Node 22; Lambda runs Node 24.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { planBatch } from '../../lambda/trade-writer/plan';
-import { kinesisRecord, seededRandom } from './fixtures';
+import { kinesisRecord, seededRandom } from '../../tools/fixtures/trade-events';
 
 /**
  * A tripwire for refactoring the writer: ten thousand generated records, most of them valid trades

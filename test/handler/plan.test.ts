@@ -1,5 +1,5 @@
 import { dateWindow, planBatch } from '../../lambda/trade-writer/plan';
-import { kinesisEvent, kinesisRecord, SHARD_ID, sequenceNumber, tradeJson } from './fixtures';
+import { kinesisEvent, kinesisRecord, SHARD_ID, sequenceNumber, tradeJson } from '../../tools/fixtures/trade-events';
 
 const INGESTION = new Date('2026-03-11T15:00:00Z');
 const linesOf = (body: Buffer) => body.toString('utf8').split('\n').slice(0, -1);

@@ -6,7 +6,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { createTradeWriter } from '../../lambda/trade-writer/handler';
 import { s3ObjectStore } from '../../lambda/trade-writer/object-store';
-import { KEY_ARN, kinesisEvent, sequenceNumber, tradeJson } from './fixtures';
+import { KEY_ARN, kinesisEvent, sequenceNumber, tradeJson } from '../../tools/fixtures/trade-events';
 import { gunzipLines } from './harness';
 
 /** The part of s3rver 3.7.1 this test uses; the package ships no types. */

@@ -12,7 +12,7 @@ import {
   SCANNED_OBJECT,
   SCANNED_OTHER_JSON,
 } from '../../../schema/validation/json-object';
-import { seededRandom } from '../../handler/fixtures';
+import { seededRandom } from '../../../tools/fixtures/trade-events';
 
 const view = new JsonObjectView();
 

@@ -2,7 +2,7 @@ import { TRADE_COLUMNS } from '../../../schema/layout';
 import { JsonObjectView, SCANNED_OBJECT } from '../../../schema/validation/json-object';
 import { REJECTIONS } from '../../../schema/validation/rejection';
 import { checkTrade, INGESTION_FIELDS, TRADE_FIELDS } from '../../../schema/validation/trade-checker';
-import { tradeFields, tradeJson } from '../../handler/fixtures';
+import { tradeFields, tradeJson } from '../../../tools/fixtures/trade-events';
 
 const WINDOW = { earliest: '2020-01-01', latest: '2026-03-12' };
 const view = new JsonObjectView();

@@ -6,8 +6,8 @@
  *    AWS SDK, minified, source map), and once more with `mainFields: module,main` for comparison.
  * 2. Times a cold `require` of each bundle in fresh node processes, with and without
  *    `--enable-source-maps` (the function's NODE_OPTIONS turn it on).
- * 3. Starts bench/loopback-s3.ts on 127.0.0.1 (core 1) and times the bundled handler in
- *    bench/measure-handler.ts (core 0) against only base64-decoding and JSON-parsing the same
+ * 3. Starts tools/bench/loopback-s3.ts on 127.0.0.1 (core 1) and times the bundled handler in
+ *    tools/bench/measure-handler.ts (core 0) against only base64-decoding and JSON-parsing the same
  *    records in the same process.
  * Everything stays on 127.0.0.1, and every child process ends with the bench.
  */
@@ -16,10 +16,10 @@ import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
-import { WRITER_BUNDLING } from '../lib/writer-bundling';
+import { WRITER_BUNDLING } from '../../lib/writer-bundling';
 import type { HandlerFigures } from './measure-handler';
 
-const ROOT = join(__dirname, '..');
+const ROOT = join(__dirname, '..', '..');
 const KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const COLD_REQUIRES = 11;
 const TARGETS = { ratio: 3, stretchRatio: 2.5, recordsPerSecond: 150_000, coldRequireMs: 100, bytesPerTrade: 80 };

@@ -4,7 +4,7 @@
  * partitions, arriving in Kinesis a few milliseconds later.
  */
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
-import { kinesisRecord, seededRandom } from '../test/handler/fixtures';
+import { kinesisRecord, seededRandom } from '../fixtures/trade-events';
 
 function uuidV4(next: () => number): string {
   let hex = '';

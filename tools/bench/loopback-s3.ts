@@ -3,7 +3,7 @@
  * bucket makes (SSE-KMS with the expected key ARN, `If-None-Match: *` answered with 412 when the
  * key exists), plus GET /__stats for what was stored. Bodies are counted, not kept. It runs in its
  * own process, on another core when taskset exists, so its work is not charged to the handler: the
- * real S3 runs elsewhere too. Usage: node --import tsx bench/loopback-s3.ts <key ARN>; it prints
+ * real S3 runs elsewhere too. Usage: node --import tsx tools/bench/loopback-s3.ts <key ARN>; it prints
  * `{"port":N}` and exits when its parent disconnects or after ten minutes, whichever comes first.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
