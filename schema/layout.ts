@@ -1,8 +1,9 @@
 /**
  * The data layout of the lake (DESIGN §5): prefixes, the partition column and the columns of the raw
- * tables, shared by the writer, the Glue tables, the CLI, the local pipeline and the tests.
- * Pure data: no AWS SDK, no aws-cdk-lib, so every side can import it.
+ * tables (derived from the trade-field table), shared by the writer, the Glue tables, the CLI, the
+ * local pipeline and the tests. Pure data: no AWS SDK, no aws-cdk-lib, so every side can import it.
  */
+import { INGESTION_FIELDS, TRADE_FIELDS } from './trade-fields';
 
 /** Prefix of valid trades; the raw table's location. */
 export const TRADES_PREFIX = 'trades/';
@@ -20,39 +21,87 @@ export interface ColumnDefinition {
   readonly comment: string;
 }
 
-/**
- * Columns of the raw trades table: the producer's fields (DESIGN §5) and the ingestion fields the
- * writer splices into each line. `trade_id` and `price` are strings so that a 20-digit id or an
- * 18-decimal price keeps every digit; queries cast price to DECIMAL where they compute.
- */
-export const TRADE_COLUMNS: readonly ColumnDefinition[] = [
-  { name: 'trade_id', type: 'string', comment: 'producer trade id, string or integer as sent' },
-  { name: 'symbol', type: 'string', comment: 'instrument symbol, [A-Z0-9.-]{1,16}' },
-  { name: 'side', type: 'string', comment: 'BUY or SELL' },
-  { name: 'quantity', type: 'double', comment: 'quantity, > 0' },
-  { name: 'price', type: 'string', comment: 'price as sent, exact; cast to decimal(38,18) to compute' },
-  { name: 'executed_at', type: 'string', comment: 'ISO 8601 timestamp with zone; decides dt' },
-  { name: 'currency', type: 'string', comment: 'ISO 4217 code, USD when absent' },
-  { name: 'venue', type: 'string', comment: 'optional execution venue' },
-  { name: 'account_id', type: 'string', comment: 'optional account' },
-  { name: 'trader_id', type: 'string', comment: 'optional trader' },
-  { name: 'shard_id', type: 'string', comment: 'ingestion: Kinesis shard id' },
-  { name: 'sequence_number', type: 'string', comment: 'ingestion: Kinesis sequence number (dedup order)' },
-  { name: 'arrival_time', type: 'string', comment: 'ingestion: approximate arrival time, ISO 8601 UTC' },
-  { name: 'ingestion_time', type: 'string', comment: 'ingestion: time the writer handled the record, ISO 8601 UTC' },
+/** A column of the local DuckDB run, in DuckDB types, in the same order as the Glue table's. */
+export interface DuckDbColumn {
+  readonly name: string;
+  readonly type: string;
+}
+
+/** A column as each engine types it. */
+interface LayoutColumn {
+  readonly name: string;
+  readonly glueType: string;
+  readonly duckdbType: string;
+  readonly comment: string;
+}
+
+const TRADE_LINE_COLUMNS: readonly LayoutColumn[] = [...TRADE_FIELDS, ...INGESTION_FIELDS];
+
+/** A quarantine line holds exactly these members, in this order (lambda/trade-writer/encode.ts writes them). */
+const QUARANTINE_LINE_COLUMNS: readonly LayoutColumn[] = [
+  { name: 'reason', glueType: 'string', duckdbType: 'VARCHAR', comment: 'reason code, e.g. NOT_JSON, SCHEMA' },
+  { name: 'message', glueType: 'string', duckdbType: 'VARCHAR', comment: 'what was wrong, for a human' },
+  {
+    name: 'raw_data',
+    glueType: 'string',
+    duckdbType: 'VARCHAR',
+    comment: 'the Kinesis record data as received, base64',
+  },
+  { name: 'shard_id', glueType: 'string', duckdbType: 'VARCHAR', comment: 'Kinesis shard id' },
+  { name: 'sequence_number', glueType: 'string', duckdbType: 'VARCHAR', comment: 'Kinesis sequence number' },
+  { name: 'partition_key', glueType: 'string', duckdbType: 'VARCHAR', comment: 'Kinesis partition key' },
+  {
+    name: 'arrival_time',
+    glueType: 'string',
+    duckdbType: 'VARCHAR',
+    comment: 'approximate arrival time, ISO 8601 UTC',
+  },
+  {
+    name: 'ingestion_time',
+    glueType: 'string',
+    duckdbType: 'VARCHAR',
+    comment: 'time the writer handled the record, ISO 8601 UTC',
+  },
 ];
 
+const glueColumn = ({ name, glueType, comment }: LayoutColumn): ColumnDefinition => ({ name, type: glueType, comment });
+const duckdbColumn = ({ name, duckdbType }: LayoutColumn): DuckDbColumn => ({ name, type: duckdbType });
+
+/**
+ * Columns of the raw trades table: the producer's fields (trade-fields.ts) and the ingestion fields
+ * the writer splices into each line.
+ */
+export const TRADE_COLUMNS: readonly ColumnDefinition[] = TRADE_LINE_COLUMNS.map(glueColumn);
+
 /** Columns of the quarantine table: one row per record that could not be a trade. */
-export const QUARANTINE_COLUMNS: readonly ColumnDefinition[] = [
-  { name: 'reason', type: 'string', comment: 'reason code, e.g. NOT_JSON, SCHEMA' },
-  { name: 'message', type: 'string', comment: 'what was wrong, for a human' },
-  { name: 'raw_data', type: 'string', comment: 'the Kinesis record data as received, base64' },
-  { name: 'shard_id', type: 'string', comment: 'Kinesis shard id' },
-  { name: 'sequence_number', type: 'string', comment: 'Kinesis sequence number' },
-  { name: 'partition_key', type: 'string', comment: 'Kinesis partition key' },
-  { name: 'arrival_time', type: 'string', comment: 'approximate arrival time, ISO 8601 UTC' },
-  { name: 'ingestion_time', type: 'string', comment: 'time the writer handled the record, ISO 8601 UTC' },
-];
+export const QUARANTINE_COLUMNS: readonly ColumnDefinition[] = QUARANTINE_LINE_COLUMNS.map(glueColumn);
+
+/** {@link TRADE_COLUMNS} in DuckDB types, for reading trade lines in the local run. */
+export const TRADE_DUCKDB_COLUMNS: readonly DuckDbColumn[] = TRADE_LINE_COLUMNS.map(duckdbColumn);
+
+/** {@link QUARANTINE_COLUMNS} in DuckDB types. */
+export const QUARANTINE_DUCKDB_COLUMNS: readonly DuckDbColumn[] = QUARANTINE_LINE_COLUMNS.map(duckdbColumn);
+
+/** The fields a producer may send, in column order (any other field is stored and ignored by the tables). */
+export const PRODUCER_FIELDS: readonly string[] = TRADE_FIELDS.map(({ name }) => name);
+
+/** The fields a producer must send. */
+export const REQUIRED_PRODUCER_FIELDS: readonly string[] = TRADE_FIELDS.filter(({ required }) => required).map(
+  ({ name }) => name,
+);
+
+/** What an absent optional field means, by field name: `currency` USD, `exec_type` NEW, `version` 1. */
+export const TRADE_FIELD_DEFAULTS: Readonly<Record<string, string | number>> = Object.fromEntries(
+  TRADE_FIELDS.flatMap(({ name, default: value }) => (value === undefined ? [] : [[name, value]])),
+);
+
+/** The values an enumerated field allows, by field name: `side` and `exec_type`. */
+export const TRADE_FIELD_VALUES: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  TRADE_FIELDS.flatMap(({ name, rule }) => (rule.kind === 'enum' ? [[name, rule.values]] : [])),
+);
+
+/** The names a producer may not use, in any case: the writer adds them to every line. */
+export const RESERVED_FIELDS: readonly string[] = INGESTION_FIELDS.map(({ name }) => name);
 
 /**
  * How many days after its ingestion date a trade's `dt` may fall (a producer clock slightly ahead

@@ -1,4 +1,3 @@
-import { isUtf8 } from 'node:buffer';
 import { REJECTIONS, type Rejection } from '../../schema/validation/rejection';
 
 const EQUALS = 0x3d;
@@ -45,9 +44,4 @@ export function decodeRecordData(data: string, into: RecordBytes, at = 0): Rejec
   into.start = bom ? at + 3 : at;
   into.end = at + expected;
   return undefined;
-}
-
-/** Whether the decoded bytes are UTF-8: strict, no overlong forms, no surrogates. */
-export function isUtf8Text(bytes: RecordBytes): boolean {
-  return isUtf8(bytes.buffer.subarray(bytes.start, bytes.end));
 }

@@ -2,10 +2,11 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { compareSequenceNumbers } from '../../schema/object-keys';
+import type { TradeField } from '../../schema/trade-fields';
 import { WRITER_METRICS } from './contract';
 import { gzip } from './encode';
 import { describeWriteError, type ObjectStore, type PutOutcome } from './object-store';
-import { type BatchPlan, type PlannedObject, planBatch } from './plan';
+import { type BatchPlan, createBatchPlanner, type PlannedObject } from './plan';
 
 /** How many quarantined sequence numbers one log line lists. */
 const LOGGED_SEQUENCE_NUMBERS = 20;
@@ -17,6 +18,8 @@ export interface TradeWriterDependencies {
   readonly metrics: Metrics;
   /** The ingestion time of an invocation. @default the system clock */
   readonly clock?: () => Date;
+  /** The trade fields to validate against. @default the shared table, TRADE_FIELDS */
+  readonly fields?: readonly TradeField[];
 }
 
 /** The Lambda handler: Kinesis batch in, partial batch response out. */
@@ -95,13 +98,16 @@ function logFailures(logger: Logger, results: readonly WriteResult[]): void {
 export function createTradeWriter(dependencies: TradeWriterDependencies): TradeWriterHandler {
   const { store, logger, metrics } = dependencies;
   const clock = dependencies.clock ?? (() => new Date());
+  // One planner per handler, reused by every invocation: its buffers outlive a batch, and planning
+  // is synchronous, so two invocations never share them at once.
+  const planner = createBatchPlanner({ fields: dependencies.fields });
 
   return async (event, context) => {
     if (context !== undefined) logger.addContext(context);
     const started = Date.now();
     try {
       const records = event.Records ?? [];
-      const plan = planBatch(records, clock());
+      const plan = planner.plan(records, clock());
       const results = await Promise.all(plan.objects.map((object) => writeObject(store, object)));
       const checkpoint = checkpointOf(results);
 

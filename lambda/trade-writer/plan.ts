@@ -1,10 +1,11 @@
 import type { KinesisStreamRecord } from 'aws-lambda';
-import { PARTITION_DAYS_AHEAD, PARTITION_START_DATE, QUARANTINE_PREFIX, TRADES_PREFIX } from '../../schema/layout';
+import { QUARANTINE_PREFIX, TRADES_PREFIX } from '../../schema/layout';
 import { compareSequenceNumbers, objectKey, shardIdOf } from '../../schema/object-keys';
-import { JsonObjectView, SCANNED_OBJECT, SCANNED_OTHER_JSON } from '../../schema/validation/json-object';
-import { REJECTIONS, type Rejection, type RejectionReason } from '../../schema/validation/rejection';
-import { checkTrade, type DateWindow } from '../../schema/validation/trade-checker';
-import { decodeRecordData, isUtf8Text, RecordBytes } from './decode';
+import type { TradeField } from '../../schema/trade-fields';
+import { type DateWindow, dateWindow } from '../../schema/validation/date-window';
+import type { Rejection, RejectionReason } from '../../schema/validation/rejection';
+import { TradeValidator } from '../../schema/validation/validate-trade';
+import { decodeRecordData, RecordBytes } from './decode';
 import { type AsciiValue, type IngestionSuffix, ingestionSuffix, JsonLines, quarantineLine } from './encode';
 
 /** Whether an object holds trades or quarantined records. */
@@ -36,20 +37,7 @@ export interface BatchPlan {
   readonly quarantined: readonly QuarantinedRecord[];
 }
 
-const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
-
-/**
- * The dates a trade may be partitioned into: from the first date partition projection enumerates
- * to PARTITION_DAYS_AHEAD after ingestion (a producer clock slightly ahead at midnight). A trade
- * outside would be stored where no query looks, so it goes to quarantine instead.
- */
-export function dateWindow(ingestionTime: Date): DateWindow {
-  return {
-    earliest: PARTITION_START_DATE,
-    latest: new Date(ingestionTime.getTime() + PARTITION_DAYS_AHEAD * DAY_MS).toISOString().slice(0, 10),
-  };
-}
 
 /** `SS.mmmZ` after the 17 characters of date, hour and minute. */
 const SECONDS_TEXT_LENGTH = 7;
@@ -169,112 +157,136 @@ const SUFFIX_ROOM = 512;
 /** The most a trades body is sized for up front; past it, it grows by doubling. */
 const MAX_PRESIZE = 4 * 1024 * 1024;
 
-// Reused record after record: planning is synchronous, so no two batches share them at once.
-// `recordBytes` is the record being read: in `scratch` until the batch has a trades body, then in
-// the spare room of the last trades body, where appendTrade leaves it instead of copying it.
-const scratch = new RecordBytes();
-const recordBytes = new RecordBytes();
-const view = new JsonObjectView();
-
-/**
- * Decodes and checks the record data into `recordBytes` and `view`: the trade's `dt`, or why not.
- * The bytes go just past the end of `target` when there is one.
- */
-function readTrade(data: string, window: DateWindow, target: JsonLines | undefined, room: number): string | Rejection {
-  let at = 0;
-  if (target === undefined) {
-    recordBytes.buffer = scratch.buffer;
-  } else {
-    // At most 3 bytes for every 4 characters.
-    recordBytes.buffer = target.spareRoom((data.length >> 2) * 3 + room);
-    at = target.end;
-  }
-  const decodeProblem = decodeRecordData(data, recordBytes, at);
-  if (target === undefined) scratch.buffer = recordBytes.buffer;
-  if (decodeProblem !== undefined) return decodeProblem;
-  const scanned = view.scan(recordBytes.buffer, recordBytes.start, recordBytes.end);
-  // The scan passes every byte: only text with a byte above 0x7f, or text that is not JSON (where
-  // NOT_UTF8 is the better reason), needs the UTF-8 check.
-  if ((scanned !== SCANNED_OBJECT || view.hasNonAscii) && !isUtf8Text(recordBytes)) return REJECTIONS.notUtf8;
-  if (scanned !== SCANNED_OBJECT) return scanned === SCANNED_OTHER_JSON ? REJECTIONS.notObject : REJECTIONS.notJson;
-  return checkTrade(view, window);
+/** What a planner is built from. */
+export interface BatchPlannerOptions {
+  /** The trade fields to validate against. @default the shared table, TRADE_FIELDS */
+  readonly fields?: readonly TradeField[];
 }
 
 /**
- * Decodes, validates and partitions a batch: valid trades by (shard, UTC date of `executed_at`),
- * rejected records by (shard, ingestion date). Pure: no I/O, and the same records at the same
- * ingestion time always give the same objects.
+ * Decodes, validates and partitions batches: valid trades by (shard, UTC date of `executed_at`),
+ * rejected records by (shard, ingestion date). Built once per handler: it keeps the buffers it
+ * reuses record after record (planning is synchronous, so no two batches share them at once) and
+ * holds no module state.
  */
-export function planBatch(records: readonly KinesisStreamRecord[], ingestionTime: Date): BatchPlan {
-  const ingestionIso = ingestionTime.toISOString();
-  const ingestionDate = ingestionIso.slice(0, 10);
-  const window = dateWindow(ingestionTime);
-  const arrivalTime = new ArrivalTime();
-  const builders = new Map<string, ObjectBuilder>();
-  const quarantined: QuarantinedRecord[] = [];
+export class BatchPlanner {
+  private readonly validator: TradeValidator;
+  // `recordBytes` is the record being read: in `scratch` until the batch has a trades body, then in
+  // the spare room of the last trades body, where appendTrade leaves it instead of copying it.
+  private readonly scratch = new RecordBytes();
+  private readonly recordBytes = new RecordBytes();
 
-  // A batch comes from one shard and nearly always one date: remember the last object and the
-  // last shard's ingestion fields instead of looking them up for every record.
-  let lastBuilder: ObjectBuilder | undefined;
-  let lastTrades: ObjectBuilder | undefined;
-  let index = 0;
-  let suffixShardId: string | undefined;
-  let suffix: IngestionSuffix | undefined;
-  let lastShardId = '';
-
-  const builderFor = (kind: ObjectKind, shardId: string, dt: string, sequenceNumber: string): ObjectBuilder => {
-    if (lastBuilder?.kind === kind && lastBuilder.dt === dt && lastBuilder.shardId === shardId) {
-      lastBuilder.include(sequenceNumber);
-      return lastBuilder;
-    }
-    const id = `${kind}/${shardId}/${dt}`;
-    let builder = builders.get(id);
-    if (builder === undefined) {
-      // A trades body is sized for the rest of the batch at this record's size, plus a quarter.
-      const capacity =
-        kind === 'trades'
-          ? Math.min(MAX_PRESIZE, (records.length - index) * (recordBytes.end - recordBytes.start + 256) * 1.25)
-          : 0;
-      builder = new ObjectBuilder(kind, dt, shardId, sequenceNumber, capacity);
-      builders.set(id, builder);
-    } else {
-      builder.include(sequenceNumber);
-    }
-    lastBuilder = builder;
-    return builder;
-  };
-
-  for (const record of records) {
-    const { kinesis } = record;
-    const sequenceNumber = kinesis.sequenceNumber;
-    const shardId = sameShard(record.eventID, lastShardId) ? lastShardId : shardIdOf(record.eventID);
-    lastShardId = shardId;
-    arrivalTime.set(kinesis.approximateArrivalTimestamp);
-    const verdict = readTrade(kinesis.data, window, lastTrades?.body, suffixRoom(sequenceNumber));
-    if (typeof verdict === 'string') {
-      if (suffix === undefined || shardId !== suffixShardId) {
-        suffixShardId = shardId;
-        suffix = ingestionSuffix(shardId, ingestionIso);
-      }
-      lastTrades = builderFor('trades', shardId, verdict, sequenceNumber);
-      lastTrades.body.appendTrade(
-        recordBytes.buffer,
-        recordBytes.start,
-        recordBytes.end,
-        view.hasLineBreak,
-        sequenceNumber,
-        arrivalTime,
-        suffix,
-      );
-    } else {
-      const origin = { shardId, sequenceNumber, partitionKey: kinesis.partitionKey, arrivalTime: arrivalTime.text() };
-      builderFor('quarantine', shardId, ingestionDate, sequenceNumber).body.appendLine(
-        quarantineLine(verdict, kinesis.data, origin, ingestionIso),
-      );
-      quarantined.push({ sequenceNumber, reason: verdict.reason });
-    }
-    index += 1;
+  constructor(options: BatchPlannerOptions = {}) {
+    this.validator = new TradeValidator({ fields: options.fields });
   }
 
-  return { objects: [...builders.values()].map((builder) => builder.build()), quarantined };
+  /**
+   * Decodes and checks the record data into `recordBytes` and the validator's view: the trade's
+   * `dt`, or why not. The bytes go just past the end of `target` when there is one.
+   */
+  private readTrade(data: string, window: DateWindow, target: JsonLines | undefined, room: number): string | Rejection {
+    const { recordBytes, scratch } = this;
+    let at = 0;
+    if (target === undefined) {
+      recordBytes.buffer = scratch.buffer;
+    } else {
+      // At most 3 bytes for every 4 characters.
+      recordBytes.buffer = target.spareRoom((data.length >> 2) * 3 + room);
+      at = target.end;
+    }
+    const decodeProblem = decodeRecordData(data, recordBytes, at);
+    if (target === undefined) scratch.buffer = recordBytes.buffer;
+    if (decodeProblem !== undefined) return decodeProblem;
+    return this.validator.check(recordBytes.buffer, recordBytes.start, recordBytes.end, window);
+  }
+
+  /**
+   * Plans one batch. Pure: no I/O, and the same records at the same ingestion time always give the
+   * same objects.
+   */
+  plan(records: readonly KinesisStreamRecord[], ingestionTime: Date): BatchPlan {
+    const { recordBytes } = this;
+    const view = this.validator.view;
+    const ingestionIso = ingestionTime.toISOString();
+    const ingestionDate = ingestionIso.slice(0, 10);
+    const window = dateWindow(ingestionTime);
+    const arrivalTime = new ArrivalTime();
+    const builders = new Map<string, ObjectBuilder>();
+    const quarantined: QuarantinedRecord[] = [];
+
+    // A batch comes from one shard and nearly always one date: remember the last object and the
+    // last shard's ingestion fields instead of looking them up for every record.
+    let lastBuilder: ObjectBuilder | undefined;
+    let lastTrades: ObjectBuilder | undefined;
+    let index = 0;
+    let suffixShardId: string | undefined;
+    let suffix: IngestionSuffix | undefined;
+    let lastShardId = '';
+
+    const builderFor = (kind: ObjectKind, shardId: string, dt: string, sequenceNumber: string): ObjectBuilder => {
+      if (lastBuilder?.kind === kind && lastBuilder.dt === dt && lastBuilder.shardId === shardId) {
+        lastBuilder.include(sequenceNumber);
+        return lastBuilder;
+      }
+      const id = `${kind}/${shardId}/${dt}`;
+      let builder = builders.get(id);
+      if (builder === undefined) {
+        // A trades body is sized for the rest of the batch at this record's size, plus a quarter.
+        const capacity =
+          kind === 'trades'
+            ? Math.min(MAX_PRESIZE, (records.length - index) * (recordBytes.end - recordBytes.start + 256) * 1.25)
+            : 0;
+        builder = new ObjectBuilder(kind, dt, shardId, sequenceNumber, capacity);
+        builders.set(id, builder);
+      } else {
+        builder.include(sequenceNumber);
+      }
+      lastBuilder = builder;
+      return builder;
+    };
+
+    for (const record of records) {
+      const { kinesis } = record;
+      const sequenceNumber = kinesis.sequenceNumber;
+      const shardId = sameShard(record.eventID, lastShardId) ? lastShardId : shardIdOf(record.eventID);
+      lastShardId = shardId;
+      arrivalTime.set(kinesis.approximateArrivalTimestamp);
+      const verdict = this.readTrade(kinesis.data, window, lastTrades?.body, suffixRoom(sequenceNumber));
+      if (typeof verdict === 'string') {
+        if (suffix === undefined || shardId !== suffixShardId) {
+          suffixShardId = shardId;
+          suffix = ingestionSuffix(shardId, ingestionIso);
+        }
+        lastTrades = builderFor('trades', shardId, verdict, sequenceNumber);
+        lastTrades.body.appendTrade(
+          recordBytes.buffer,
+          recordBytes.start,
+          recordBytes.end,
+          view.hasLineBreak,
+          sequenceNumber,
+          arrivalTime,
+          suffix,
+        );
+      } else {
+        const origin = { shardId, sequenceNumber, partitionKey: kinesis.partitionKey, arrivalTime: arrivalTime.text() };
+        builderFor('quarantine', shardId, ingestionDate, sequenceNumber).body.appendLine(
+          quarantineLine(verdict, kinesis.data, origin, ingestionIso),
+        );
+        quarantined.push({ sequenceNumber, reason: verdict.reason });
+      }
+      index += 1;
+    }
+
+    return { objects: [...builders.values()].map((builder) => builder.build()), quarantined };
+  }
+}
+
+/** Plans one batch against the shared table with a planner of its own (tests; the handler keeps one). */
+export function planBatch(records: readonly KinesisStreamRecord[], ingestionTime: Date): BatchPlan {
+  return new BatchPlanner().plan(records, ingestionTime);
+}
+
+/** A planner for the shared table, or for `options.fields`. */
+export function createBatchPlanner(options: BatchPlannerOptions = {}): BatchPlanner {
+  return new BatchPlanner(options);
 }

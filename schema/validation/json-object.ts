@@ -1,10 +1,19 @@
 /**
  * A validating JSON scanner over UTF-8 bytes that keeps the members of the outermost object as
- * byte ranges. It accepts exactly the texts JSON.parse accepts (RFC 8259; the differential test
- * checks this), but builds no values: the writer copies the producer's bytes and reads only the few
- * fields the schema needs, which costs a fraction of JSON.parse and its garbage. Iterative, so no
- * nesting depth can overflow the stack. It does not check UTF-8: bytes above 0x7f are valid JSON
- * only inside strings, and {@link JsonObjectView.hasNonAscii} says when a string has one.
+ * byte ranges.
+ *
+ * Guarantees: it accepts exactly the texts JSON.parse accepts (RFC 8259), reads every name and
+ * string as JSON.parse reads a lone string token, and never overflows the stack (it is iterative).
+ * Proven by test/schema/validation/json-object.test.ts: a differential test against JSON.parse on
+ * generated and mutated texts (a bounded sample in `npm test`, 60,000 texts in `npm run test:slow`),
+ * with V8's JavaScript parser as the reference for what a text means (Node 24's JSON.parse misreads
+ * one escaped name), plus each grammar edge by name.
+ *
+ * It builds no values: the writer copies the producer's bytes and reads only the few fields the
+ * schema needs, which costs a fraction of JSON.parse and its garbage. It does not check UTF-8: bytes
+ * above 0x7f are valid JSON only inside strings, and {@link JsonObjectView.hasNonAscii} says when a
+ * string has one. It lives in schema/validation/ with the trade checks because it is pure (no I/O,
+ * no AWS): producers, the CLI and the local pipeline validate with the writer's own code.
  */
 
 /** Type of a member's value. */

@@ -1,11 +1,14 @@
 /**
  * The UTC calendar date (`YYYY-MM-DD`) of a timestamp, parsed by hand.
  *
+ * Guarantees: accepts exactly RFC 3339, the profile of ISO 8601 with a zone: `YYYY-MM-DDTHH:MM:SS`,
+ * an optional fraction of 1 to 9 digits, then `Z` or `+HH:MM` / `-HH:MM`; `T` and `Z` upper case,
+ * seconds 00-59 (no leap second, no 24:00), offsets up to 23:59, and a real calendar date. Proven by
+ * test/schema/validation/utc-date.test.ts (against Date for every day of a leap and a common year,
+ * and against each malformed form).
+ *
  * Date.parse is not used: V8 rolls 2026-02-30 over to March 2 instead of failing (DESIGN §10), and
- * what it accepts beyond ISO 8601 differs between engines. The accepted form is RFC 3339, the
- * profile of ISO 8601 with a zone: `YYYY-MM-DDTHH:MM:SS`, an optional fraction of 1 to 9 digits,
- * then `Z` or `+HH:MM` / `-HH:MM`. `T` and `Z` are upper case, seconds 00-59 (no leap second, no
- * 24:00), offsets up to 23:59.
+ * what it accepts beyond ISO 8601 differs between engines.
  */
 
 const ZERO = 0x30;
@@ -69,99 +72,104 @@ function shiftDate(year: number, month: number, day: number, days: number): stri
   return formatDate(y, m, d);
 }
 
-// The date of the previous call: the trades of a batch nearly all share one, so it is compared
-// byte for byte instead of building the same string again.
-const lastDateBytes = new Uint8Array(10);
-let lastDate = '';
-
-function sameDayDate(bytes: Uint8Array, start: number): string {
-  let same = lastDate !== '';
-  for (let i = 0; same && i < 10; i += 1) same = bytes[start + i] === lastDateBytes[i];
-  if (!same) {
-    lastDateBytes.set(bytes.subarray(start, start + 10));
-    lastDate = String.fromCharCode(...lastDateBytes);
-  }
-  return lastDate;
-}
-
 /**
- * Returns the UTC date of the RFC 3339 timestamp in `bytes[start, end)` (ASCII), or undefined when
- * it is not one (including impossible calendar dates such as 2026-02-30 and times such as 25:00).
+ * Reads UTC dates out of byte ranges. It remembers the last date it built: the trades of a batch
+ * nearly all share one, so the bytes are compared instead of building the same string again. One
+ * reader per validator, never shared module-wide.
  */
-export function utcDateOfBytes(bytes: Uint8Array, start: number, end: number): string | undefined {
-  if (end - start < 20) return undefined;
-  const century = twoDigits(bytes, start, end);
-  const yearOfCentury = twoDigits(bytes, start + 2, end);
-  const month = twoDigits(bytes, start + 5, end);
-  const day = twoDigits(bytes, start + 8, end);
-  const hour = twoDigits(bytes, start + 11, end);
-  const minute = twoDigits(bytes, start + 14, end);
-  const second = twoDigits(bytes, start + 17, end);
-  if (
-    century < 0 ||
-    yearOfCentury < 0 ||
-    bytes[start + 4] !== DASH ||
-    bytes[start + 7] !== DASH ||
-    bytes[start + 10] !== UPPER_T ||
-    bytes[start + 13] !== COLON ||
-    bytes[start + 16] !== COLON ||
-    month < 1 ||
-    month > 12 ||
-    day < 1 ||
-    hour < 0 ||
-    hour > 23 ||
-    minute < 0 ||
-    minute > 59 ||
-    second < 0 ||
-    second > 59
-  ) {
-    return undefined;
-  }
-  const year = century * 100 + yearOfCentury;
-  if (day > daysInMonth(year, month)) return undefined;
+export class UtcDateReader {
+  private readonly lastDateBytes = new Uint8Array(10);
+  private lastDate = '';
 
-  let at = start + 19;
-  if (bytes[at] === DOT) {
-    const fractionStart = at + 1;
-    at = fractionStart;
-    while (at < end && bytes[at] >= ZERO && bytes[at] <= ZERO + 9) at += 1;
-    const fractionDigits = at - fractionStart;
-    if (fractionDigits < 1 || fractionDigits > 9) return undefined;
-  }
-  if (at >= end) return undefined;
-
-  const zone = bytes[at];
-  let offsetMinutes = 0;
-  if (zone === UPPER_Z) {
-    if (at + 1 !== end) return undefined;
-  } else if (zone === PLUS || zone === DASH) {
-    const offsetHour = twoDigits(bytes, at + 1, end);
-    const offsetMinute = twoDigits(bytes, at + 4, end);
+  /**
+   * Returns the UTC date of the RFC 3339 timestamp in `bytes[start, end)` (ASCII), or undefined when
+   * it is not one (including impossible calendar dates such as 2026-02-30 and times such as 25:00).
+   */
+  dateOf(bytes: Uint8Array, start: number, end: number): string | undefined {
+    if (end - start < 20) return undefined;
+    const century = twoDigits(bytes, start, end);
+    const yearOfCentury = twoDigits(bytes, start + 2, end);
+    const month = twoDigits(bytes, start + 5, end);
+    const day = twoDigits(bytes, start + 8, end);
+    const hour = twoDigits(bytes, start + 11, end);
+    const minute = twoDigits(bytes, start + 14, end);
+    const second = twoDigits(bytes, start + 17, end);
     if (
-      at + 6 !== end ||
-      bytes[at + 3] !== COLON ||
-      offsetHour < 0 ||
-      offsetHour > 23 ||
-      offsetMinute < 0 ||
-      offsetMinute > 59
+      century < 0 ||
+      yearOfCentury < 0 ||
+      bytes[start + 4] !== DASH ||
+      bytes[start + 7] !== DASH ||
+      bytes[start + 10] !== UPPER_T ||
+      bytes[start + 13] !== COLON ||
+      bytes[start + 16] !== COLON ||
+      month < 1 ||
+      month > 12 ||
+      day < 1 ||
+      hour < 0 ||
+      hour > 23 ||
+      minute < 0 ||
+      minute > 59 ||
+      second < 0 ||
+      second > 59
     ) {
       return undefined;
     }
-    offsetMinutes = (zone === PLUS ? 1 : -1) * (offsetHour * 60 + offsetMinute);
-  } else {
-    return undefined;
+    const year = century * 100 + yearOfCentury;
+    if (day > daysInMonth(year, month)) return undefined;
+
+    let at = start + 19;
+    if (bytes[at] === DOT) {
+      const fractionStart = at + 1;
+      at = fractionStart;
+      while (at < end && bytes[at] >= ZERO && bytes[at] <= ZERO + 9) at += 1;
+      const fractionDigits = at - fractionStart;
+      if (fractionDigits < 1 || fractionDigits > 9) return undefined;
+    }
+    if (at >= end) return undefined;
+
+    const zone = bytes[at];
+    let offsetMinutes = 0;
+    if (zone === UPPER_Z) {
+      if (at + 1 !== end) return undefined;
+    } else if (zone === PLUS || zone === DASH) {
+      const offsetHour = twoDigits(bytes, at + 1, end);
+      const offsetMinute = twoDigits(bytes, at + 4, end);
+      if (
+        at + 6 !== end ||
+        bytes[at + 3] !== COLON ||
+        offsetHour < 0 ||
+        offsetHour > 23 ||
+        offsetMinute < 0 ||
+        offsetMinute > 59
+      ) {
+        return undefined;
+      }
+      offsetMinutes = (zone === PLUS ? 1 : -1) * (offsetHour * 60 + offsetMinute);
+    } else {
+      return undefined;
+    }
+
+    const utcMinuteOfDay = hour * 60 + minute - offsetMinutes;
+    if (utcMinuteOfDay >= 0 && utcMinuteOfDay < MINUTES_PER_DAY) {
+      // Same calendar day in UTC: the date is the text itself, already checked above.
+      return this.sameDayDate(bytes, start);
+    }
+    return shiftDate(year, month, day, utcMinuteOfDay < 0 ? -1 : 1);
   }
 
-  const utcMinuteOfDay = hour * 60 + minute - offsetMinutes;
-  if (utcMinuteOfDay >= 0 && utcMinuteOfDay < MINUTES_PER_DAY) {
-    // Same calendar day in UTC: the date is the text itself, already checked above.
-    return sameDayDate(bytes, start);
+  private sameDayDate(bytes: Uint8Array, start: number): string {
+    let same = this.lastDate !== '';
+    for (let i = 0; same && i < 10; i += 1) same = bytes[start + i] === this.lastDateBytes[i];
+    if (!same) {
+      this.lastDateBytes.set(bytes.subarray(start, start + 10));
+      this.lastDate = String.fromCharCode(...this.lastDateBytes);
+    }
+    return this.lastDate;
   }
-  return shiftDate(year, month, day, utcMinuteOfDay < 0 ? -1 : 1);
 }
 
-/** {@link utcDateOfBytes} for a string; a timestamp with a character above U+007F is not RFC 3339. */
+/** The UTC date of an RFC 3339 timestamp string, or undefined; a character above U+007F is never RFC 3339. */
 export function utcDateOf(timestamp: string): string | undefined {
   const bytes = Buffer.from(timestamp, 'utf8');
-  return bytes.length === timestamp.length ? utcDateOfBytes(bytes, 0, bytes.length) : undefined;
+  return bytes.length === timestamp.length ? new UtcDateReader().dateOf(bytes, 0, bytes.length) : undefined;
 }

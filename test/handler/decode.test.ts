@@ -1,11 +1,12 @@
-import { decodeRecordData, isUtf8Text, RecordBytes } from '../../lambda/trade-writer/decode';
+import { isUtf8 } from 'node:buffer';
+import { decodeRecordData, RecordBytes } from '../../lambda/trade-writer/decode';
 import { REJECTIONS } from '../../schema/validation/rejection';
 
 function decode(data: string): string {
   const bytes = new RecordBytes();
   const problem = decodeRecordData(data, bytes);
   if (problem !== undefined) return problem.reason;
-  if (!isUtf8Text(bytes)) return REJECTIONS.notUtf8.reason;
+  if (!isUtf8(bytes.buffer.subarray(bytes.start, bytes.end))) return REJECTIONS.notUtf8.reason;
   return bytes.buffer.toString('utf8', bytes.start, bytes.end);
 }
 

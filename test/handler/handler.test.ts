@@ -1,6 +1,9 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { createTradeWriter } from '../../lambda/trade-writer/handler';
 import { QUARANTINE_COLUMNS, TRADE_COLUMNS } from '../../schema/layout';
-import { REJECTIONS } from '../../schema/validation/rejection';
+import { optionalString, RECORD_RULES, TRADE_FIELDS, tradeField } from '../../schema/trade-fields';
 import {
   KEY_ARN,
   kinesisEvent,
@@ -9,7 +12,7 @@ import {
   tradeFields,
   tradeJson,
 } from '../../tools/fixtures/trade-events';
-import { s3Error, writerHarness } from './harness';
+import { gunzipLines, INGESTION_TIME, s3Error, writerHarness } from './harness';
 
 const writer = writerHarness();
 afterAll(() => writer.restore());
@@ -121,7 +124,65 @@ describe('records that cannot be trades', () => {
 
   it('states the rule a record broke in the quarantine message', async () => {
     await writer.invoke(kinesisEvent([tradeJson({ symbol: 'aapl' })]));
-    expect(JSON.parse(objectsUnder('quarantine/')[0].lines[0]).message).toBe(REJECTIONS.symbol.message);
+    expect(JSON.parse(objectsUnder('quarantine/')[0].lines[0]).message).toBe(tradeField('symbol')?.message);
+  });
+});
+
+describe('the lifecycle fields of a trade', () => {
+  it('writes a correction that carries its version, as sent', async () => {
+    const correction = tradeJson({ exec_type: 'CORRECT', version: 2 });
+    await writer.invoke(kinesisEvent([correction]));
+    const [object] = writer.sent();
+    expect(object.key.startsWith('trades/dt=2026-03-11/')).toBe(true);
+    expect(object.lines[0].startsWith(correction.slice(0, -1))).toBe(true);
+  });
+
+  it.each([
+    ['a CORRECT of version 1', tradeJson({ exec_type: 'CORRECT', version: 1 }), RECORD_RULES[0].message],
+    ['a CANCEL without a version', tradeJson({ exec_type: 'CANCEL', version: undefined }), RECORD_RULES[0].message],
+    ['an exec_type outside NEW, CORRECT, CANCEL', tradeJson({ exec_type: 'AMEND' }), tradeField('exec_type')?.message],
+    ['a version that is not a whole number', tradeJson({ version: 1.5 }), tradeField('version')?.message],
+  ])('quarantines %s with the rule it broke', async (_, text, message) => {
+    await writer.invoke(kinesisEvent([tradeJson(), text]));
+    const [quarantine] = objectsUnder('quarantine/');
+    expect(quarantine.lines.map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({ reason: 'SCHEMA', message, sequence_number: sequenceNumber(1) }),
+    ]);
+    expect(objectsUnder('trades/')[0].lines).toHaveLength(1);
+  });
+});
+
+describe('a writer built with one more optional field in its table', () => {
+  it('writes a trade carrying the field, and quarantines one whose value breaks it, with its message', async () => {
+    // Its own store: the S3 mock of this file belongs to the writer of the shared table.
+    const stored = new Map<string, string[]>();
+    const handler = createTradeWriter({
+      store: {
+        async putIfAbsent(key, body) {
+          stored.set(key, gunzipLines(body));
+          return 'created';
+        },
+      },
+      logger: new Logger({ logLevel: 'SILENT' }),
+      metrics: new Metrics({ namespace: 'TradingDataLakeTest', serviceName: 'trade-writer' }),
+      clock: () => INGESTION_TIME,
+      fields: [...TRADE_FIELDS, optionalString('strategy', 'trading strategy')],
+    });
+    const carrying = tradeJson({ trade_id: 'T-S', strategy: 'MM-1' });
+    const publish = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      expect(await handler(kinesisEvent([carrying, tradeJson({ strategy: 7 })]))).toEqual({ batchItemFailures: [] });
+    } finally {
+      publish.mockRestore();
+    }
+    const linesUnder = (prefix: string) =>
+      [...stored].flatMap(([key, lines]) => (key.startsWith(prefix) ? lines.map((line) => JSON.parse(line)) : []));
+    expect(linesUnder('trades/')).toEqual([
+      expect.objectContaining({ trade_id: 'T-S', strategy: 'MM-1', sequence_number: sequenceNumber(0) }),
+    ]);
+    expect(linesUnder('quarantine/')).toEqual([
+      expect.objectContaining({ reason: 'SCHEMA', message: 'strategy: optional, a string' }),
+    ]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { dateWindow, planBatch } from '../../lambda/trade-writer/plan';
+import { planBatch } from '../../lambda/trade-writer/plan';
 import { kinesisEvent, kinesisRecord, SHARD_ID, sequenceNumber, tradeJson } from '../../tools/fixtures/trade-events';
 
 const INGESTION = new Date('2026-03-11T15:00:00Z');
@@ -107,9 +107,5 @@ describe('planning a batch', () => {
       ['T-1', shardId],
       ['T-2', shardId],
     ]);
-  });
-
-  it('allows trades up to one day after ingestion', () => {
-    expect(dateWindow(new Date('2026-12-31T23:59:59Z'))).toEqual({ earliest: '2020-01-01', latest: '2027-01-01' });
   });
 });

@@ -1,4 +1,4 @@
-import { daysInMonth, utcDateOf } from '../../../schema/validation/utc-date';
+import { daysInMonth, UtcDateReader, utcDateOf } from '../../../schema/validation/utc-date';
 
 describe('the UTC date of executed_at', () => {
   it.each([
@@ -74,5 +74,19 @@ describe('the UTC date of executed_at', () => {
     expect(daysInMonth(2024, 2)).toBe(29);
     expect(daysInMonth(2100, 2)).toBe(28);
     expect(daysInMonth(2000, 2)).toBe(29);
+  });
+
+  it('gives the right date record after record from one reader, though it remembers the last one', () => {
+    const reader = new UtcDateReader();
+    const buffer = Buffer.alloc(64);
+    const read = (timestamp: string) => reader.dateOf(buffer, 3, 3 + buffer.write(timestamp, 3, 'latin1'));
+    expect(read('2026-03-11T10:00:00Z')).toBe('2026-03-11');
+    expect(read('2026-03-11T23:00:00Z')).toBe('2026-03-11');
+    expect(read('2026-03-12T00:00:00Z')).toBe('2026-03-12');
+    expect(read('2026-03-11T10:00:00Z')).toBe('2026-03-11');
+    expect(read('2026-03-11T23:30:00-01:00')).toBe('2026-03-12');
+    expect(read('2026-03-11T10:00:00Z')).toBe('2026-03-11');
+    expect(read('2026-02-30T10:00:00Z')).toBeUndefined();
+    expect(read('2026-03-11T10:00:00Z')).toBe('2026-03-11');
   });
 });
