@@ -2,18 +2,18 @@ import { CfnOutput, DefaultStackSynthesizer, Duration, Fn, RemovalPolicy, Stack,
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { AccessRoles } from './access-roles';
-import { Alarms } from './alarms';
-import { Analytics } from './analytics';
-import { AuditTrail } from './audit';
-import { AuditAnalytics } from './audit-analytics';
-import { AuditKey } from './audit-key';
+import { AuditAnalytics } from './audit/audit-analytics';
+import { AuditTrail } from './audit/audit-trail';
 import type { TradingDataLakeConfig } from './config';
-import { DataKey } from './data-key';
-import { DataLakeBucket } from './data-lake-bucket';
-import { Ingestion, WRITER_METRICS_NAMESPACE } from './ingestion';
+import { Ingestion, WRITER_METRICS_NAMESPACE } from './ingestion/ingestion';
+import { Alarms } from './monitoring/alarms';
 import { type ResourceNames, resourceNames } from './names';
-import { createSecureBucket } from './secure-bucket-defaults';
+import { Analytics } from './query/analytics';
+import { DataLakeBucket } from './raw-zone/lake-bucket';
+import { AccessRoles } from './security/access-roles';
+import { AuditKey } from './security/audit-key';
+import { DataKey } from './security/data-key';
+import { createSecureBucket } from './security/secure-bucket';
 
 export interface TradingDataLakeStackProps extends StackProps {
   readonly config: TradingDataLakeConfig;

@@ -1,6 +1,6 @@
 import type * as iam from 'aws-cdk-lib/aws-iam';
-import { QUARANTINE_TABLE, TRADES_TABLE } from '../../../lib/analytics';
 import type { Stage } from '../../../lib/config';
+import { QUARANTINE_TABLE, TRADES_TABLE } from '../../../schema/tables';
 import { PROD_PRINCIPALS, synthApp, TEST_ENV } from '../../support/app';
 import { type AccessModel, accessModelOf } from './access-model';
 import type { CfnTemplate } from './cfn-resolver';

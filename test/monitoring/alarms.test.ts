@@ -1,6 +1,6 @@
-import { KEY_POLICY_CHANGE_PATTERN } from '../lib/alarms';
-import { synthApp } from './support/app';
-import { logicalIdOf } from './support/template';
+import { KEY_POLICY_CHANGE_PATTERN } from '../../lib/monitoring/alarms';
+import { synthApp } from '../support/app';
+import { logicalIdOf } from '../support/template';
 
 const { stack, template } = synthApp({ alarmEmail: 'data-platform-oncall@example.com' });
 const topicRef = { Ref: logicalIdOf(stack.alarms.topic) };

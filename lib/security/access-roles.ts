@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { acknowledge, NAG } from './nag-acknowledgements';
+import { acknowledge, NAG } from '../nag-acknowledgements';
 
 export interface AccessRolesProps {
   /** Who may assume the producer role; empty = this account (dev only: config refuses it in prod). */

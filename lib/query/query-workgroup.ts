@@ -4,9 +4,9 @@ import type * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import type { S3EncryptionKey } from './key-policy';
-import { acknowledgeOnGrantee, objectWildcardFinding } from './nag-acknowledgements';
-import { createSecureBucket } from './secure-bucket-defaults';
+import { acknowledgeOnGrantee, objectWildcardFinding } from '../nag-acknowledgements';
+import type { S3EncryptionKey } from '../security/key-policy';
+import { createSecureBucket } from '../security/secure-bucket';
 
 export interface QueryWorkGroupProps {
   readonly workGroupName: string;

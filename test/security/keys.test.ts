@@ -1,5 +1,5 @@
-import { KEY_ADMIN_ACTIONS } from '../lib/key-policy';
-import { PROD_PRINCIPALS, synthApp, TEST_ENV } from './support/app';
+import { KEY_ADMIN_ACTIONS } from '../../lib/security/key-policy';
+import { PROD_PRINCIPALS, synthApp, TEST_ENV } from '../support/app';
 import {
   actionsOf,
   awsPrincipals,
@@ -9,7 +9,7 @@ import {
   logicalIdOf,
   servicePrincipals,
   type TemplateStatement,
-} from './support/template';
+} from '../support/template';
 
 const dev = synthApp();
 const prod = synthApp({ stage: 'prod', ...PROD_PRINCIPALS });

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
-import { synthApp } from './support/app';
-import { actionsOf, asArray, identityStatements, logicalIdOf, resourceProps } from './support/template';
+import { synthApp } from '../support/app';
+import { actionsOf, asArray, identityStatements, logicalIdOf, resourceProps } from '../support/template';
 
 const { app, stack, template } = synthApp();
 const writerRoleId = logicalIdOf(stack.ingestion.writerRole);

@@ -1,4 +1,4 @@
-import { type ColumnDefinition, TRADE_COLUMNS } from '../schema/layout';
+import { type ColumnDefinition, TRADE_COLUMNS } from '../layout';
 
 /**
  * The named queries of the analytics workgroup. Delivery is at-least-once, so the raw table may hold a

@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { PROD_PRINCIPALS, synthApp } from './support/app';
-import { actionsOf, bucketPolicyStatements, logicalIdOf, type TemplateStatement } from './support/template';
+import { PROD_PRINCIPALS, synthApp } from '../support/app';
+import { actionsOf, bucketPolicyStatements, logicalIdOf, type TemplateStatement } from '../support/template';
 
 const dev = synthApp();
 const prod = synthApp({ stage: 'prod', ...PROD_PRINCIPALS });

@@ -6,8 +6,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { WRITER_METRICS } from '../lambda/trade-writer/contract';
-import type { AuditKey } from './audit-key';
+import { WRITER_METRICS } from '../../lambda/trade-writer/contract';
+import type { AuditKey } from '../security/audit-key';
 
 export interface AlarmsProps {
   /** Encrypts the alarm topic. */

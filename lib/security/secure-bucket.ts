@@ -2,7 +2,7 @@ import type { RemovalPolicy } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { acknowledge, NAG } from './nag-acknowledgements';
+import { acknowledge, NAG } from '../nag-acknowledgements';
 
 /**
  * The one place where every bucket of the app gets its security settings. Encryption, TLS, public

@@ -1,5 +1,5 @@
-import { PROD_PRINCIPALS, synthApp, TEST_ENV } from './support/app';
-import { logicalIdOf, resourceProps } from './support/template';
+import { PROD_PRINCIPALS, synthApp, TEST_ENV } from '../support/app';
+import { logicalIdOf, resourceProps } from '../support/template';
 
 const dev = synthApp();
 const prod = synthApp({ stage: 'prod', ...PROD_PRINCIPALS });

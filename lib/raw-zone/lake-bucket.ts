@@ -2,11 +2,11 @@ import type { RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { QUARANTINE_PREFIX, TRADES_PREFIX } from '../schema/layout';
-import { grantReadObjects } from './bucket-grants';
-import type { DataKey } from './data-key';
-import { acknowledgeOnGrantee, objectWildcardFinding } from './nag-acknowledgements';
-import { createSecureBucket } from './secure-bucket-defaults';
+import { QUARANTINE_PREFIX, TRADES_PREFIX } from '../../schema/layout';
+import { acknowledgeOnGrantee, objectWildcardFinding } from '../nag-acknowledgements';
+import { grantReadObjects } from '../security/bucket-grants';
+import type { DataKey } from '../security/data-key';
+import { createSecureBucket } from '../security/secure-bucket';
 
 export interface DataLakeBucketProps {
   /** The data key: default encryption, and the only key the bucket policy accepts on PutObject. */

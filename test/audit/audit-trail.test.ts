@@ -1,5 +1,5 @@
-import { synthApp, TEST_ENV } from './support/app';
-import { logicalIdOf, resourceProps } from './support/template';
+import { synthApp, TEST_ENV } from '../support/app';
+import { logicalIdOf, resourceProps } from '../support/template';
 
 const { stack, template } = synthApp();
 const trail = resourceProps(template, logicalIdOf(stack.audit!.trail));

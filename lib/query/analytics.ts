@@ -13,14 +13,12 @@ import {
   QUARANTINE_PREFIX,
   TRADE_COLUMNS,
   TRADES_PREFIX,
-} from '../schema/layout';
-import type { DataKey } from './data-key';
-import type { DataLakeBucket } from './data-lake-bucket';
-import { TRADE_QUERIES } from './named-queries';
+} from '../../schema/layout';
+import { TRADE_QUERIES } from '../../schema/queries/trade-queries';
+import { QUARANTINE_TABLE, TRADES_TABLE } from '../../schema/tables';
+import type { DataLakeBucket } from '../raw-zone/lake-bucket';
+import type { DataKey } from '../security/data-key';
 import { QueryWorkGroup } from './query-workgroup';
-
-export const TRADES_TABLE = 'trades';
-export const QUARANTINE_TABLE = 'quarantine';
 
 export interface AnalyticsProps {
   readonly dataKey: DataKey;

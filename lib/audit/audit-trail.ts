@@ -4,10 +4,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import type { AuditKey } from './audit-key';
-import { grantReadObjects } from './bucket-grants';
-import { acknowledge, NAG } from './nag-acknowledgements';
-import { createSecureBucket } from './secure-bucket-defaults';
+import { acknowledge, NAG } from '../nag-acknowledgements';
+import type { AuditKey } from '../security/audit-key';
+import { grantReadObjects } from '../security/bucket-grants';
+import { createSecureBucket } from '../security/secure-bucket';
 
 export interface AuditTrailProps {
   readonly auditKey: AuditKey;

@@ -8,18 +8,18 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { WRITER_ENV } from '../lambda/trade-writer/contract';
-import type { AuditKey } from './audit-key';
-import { grantReadObjects } from './bucket-grants';
-import type { StreamCapacity } from './config';
-import type { DataKey } from './data-key';
-import type { DataLakeBucket } from './data-lake-bucket';
+import { WRITER_ENV } from '../../lambda/trade-writer/contract';
+import type { StreamCapacity } from '../config';
+import { acknowledge, NAG } from '../nag-acknowledgements';
+import type { DataLakeBucket } from '../raw-zone/lake-bucket';
+import type { AuditKey } from '../security/audit-key';
+import { grantReadObjects } from '../security/bucket-grants';
+import type { DataKey } from '../security/data-key';
+import { createSecureBucket } from '../security/secure-bucket';
 import { FailedBatchBucketDestination } from './failed-batch-destination';
-import { acknowledge, NAG } from './nag-acknowledgements';
-import { createSecureBucket } from './secure-bucket-defaults';
 import { WRITER_BUNDLING } from './writer-bundling';
 
-const PROJECT_ROOT = path.join(__dirname, '..');
+const PROJECT_ROOT = path.join(__dirname, '..', '..');
 
 /** CloudWatch namespace of the writer's own metrics (Powertools Metrics, EMF). */
 export const WRITER_METRICS_NAMESPACE = 'TradingDataLake';

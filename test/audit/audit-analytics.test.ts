@@ -1,6 +1,7 @@
-import { AUDIT_QUERIES, CLOUDTRAIL_TABLE } from '../lib/cloudtrail-table';
-import { synthApp, TEST_ENV } from './support/app';
-import { actionsOf, asArray, identityStatements, logicalIdOf, resourceProps } from './support/template';
+import { AUDIT_QUERIES } from '../../schema/queries/audit-queries';
+import { CLOUDTRAIL_TABLE } from '../../schema/tables';
+import { synthApp, TEST_ENV } from '../support/app';
+import { actionsOf, asArray, identityStatements, logicalIdOf, resourceProps } from '../support/template';
 
 const { stack, template } = synthApp();
 const audit = stack.auditAnalytics!;

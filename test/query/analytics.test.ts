@@ -1,7 +1,7 @@
-import { TRADE_QUERIES } from '../lib/named-queries';
-import { QUARANTINE_COLUMNS, TRADE_COLUMNS } from '../schema/layout';
-import { synthApp, TEST_ENV } from './support/app';
-import { actionsOf, asArray, identityStatements, logicalIdOf, resourceProps } from './support/template';
+import { QUARANTINE_COLUMNS, TRADE_COLUMNS } from '../../schema/layout';
+import { TRADE_QUERIES } from '../../schema/queries/trade-queries';
+import { synthApp, TEST_ENV } from '../support/app';
+import { actionsOf, asArray, identityStatements, logicalIdOf, resourceProps } from '../support/template';
 
 const { stack, template } = synthApp();
 const tables = template.findResources('AWS::Glue::Table');

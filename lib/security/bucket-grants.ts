@@ -1,7 +1,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { acknowledgeOnGrantee, objectWildcardFinding } from '../nag-acknowledgements';
 import type { S3EncryptionKey } from './key-policy';
-import { acknowledgeOnGrantee, objectWildcardFinding } from './nag-acknowledgements';
 
 export interface ReadObjectsOptions {
   /** Object key patterns the grantee may get, relative to the bucket (e.g. `trades/*`). */

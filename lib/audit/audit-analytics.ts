@@ -3,10 +3,12 @@ import * as glue from 'aws-cdk-lib/aws-glue';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import type { AuditTrail } from './audit';
-import type { AuditKey } from './audit-key';
-import { AUDIT_QUERIES, CLOUDTRAIL_COLUMNS, CLOUDTRAIL_TABLE } from './cloudtrail-table';
-import { QueryWorkGroup } from './query-workgroup';
+import { AUDIT_QUERIES } from '../../schema/queries/audit-queries';
+import { CLOUDTRAIL_TABLE } from '../../schema/tables';
+import { QueryWorkGroup } from '../query/query-workgroup';
+import type { AuditKey } from '../security/audit-key';
+import type { AuditTrail } from './audit-trail';
+import { CLOUDTRAIL_COLUMNS } from './cloudtrail-table';
 
 export interface AuditAnalyticsProps {
   readonly auditKey: AuditKey;
