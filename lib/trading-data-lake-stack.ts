@@ -13,7 +13,7 @@ import { DataLakeBucket } from './raw-zone/lake-bucket';
 import { AccessRoles } from './security/access-roles';
 import { AuditKey } from './security/audit-key';
 import { DataKey } from './security/data-key';
-import { createSecureBucket } from './security/secure-bucket';
+import { createAccessLogsBucket } from './security/secure-bucket';
 
 export interface TradingDataLakeStackProps extends StackProps {
   readonly config: TradingDataLakeConfig;
@@ -50,8 +50,7 @@ export class TradingDataLakeStack extends Stack {
       trailName: config.createTrail ? this.names.trailName : undefined,
     });
 
-    // SSE-S3: S3 server access logging cannot deliver to a bucket whose default encryption is SSE-KMS.
-    const accessLogsBucket = createSecureBucket(this, 'AccessLogsBucket', { removalPolicy });
+    const accessLogsBucket = createAccessLogsBucket(this, 'AccessLogsBucket', { removalPolicy });
 
     this.lake = new DataLakeBucket(this, 'DataLake', { dataKey: this.dataKey, accessLogsBucket, removalPolicy });
 

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { acknowledge, NAG } from '../nag-acknowledgements';
 import type { AuditKey } from '../security/audit-key';
 import { grantReadObjects } from '../security/bucket-grants';
-import { createSecureBucket } from '../security/secure-bucket';
+import { createKmsBucket } from '../security/secure-bucket';
 
 export interface AuditTrailProps {
   readonly auditKey: AuditKey;
@@ -42,10 +42,10 @@ export class AuditTrail extends Construct {
     this.auditKey = props.auditKey;
     this.trailArn = stack.formatArn({ service: 'cloudtrail', resource: 'trail', resourceName: props.trailName });
 
-    this.trailBucket = createSecureBucket(this, 'TrailBucket', {
-      encryptionKey: props.auditKey.key,
-      serverAccessLogsBucket: props.accessLogsBucket,
-      serverAccessLogsPrefix: 'cloudtrail/',
+    this.trailBucket = createKmsBucket(this, 'TrailBucket', {
+      key: props.auditKey.key,
+      accessLogs: props.accessLogsBucket,
+      accessLogsPrefix: 'cloudtrail/',
       removalPolicy: props.removalPolicy,
     });
 

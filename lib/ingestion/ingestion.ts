@@ -15,7 +15,7 @@ import type { DataLakeBucket } from '../raw-zone/lake-bucket';
 import type { AuditKey } from '../security/audit-key';
 import { grantReadObjects } from '../security/bucket-grants';
 import type { DataKey } from '../security/data-key';
-import { createSecureBucket } from '../security/secure-bucket';
+import { createKmsBucket } from '../security/secure-bucket';
 import { FailedBatchBucketDestination } from './failed-batch-destination';
 import { WRITER_BUNDLING } from './writer-bundling';
 
@@ -88,10 +88,10 @@ export class Ingestion extends Construct {
       removalPolicy: props.removalPolicy,
     });
 
-    this.failedBatchBucket = createSecureBucket(this, 'FailedBatchBucket', {
-      encryptionKey: props.dataKey.key,
-      serverAccessLogsBucket: props.accessLogsBucket,
-      serverAccessLogsPrefix: 'failed-batches/',
+    this.failedBatchBucket = createKmsBucket(this, 'FailedBatchBucket', {
+      key: props.dataKey.key,
+      accessLogs: props.accessLogsBucket,
+      accessLogsPrefix: 'failed-batches/',
       // The only copy of a batch Lambda gave up on once the stream has aged it out: kept in every stage.
       removalPolicy: RemovalPolicy.RETAIN,
     });

@@ -6,7 +6,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledgeOnGrantee, objectWildcardFinding } from '../nag-acknowledgements';
 import type { S3EncryptionKey } from '../security/key-policy';
-import { createSecureBucket } from '../security/secure-bucket';
+import { createKmsBucket } from '../security/secure-bucket';
 
 export interface QueryWorkGroupProps {
   readonly workGroupName: string;
@@ -43,10 +43,10 @@ export class QueryWorkGroup extends Construct {
     this.workGroupName = props.workGroupName;
     this.resultsKey = props.resultsKey;
 
-    this.resultsBucket = createSecureBucket(this, 'ResultsBucket', {
-      encryptionKey: props.resultsKey.key,
-      serverAccessLogsBucket: props.accessLogsBucket,
-      serverAccessLogsPrefix: props.accessLogsPrefix,
+    this.resultsBucket = createKmsBucket(this, 'ResultsBucket', {
+      key: props.resultsKey.key,
+      accessLogs: props.accessLogsBucket,
+      accessLogsPrefix: props.accessLogsPrefix,
       removalPolicy: props.removalPolicy,
       // Results are derived data; their sources stay where they are.
       lifecycleRules: [{ expiration: Duration.days(30), noncurrentVersionExpiration: Duration.days(1) }],

@@ -6,7 +6,7 @@ import { QUARANTINE_PREFIX, TRADES_PREFIX } from '../../schema/layout';
 import { acknowledgeOnGrantee, objectWildcardFinding } from '../nag-acknowledgements';
 import { grantReadObjects } from '../security/bucket-grants';
 import type { DataKey } from '../security/data-key';
-import { createSecureBucket } from '../security/secure-bucket';
+import { createKmsBucket, denyUnlessKey } from '../security/secure-bucket';
 
 export interface DataLakeBucketProps {
   /** The data key: default encryption, and the only key the bucket policy accepts on PutObject. */
@@ -28,39 +28,13 @@ export class DataLakeBucket extends Construct {
   constructor(scope: Construct, id: string, props: DataLakeBucketProps) {
     super(scope, id);
     this.dataKey = props.dataKey;
-    this.bucket = createSecureBucket(this, 'Bucket', {
-      encryptionKey: props.dataKey.key,
-      serverAccessLogsBucket: props.accessLogsBucket,
-      serverAccessLogsPrefix: 'data-lake/',
+    this.bucket = createKmsBucket(this, 'Bucket', {
+      key: props.dataKey.key,
+      accessLogs: props.accessLogsBucket,
+      accessLogsPrefix: 'data-lake/',
       removalPolicy: props.removalPolicy,
     });
-
-    const objects = this.bucket.arnForObjects('*');
-    // Default encryption would apply SSE-KMS anyway; the deny makes a writer that forgets it fail
-    // loudly instead of relying on a bucket setting that someone could change.
-    this.bucket.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'DenyPutObjectWithoutSseKms',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['s3:PutObject'],
-        resources: [objects],
-        conditions: { StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' } },
-      }),
-    );
-    // An alias never matches this condition key, and `aws:kms` without a key id means aws/s3.
-    this.bucket.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'DenyPutObjectWithOtherKey',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['s3:PutObject'],
-        resources: [objects],
-        conditions: {
-          StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': props.dataKey.key.keyArn },
-        },
-      }),
-    );
+    denyUnlessKey(this.bucket, props.dataKey.key);
   }
 
   /** Write new trade and quarantine objects: PutObject on `trades/` and `quarantine/` only; no read, no delete. */

@@ -1,64 +1,123 @@
 import type { RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { acknowledge, NAG } from '../nag-acknowledgements';
 
 /**
- * The one place where every bucket of the app gets its security settings. Encryption, TLS, public
- * access, versioning and object ownership are not props: a caller can add to a bucket, never weaken it.
+ * The only two ways this app makes a bucket. Encryption, TLS, public access, versioning and object
+ * ownership are not props: a caller can add to a bucket, never weaken it. A KMS bucket cannot be
+ * made without its key and its access-log target, so no bucket is weaker by omission.
  */
-export interface SecureBucketProps {
-  /**
-   * Key for SSE-KMS, with an S3 Bucket Key.
-   * @default - SSE-S3 (only for the access-log bucket: a server access log target cannot use SSE-KMS)
-   */
-  readonly encryptionKey?: kms.IKey;
-  /** Where this bucket's server access logs go. @default - not logged (only the access-log bucket itself) */
-  readonly serverAccessLogsBucket?: s3.IBucket;
-  /** Prefix of this bucket's server access logs. @default - none */
-  readonly serverAccessLogsPrefix?: string;
+
+/** What every bucket of the app gets, whatever it holds. */
+const ALWAYS: s3.BucketProps = {
+  blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+  enforceSSL: true,
+  minimumTLSVersion: 1.2,
+  versioned: true,
+  objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+  // Never an auto-delete custom resource: it would need s3:DeleteObject* through the bucket policy.
+  autoDeleteObjects: false,
+};
+
+export interface KmsBucketProps {
+  /** Default encryption: SSE-KMS with this customer managed key and an S3 Bucket Key. */
+  readonly key: kms.IKey;
+  /** The server access log bucket (made by {@link createAccessLogsBucket}). */
+  readonly accessLogs: s3.IBucket;
+  /** Prefix of this bucket's server access logs in the log bucket, e.g. `data-lake/`. */
+  readonly accessLogsPrefix: string;
   /** What happens to the bucket when the stack no longer holds it. */
   readonly removalPolicy: RemovalPolicy;
   /** Lifecycle rules. @default - none */
   readonly lifecycleRules?: s3.LifecycleRule[];
 }
 
-export function createSecureBucket(scope: Construct, id: string, props: SecureBucketProps): s3.Bucket {
+/** A bucket encrypted by default with a customer managed key, access-logged to the log bucket. */
+export function createKmsBucket(scope: Construct, id: string, props: KmsBucketProps): s3.Bucket {
   const bucket = new s3.Bucket(scope, id, {
-    ...(props.encryptionKey
-      ? { encryption: s3.BucketEncryption.KMS, encryptionKey: props.encryptionKey, bucketKeyEnabled: true }
-      : { encryption: s3.BucketEncryption.S3_MANAGED }),
-    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-    enforceSSL: true,
-    minimumTLSVersion: 1.2,
-    versioned: true,
-    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-    serverAccessLogsBucket: props.serverAccessLogsBucket,
-    serverAccessLogsPrefix: props.serverAccessLogsPrefix,
+    ...ALWAYS,
+    encryption: s3.BucketEncryption.KMS,
+    encryptionKey: props.key,
+    // One data key per bucket and caller instead of one KMS call per object.
+    bucketKeyEnabled: true,
+    serverAccessLogsBucket: props.accessLogs,
+    serverAccessLogsPrefix: props.accessLogsPrefix,
     lifecycleRules: props.lifecycleRules,
     removalPolicy: props.removalPolicy,
-    // Never an auto-delete custom resource: it would need s3:DeleteObject* through the bucket policy.
-    autoDeleteObjects: false,
   });
+  acknowledgeSingleRegion(bucket);
+  return bucket;
+}
+
+export interface AccessLogsBucketProps {
+  /** What happens to the bucket when the stack no longer holds it. */
+  readonly removalPolicy: RemovalPolicy;
+  /** Lifecycle rules. @default - none */
+  readonly lifecycleRules?: s3.LifecycleRule[];
+}
+
+/**
+ * The server access log target: SSE-S3, because S3 log delivery cannot write to a bucket whose
+ * default encryption is SSE-KMS, and not logged itself.
+ */
+export function createAccessLogsBucket(scope: Construct, id: string, props: AccessLogsBucketProps): s3.Bucket {
+  const bucket = new s3.Bucket(scope, id, {
+    ...ALWAYS,
+    encryption: s3.BucketEncryption.S3_MANAGED,
+    lifecycleRules: props.lifecycleRules,
+    removalPolicy: props.removalPolicy,
+  });
+  acknowledgeSingleRegion(bucket);
+  acknowledge(
+    bucket,
+    NAG.bucketDefaultKms,
+    'Server access log target: S3 log delivery cannot write to a bucket whose default encryption is SSE-KMS, so this bucket uses SSE-S3 (docs/design.md).',
+  );
+  acknowledge(
+    bucket,
+    NAG.bucketLogging,
+    'This is the server access log bucket itself; logging it to itself would log its own log deliveries without end.',
+  );
+  return bucket;
+}
+
+/**
+ * The two header denies of the lake's bucket policy (docs/design.md, bucket policies): every
+ * PutObject must name SSE-KMS and this key's ARN. Default encryption would encrypt anyway; the deny
+ * makes a writer that forgets the headers fail loudly instead of relying on a bucket setting.
+ */
+export function denyUnlessKey(bucket: s3.IBucket, key: kms.IKey): void {
+  const objects = bucket.arnForObjects('*');
+  bucket.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'DenyPutObjectWithoutSseKms',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['s3:PutObject'],
+      resources: [objects],
+      conditions: { StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' } },
+    }),
+  );
+  // An alias never matches this condition key, and `aws:kms` without a key id means aws/s3.
+  bucket.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'DenyPutObjectWithOtherKey',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['s3:PutObject'],
+      resources: [objects],
+      conditions: { StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': key.keyArn } },
+    }),
+  );
+}
+
+function acknowledgeSingleRegion(bucket: s3.Bucket): void {
   acknowledge(
     bucket,
     NAG.bucketReplication,
     'Single-Region by design: versioning and S3 multi-AZ storage give durability; replicating trade data to a second Region is a data-residency decision each firm makes, not a default.',
   );
-  if (!props.encryptionKey) {
-    acknowledge(
-      bucket,
-      NAG.bucketDefaultKms,
-      'Server access log target: S3 log delivery cannot write to a bucket whose default encryption is SSE-KMS, so this bucket uses SSE-S3 (DESIGN §2).',
-    );
-  }
-  if (!props.serverAccessLogsBucket) {
-    acknowledge(
-      bucket,
-      NAG.bucketLogging,
-      'This is the server access log bucket itself; logging it to itself would log its own log deliveries without end.',
-    );
-  }
-  return bucket;
 }
