@@ -5,11 +5,12 @@ import type { Construct } from 'constructs';
 import { AuditAnalytics } from './audit/audit-analytics';
 import { AuditTrail } from './audit/audit-trail';
 import type { TradingDataLakeConfig } from './config';
-import { Ingestion, WRITER_METRICS_NAMESPACE } from './ingestion/ingestion';
+import { Ingestion } from './ingestion/ingestion';
 import { Alarms } from './monitoring/alarms';
 import { type ResourceNames, resourceNames } from './names';
 import { Analytics } from './query/analytics';
 import { DataLakeBucket } from './raw-zone/lake-bucket';
+import { RawTables } from './raw-zone/raw-tables';
 import { AccessRoles } from './security/access-roles';
 import { AuditKey } from './security/audit-key';
 import { DataKey } from './security/data-key';
@@ -25,6 +26,7 @@ export class TradingDataLakeStack extends Stack {
   public readonly dataKey: DataKey;
   public readonly auditKey: AuditKey;
   public readonly lake: DataLakeBucket;
+  public readonly raw: RawTables;
   public readonly ingestion: Ingestion;
   public readonly analytics: Analytics;
   public readonly audit: AuditTrail | undefined;
@@ -61,6 +63,7 @@ export class TradingDataLakeStack extends Stack {
       accessLogsBucket,
       streamName: this.names.streamName,
       functionName: this.names.writerFunctionName,
+      metricsNamespace: this.names.metricsNamespace,
       logGroupName: this.names.writerLogGroupName,
       streamCapacity: config.streamCapacity,
       streamRetention: Duration.hours(config.streamRetentionHours),
@@ -74,12 +77,14 @@ export class TradingDataLakeStack extends Stack {
       removalPolicy,
     });
 
+    this.raw = new RawTables(this, 'RawZone', { lake: this.lake, databaseName: this.names.databaseName });
+
     this.analytics = new Analytics(this, 'Analytics', {
       dataKey: this.dataKey,
-      lake: this.lake,
+      raw: this.raw,
       accessLogsBucket,
-      databaseName: this.names.databaseName,
-      workGroupName: this.names.analyticsWorkGroupName,
+      analystWorkGroupName: this.names.analyticsWorkGroupName,
+      engineerWorkGroupName: this.names.engineerWorkGroupName,
       bytesScannedCutoffPerQuery: config.athenaBytesScannedCutoff,
       removalPolicy,
     });
@@ -110,19 +115,20 @@ export class TradingDataLakeStack extends Stack {
 
     this.alarms = new Alarms(this, 'Alarms', {
       auditKey: this.auditKey,
-      writer: this.ingestion.writer,
+      ingestion: this.ingestion,
       trailLogGroup: this.audit?.logGroup,
+      metricsNamespace: this.names.metricsNamespace,
       email: config.alarmEmail,
-      metricsNamespace: WRITER_METRICS_NAMESPACE,
     });
 
     // DESIGN §3, row by row.
     this.ingestion.grantPutTrades(this.roles.producer);
-    this.analytics.grantQueryTrades(this.roles.analyst);
-    this.analytics.grantQueryAll(this.roles.dataEngineer);
+    this.analytics.grantAnalystQueries(this.roles.analyst);
+    this.analytics.grantEngineerQueries(this.roles.dataEngineer);
     this.ingestion.grantReadStream(this.roles.dataEngineer);
     this.ingestion.grantReadFailedBatches(this.roles.dataEngineer);
     this.auditAnalytics?.grantQueryTrail(this.roles.auditor);
+    this.audit?.grantValidateLogs(this.roles.auditor);
 
     this.outputs();
   }
@@ -158,8 +164,9 @@ export class TradingDataLakeStack extends Stack {
     output('StreamName', this.ingestion.stream.streamName, 'Trade stream; producers put one trade per record');
     output('WriterFunctionName', this.ingestion.writer.functionName, 'trade-writer Lambda function');
     output('FailedBatchBucketName', this.ingestion.failedBatchBucket.bucketName, 'Batches Lambda gave up on');
-    output('WorkGroupName', this.analytics.workGroupName, 'Athena workgroup for analysts');
-    output('DatabaseName', this.analytics.databaseName, 'Glue database of the trades tables');
+    output('WorkGroupName', this.analytics.analysts.workGroupName, 'Athena workgroup for analysts');
+    output('EngineerWorkGroupName', this.analytics.engineers.workGroupName, 'Athena workgroup for data engineers');
+    output('DatabaseName', this.raw.databaseName, 'Glue database of the trades tables');
     if (this.audit) output('TrailArn', this.audit.trail.trailArn, 'CloudTrail trail of the data lake');
     if (this.auditAnalytics) {
       output('AuditWorkGroupName', this.auditAnalytics.workGroupName, 'Athena workgroup for auditors');

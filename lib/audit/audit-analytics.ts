@@ -1,6 +1,6 @@
 import { type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as glue from 'aws-cdk-lib/aws-glue';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { AUDIT_QUERIES } from '../../schema/queries/audit-queries';
@@ -93,8 +93,23 @@ export class AuditAnalytics extends Construct {
 
   /** Query the CloudTrail table in the audit workgroup: trail files, results, the audit key through S3. */
   public grantQueryTrail(grantee: iam.IGrantable): iam.Grant {
+    const stack = Stack.of(this);
+    const catalog = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartition', 'glue:GetPartitions'],
+      resourceArns: [
+        stack.formatArn({ service: 'glue', resource: 'catalog' }),
+        stack.formatArn({ service: 'glue', resource: 'database', resourceName: this.databaseName }),
+        stack.formatArn({
+          service: 'glue',
+          resource: 'table',
+          resourceName: `${this.databaseName}/${CLOUDTRAIL_TABLE}`,
+        }),
+      ],
+    });
     return this.queries
-      .grantRunQueries(grantee, { databaseName: this.databaseName, tableNames: [CLOUDTRAIL_TABLE] })
+      .grantRunQueries(grantee)
+      .combine(catalog)
       .combine(this.props.trail.grantReadTrailFiles(grantee));
   }
 }

@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acknowledge, NAG } from '../nag-acknowledgements';
+import { acknowledge, acknowledgeOnGrantee, NAG } from '../nag-acknowledgements';
 import type { AuditKey } from '../security/audit-key';
 import { grantReadObjects } from '../security/bucket-grants';
 import { createKmsBucket } from '../security/secure-bucket';
@@ -89,6 +89,30 @@ export class AuditTrail extends Construct {
         conditions: { StringNotEquals: { 'aws:SourceArn': this.trailArn } },
       }),
     );
+  }
+
+  /**
+   * What `aws cloudtrail validate-logs` calls besides reading the files: the trail's status and the
+   * public keys that sign its digest files.
+   */
+  public grantValidateLogs(grantee: iam.IGrantable): iam.Grant {
+    const status = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['cloudtrail:GetTrailStatus'],
+      resourceArns: [this.trailArn],
+    });
+    // DescribeTrails and ListPublicKeys support no resource-level permissions: "*" is the only valid resource.
+    const describe = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['cloudtrail:DescribeTrails', 'cloudtrail:ListPublicKeys'],
+      resourceArns: ['*'],
+    });
+    acknowledgeOnGrantee(
+      grantee,
+      ['AwsSolutions-IAM5[Resource::*]'],
+      'cloudtrail:DescribeTrails and cloudtrail:ListPublicKeys support no resource-level permissions; "*" is the only valid resource, and both only read trail metadata and public keys.',
+    );
+    return status.combine(describe);
   }
 
   /** Read trail files: list and get in the trail bucket, Decrypt through S3 with the audit key. */

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -8,7 +9,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { WRITER_ENV } from '../../lambda/trade-writer/contract';
+import { WRITER_ENV, WRITER_METRICS, WRITER_SERVICE_NAME } from '../../lambda/trade-writer/contract';
 import type { StreamCapacity } from '../config';
 import { acknowledge, NAG } from '../nag-acknowledgements';
 import type { DataLakeBucket } from '../raw-zone/lake-bucket';
@@ -21,8 +22,8 @@ import { WRITER_BUNDLING } from './writer-bundling';
 
 const PROJECT_ROOT = path.join(__dirname, '..', '..');
 
-/** CloudWatch namespace of the writer's own metrics (Powertools Metrics, EMF). */
-export const WRITER_METRICS_NAMESPACE = 'TradingDataLake';
+/** The S3 request-metrics filter of the failed-batch bucket: every PUT there is a batch Lambda gave up on. */
+const FAILED_BATCH_METRICS_FILTER = 'FailedBatches';
 
 export interface IngestionProps {
   readonly dataKey: DataKey;
@@ -33,6 +34,11 @@ export interface IngestionProps {
   readonly accessLogsBucket: s3.IBucket;
   readonly streamName: string;
   readonly functionName: string;
+  /**
+   * CloudWatch namespace of the writer's own metrics (Powertools EMF). One per stage, so that dev and
+   * prod in one account never feed each other's alarms.
+   */
+  readonly metricsNamespace: string;
   /** Fixed, because the audit key's policy names it. */
   readonly logGroupName: string;
   readonly streamCapacity: StreamCapacity;
@@ -65,11 +71,14 @@ export class Ingestion extends Construct {
   public readonly writerRole: iam.Role;
   public readonly failedBatchBucket: s3.Bucket;
   public readonly logGroup: logs.LogGroup;
+  /** CloudWatch namespace of the writer's own metrics. */
+  public readonly metricsNamespace: string;
   private readonly dataKey: DataKey;
 
   constructor(scope: Construct, id: string, props: IngestionProps) {
     super(scope, id);
     this.dataKey = props.dataKey;
+    this.metricsNamespace = props.metricsNamespace;
     this.streamArn = Stack.of(this).formatArn({
       service: 'kinesis',
       resource: 'stream',
@@ -94,6 +103,8 @@ export class Ingestion extends Construct {
       accessLogsPrefix: 'failed-batches/',
       // The only copy of a batch Lambda gave up on once the stream has aged it out: kept in every stage.
       removalPolicy: RemovalPolicy.RETAIN,
+      // S3 request metrics (one-minute PutRequests): the alarm on batches given up on reads them.
+      metrics: [{ id: FAILED_BATCH_METRICS_FILTER }],
     });
 
     this.logGroup = props.auditKey.createLogGroup(this, 'WriterLogGroup', {
@@ -137,8 +148,8 @@ export class Ingestion extends Construct {
       environment: {
         [WRITER_ENV.bucketName]: props.lake.bucket.bucketName,
         [WRITER_ENV.keyArn]: props.dataKey.key.keyArn,
-        POWERTOOLS_SERVICE_NAME: 'trade-writer',
-        POWERTOOLS_METRICS_NAMESPACE: WRITER_METRICS_NAMESPACE,
+        POWERTOOLS_SERVICE_NAME: WRITER_SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
         NODE_OPTIONS: '--enable-source-maps',
       },
     });
@@ -195,6 +206,71 @@ export class Ingestion extends Construct {
         onFailure: new FailedBatchBucketDestination(this.failedBatchBucket),
       }),
     );
+  }
+
+  /** Age of the oldest record the writer read (Maximum): how far the lake lags the stream. */
+  public metricIteratorAge(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.writer.metric('IteratorAge', { statistic: 'Maximum', ...props });
+  }
+
+  /** Writer invocations that ended in an error (Sum); Lambda retries them, bisecting. */
+  public metricWriterErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.writer.metricErrors({ statistic: 'Sum', ...props });
+  }
+
+  /** Writer invocations throttled by Lambda concurrency (Sum). */
+  public metricWriterThrottles(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.writer.metricThrottles({ statistic: 'Sum', ...props });
+  }
+
+  /**
+   * Batches the event source mapping could not even record in the failed-batch bucket (Sum): such
+   * a batch is lost once the stream ages it out.
+   */
+  public metricDestinationDeliveryFailures(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.writer.metric('DestinationDeliveryFailures', { statistic: 'Sum', ...props });
+  }
+
+  /** Objects the writer could not store (Sum); their records are retried. */
+  public metricWriteFailures(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.writerMetric(WRITER_METRICS.writeFailures, props);
+  }
+
+  /** Records the writer quarantined (Sum). */
+  public metricQuarantined(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.writerMetric(WRITER_METRICS.recordsQuarantined, props);
+  }
+
+  /** Trades durably written (Sum). */
+  public metricTradesWritten(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.writerMetric(WRITER_METRICS.tradesWritten, props);
+  }
+
+  /** Batches Lambda gave up on and recorded in the failed-batch bucket (S3 PUT requests, Sum). */
+  public metricFailedBatches(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/S3',
+      metricName: 'PutRequests',
+      dimensionsMap: { BucketName: this.failedBatchBucket.bucketName, FilterId: FAILED_BATCH_METRICS_FILTER },
+      statistic: 'Sum',
+      ...props,
+    });
+  }
+
+  /** Records producers put that the stream throttled (Sum): producers retry, or lose them. */
+  public metricStreamWriteThrottles(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.stream.metricPutRecordsThrottledRecords({ statistic: 'Sum', ...props });
+  }
+
+  private writerMetric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: this.metricsNamespace,
+      metricName,
+      // Powertools Metrics adds the service name as the one dimension of every metric it emits.
+      dimensionsMap: { service: WRITER_SERVICE_NAME },
+      statistic: 'Sum',
+      ...props,
+    });
   }
 
   /** Put trades on the stream: PutRecord(s), and GenerateDataKey through Kinesis for this stream only. */

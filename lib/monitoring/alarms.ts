@@ -1,24 +1,24 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { WRITER_METRICS } from '../../lambda/trade-writer/contract';
+import type { Ingestion } from '../ingestion/ingestion';
 import type { AuditKey } from '../security/audit-key';
 
 export interface AlarmsProps {
-  /** Encrypts the alarm topic. */
+  /** Encrypts the alarm topic, which it creates with the policies CloudWatch needs to publish. */
   readonly auditKey: AuditKey;
-  readonly writer: lambda.IFunction;
+  /** The pipeline whose metrics are watched. */
+  readonly ingestion: Ingestion;
   /** The trail's log group; key-policy alarms need it. @default - no trail alarms (an organization trail watches the account) */
   readonly trailLogGroup?: logs.ILogGroup;
+  /** Namespace of the metric filters' metrics: the stage's own. */
+  readonly metricsNamespace: string;
   /** Subscribed to the topic. @default - no subscription */
   readonly email?: string;
-  /** Namespace of the writer's own metrics (Powertools EMF). */
-  readonly metricsNamespace: string;
 }
 
 /** Metric filter pattern for the KMS calls that change who can use a key, or destroy it. */
@@ -31,18 +31,14 @@ export const KEY_POLICY_CHANGE_PATTERN =
  * and the writer falling behind the stream.
  */
 export class Alarms extends Construct {
-  public readonly topic: sns.Topic;
+  public readonly topic: sns.ITopic;
   public readonly alarms: cloudwatch.Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: AlarmsProps) {
     super(scope, id);
-    this.topic = new sns.Topic(this, 'Topic', {
-      displayName: 'trading-data-lake alarms',
-      masterKey: props.auditKey.key,
-      enforceSSL: true,
-    });
-    props.auditKey.grantAlarmPublishing();
+    this.topic = props.auditKey.createAlarmTopic(this, 'Topic', { displayName: 'trading-data-lake alarms' });
     if (props.email) this.topic.addSubscription(new subscriptions.EmailSubscription(props.email));
+    const period = Duration.minutes(5);
 
     if (props.trailLogGroup) {
       const filter = new logs.MetricFilter(this, 'KeyPolicyChangeFilter', {
@@ -55,7 +51,7 @@ export class Alarms extends Construct {
       });
       this.add(
         'KeyPolicyChanged',
-        filter.metric({ statistic: 'Sum', period: Duration.minutes(5) }),
+        filter.metric({ statistic: 'Sum', period }),
         1,
         'A KMS key policy was changed, a key disabled or scheduled for deletion, or a grant created',
       );
@@ -63,31 +59,19 @@ export class Alarms extends Construct {
 
     this.add(
       'WriterErrors',
-      props.writer.metricErrors({ statistic: 'Sum', period: Duration.minutes(5) }),
+      props.ingestion.metricWriterErrors({ period }),
       1,
       'trade-writer invocations failed with an error (Lambda will retry, then record the batch in the failed-batch bucket)',
     );
     this.add(
       'WriterFallingBehind',
-      new cloudwatch.Metric({
-        namespace: 'AWS/Lambda',
-        metricName: 'IteratorAge',
-        dimensionsMap: { FunctionName: props.writer.functionName },
-        statistic: 'Maximum',
-        period: Duration.minutes(5),
-      }),
+      props.ingestion.metricIteratorAge({ period }),
       Duration.minutes(15).toMilliseconds(),
       'The oldest record the writer read was more than 15 minutes old: trades reach the lake late',
     );
     this.add(
       'WriteFailures',
-      new cloudwatch.Metric({
-        namespace: props.metricsNamespace,
-        metricName: WRITER_METRICS.writeFailures,
-        dimensionsMap: { service: 'trade-writer' },
-        statistic: 'Sum',
-        period: Duration.minutes(5),
-      }),
+      props.ingestion.metricWriteFailures({ period }),
       1,
       'The writer could not store objects in S3 (S3, KMS or access errors); Lambda retries the batch',
     );

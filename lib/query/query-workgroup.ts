@@ -21,12 +21,6 @@ export interface QueryWorkGroupProps {
   readonly removalPolicy: RemovalPolicy;
 }
 
-/** Which Glue database and tables a grantee may read. */
-export interface CatalogScope {
-  readonly databaseName: string;
-  readonly tableNames: readonly string[];
-}
-
 /**
  * An Athena workgroup whose configuration clients cannot override: results in a bucket of their own,
  * SSE_KMS with a customer managed key ARN, a bytes-scanned cutoff per query, CloudWatch metrics.
@@ -35,12 +29,19 @@ export class QueryWorkGroup extends Construct {
   public readonly workGroup: athena.CfnWorkGroup;
   public readonly resultsBucket: s3.Bucket;
   public readonly workGroupName: string;
+  /** ARN built from the fixed name, so a policy can name the workgroup without depending on it. */
+  public readonly workGroupArn: string;
   private readonly resultsKey: S3EncryptionKey;
 
   constructor(scope: Construct, id: string, props: QueryWorkGroupProps) {
     super(scope, id);
     const stack = Stack.of(this);
     this.workGroupName = props.workGroupName;
+    this.workGroupArn = stack.formatArn({
+      service: 'athena',
+      resource: 'workgroup',
+      resourceName: props.workGroupName,
+    });
     this.resultsKey = props.resultsKey;
 
     this.resultsBucket = createKmsBucket(this, 'ResultsBucket', {
@@ -94,11 +95,12 @@ export class QueryWorkGroup extends Construct {
   }
 
   /**
-   * Run queries in this workgroup (and no other) over the given tables: Athena, the Glue catalog
-   * entries, the results prefix and the results key through S3. Reading the tables' data is granted
-   * by whoever owns that data.
+   * Run queries in this workgroup (and no other): Athena, the results prefix and the results key
+   * through S3, and the Glue catalog and `default` database that the Athena console reads before
+   * any query ("Configure AWS Glue access to your catalog and database per AWS Region"). Reading a
+   * table and its data is granted by whoever owns that data.
    */
-  public grantRunQueries(grantee: iam.IGrantable, catalog: CatalogScope): iam.Grant {
+  public grantRunQueries(grantee: iam.IGrantable): iam.Grant {
     const stack = Stack.of(this);
     const athenaGrant = iam.Grant.addToPrincipal({
       grantee,
@@ -115,17 +117,14 @@ export class QueryWorkGroup extends Construct {
         'athena:GetNamedQuery',
         'athena:BatchGetNamedQuery',
       ],
-      resourceArns: [stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: this.workGroupName })],
+      resourceArns: [this.workGroupArn],
     });
-    const glueGrant = iam.Grant.addToPrincipal({
+    const defaultDatabase = iam.Grant.addToPrincipal({
       grantee,
-      actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartition', 'glue:GetPartitions'],
+      actions: ['glue:GetDatabase'],
       resourceArns: [
         stack.formatArn({ service: 'glue', resource: 'catalog' }),
-        stack.formatArn({ service: 'glue', resource: 'database', resourceName: catalog.databaseName }),
-        ...catalog.tableNames.map((table) =>
-          stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${catalog.databaseName}/${table}` }),
-        ),
+        stack.formatArn({ service: 'glue', resource: 'database', resourceName: 'default' }),
       ],
     });
     const results = iam.Grant.addToPrincipal({
@@ -145,7 +144,7 @@ export class QueryWorkGroup extends Construct {
       `Athena names each result object by query id; the wildcard is scoped to the results/ prefix of the ${this.workGroupName} results bucket.`,
     );
     return athenaGrant
-      .combine(glueGrant)
+      .combine(defaultDatabase)
       .combine(results)
       .combine(resultsBucket)
       .combine(this.resultsKey.grantEncryptViaS3(grantee))

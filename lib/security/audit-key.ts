@@ -2,6 +2,7 @@ import { ArnFormat, Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { grantKeyUse, keyAdministrationStatement } from './key-policy';
 
@@ -18,6 +19,11 @@ export interface AuditKeyProps {
   readonly trailName?: string;
 }
 
+export interface AlarmTopicProps {
+  /** Shown as the sender of every notification. */
+  readonly displayName: string;
+}
+
 export interface AuditLogGroupProps {
   /** Fixed, because the key policy names the log group by ARN (a token would close a cycle). */
   readonly logGroupName: string;
@@ -32,7 +38,7 @@ export interface AuditLogGroupProps {
  */
 export class AuditKey extends Construct {
   public readonly key: kms.Key;
-  private alarmPublishingGranted = false;
+  private alarmTopicCreated = false;
   /** ARNs of the log groups created by createLogGroup: the only ones CloudWatch Logs may use the key for. */
   private readonly logGroupArns: string[] = [];
 
@@ -115,21 +121,54 @@ export class AuditKey extends Construct {
   }
 
   /**
-   * Lets CloudWatch alarms publish to a topic encrypted with this key. CloudWatch documents no
-   * condition key for this call, so the statement is the one the SNS documentation gives.
+   * The SNS topic alarms publish to, encrypted with this key. Creating it here also writes both
+   * policies CloudWatch needs, so neither can be forgotten: `enforceSSL` makes CDK write a topic
+   * policy holding only its TLS Deny, which replaces SNS's default policy, so without the Allow
+   * below CloudWatch could not publish and every alarm would be silent; and an encrypted topic needs
+   * the key policy to let CloudWatch use the key. Both are limited to this account's alarms
+   * (`aws:SourceAccount`, `aws:SourceArn`), never another account's (confused deputy).
    */
-  public grantAlarmPublishing(): void {
-    if (this.alarmPublishingGranted) return;
-    this.alarmPublishingGranted = true;
+  public createAlarmTopic(scope: Construct, id: string, props: AlarmTopicProps): sns.Topic {
+    if (this.alarmTopicCreated) throw new Error('AuditKey.createAlarmTopic: the stack has one alarm topic');
+    this.alarmTopicCreated = true;
+    const stack = Stack.of(this);
+    const cloudWatch = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
+    const fromThisAccountsAlarms = {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: {
+        'aws:SourceArn': stack.formatArn({
+          service: 'cloudwatch',
+          resource: 'alarm',
+          resourceName: '*',
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      },
+    };
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'CloudWatchAlarmsPublishToEncryptedTopic',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        principals: [cloudWatch],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         // In a key policy, "*" means this key and nothing else.
         resources: ['*'],
+        conditions: fromThisAccountsAlarms,
       }),
     );
+    const topic = new sns.Topic(scope, id, {
+      displayName: props.displayName,
+      masterKey: this.key,
+      enforceSSL: true,
+    });
+    topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [cloudWatch],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: fromThisAccountsAlarms,
+      }),
+    );
+    return topic;
   }
 
   /** Read objects encrypted with this key (Decrypt through S3): trail files, audit query results. */

@@ -33,6 +33,8 @@ export interface KmsBucketProps {
   readonly removalPolicy: RemovalPolicy;
   /** Lifecycle rules. @default - none */
   readonly lifecycleRules?: s3.LifecycleRule[];
+  /** S3 request metrics filters (one-minute CloudWatch metrics, billed as custom metrics). @default - none */
+  readonly metrics?: s3.BucketMetrics[];
 }
 
 /** A bucket encrypted by default with a customer managed key, access-logged to the log bucket. */
@@ -46,6 +48,7 @@ export function createKmsBucket(scope: Construct, id: string, props: KmsBucketPr
     serverAccessLogsBucket: props.accessLogs,
     serverAccessLogsPrefix: props.accessLogsPrefix,
     lifecycleRules: props.lifecycleRules,
+    metrics: props.metrics,
     removalPolicy: props.removalPolicy,
   });
   acknowledgeSingleRegion(bucket);

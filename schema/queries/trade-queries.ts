@@ -1,4 +1,5 @@
 import { type ColumnDefinition, TRADE_COLUMNS } from '../layout';
+import { QUARANTINE_TABLE, TRADES_TABLE } from '../tables';
 
 /**
  * The named queries of the analytics workgroup. Delivery is at-least-once, so the raw table may hold a
@@ -11,6 +12,8 @@ export interface TradeQuery {
   readonly id: string;
   readonly name: string;
   readonly description: string;
+  /** The tables it reads: only a workgroup whose users may read all of them saves it. */
+  readonly tables: readonly (typeof TRADES_TABLE | typeof QUARANTINE_TABLE)[];
   readonly sql: (tables: { readonly trades: string; readonly quarantine: string }) => string;
 }
 
@@ -40,6 +43,7 @@ export const TRADE_QUERIES: readonly TradeQuery[] = [
     id: 'VolumeBySymbolQuery',
     name: 'volume-and-notional-by-symbol',
     description: 'Trades, volume and notional per symbol and currency for one day (parameter: dt, YYYY-MM-DD)',
+    tables: [TRADES_TABLE],
     sql: ({ trades }) => `WITH ${deduplicatedTrades(trades, 'dt = ?')}
 SELECT symbol,
        currency,
@@ -54,6 +58,7 @@ ORDER BY notional DESC`,
     id: 'VwapBySymbolQuery',
     name: 'vwap-by-symbol',
     description: 'Volume-weighted average price per symbol and currency for one day (parameter: dt, YYYY-MM-DD)',
+    tables: [TRADES_TABLE],
     sql: ({ trades }) => `WITH ${deduplicatedTrades(trades, 'dt = ?')}
 SELECT symbol,
        currency,
@@ -70,6 +75,7 @@ ORDER BY symbol, currency`,
     name: 'trade-by-id',
     description:
       'Everything about one trade_id within a date range: the deduplicated trade and every copy received (parameters: first dt, last dt, trade_id)',
+    tables: [TRADES_TABLE],
     sql: ({ trades }) => `SELECT dt,
        trade_id,
        symbol,
@@ -95,6 +101,7 @@ ORDER BY dt, copy_number`,
     id: 'QuarantineByReasonQuery',
     name: 'quarantine-by-reason',
     description: 'Quarantined records per reason for one day (parameter: dt, YYYY-MM-DD); data engineers only',
+    tables: [QUARANTINE_TABLE],
     // A retried or bisected batch can quarantine the same record in two objects: count records, not rows.
     sql: ({ quarantine }) => `SELECT reason,
        count(DISTINCT concat(shard_id, '/', sequence_number)) AS records,

@@ -22,7 +22,8 @@ describe('audit workgroup and CloudTrail table', () => {
         },
       },
     });
-    expect(logicalIdOf(audit.queries.resultsBucket)).not.toBe(logicalIdOf(stack.analytics.resultsBucket));
+    expect(logicalIdOf(audit.queries.resultsBucket)).not.toBe(logicalIdOf(stack.analytics.analysts.resultsBucket));
+    expect(logicalIdOf(audit.queries.resultsBucket)).not.toBe(logicalIdOf(stack.analytics.engineers.resultsBucket));
   });
 
   it("projects daily partitions over this Region's trail files: no crawler", () => {

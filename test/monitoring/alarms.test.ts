@@ -1,5 +1,6 @@
+import { Match } from 'aws-cdk-lib/assertions';
 import { KEY_POLICY_CHANGE_PATTERN } from '../../lib/monitoring/alarms';
-import { synthApp } from '../support/app';
+import { synthApp, TEST_ENV } from '../support/app';
 import { logicalIdOf } from '../support/template';
 
 const { stack, template } = synthApp({ alarmEmail: 'data-platform-oncall@example.com' });
@@ -13,7 +14,7 @@ describe('alarms', () => {
     });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: {
-        Statement: [
+        Statement: Match.arrayWith([
           {
             Action: 'sns:Publish',
             Condition: { Bool: { 'aws:SecureTransport': 'false' } },
@@ -22,9 +23,30 @@ describe('alarms', () => {
             Resource: topicRef,
             Sid: 'AllowPublishThroughSSLOnly',
           },
-        ],
+        ]),
       },
     });
+  });
+
+  // Topic({ enforceSSL: true }) writes a topic policy that replaces SNS's default one: without this
+  // Allow, CloudWatch could not publish and every alarm would be silent.
+  it("lets CloudWatch publish to the alarm topic, only for this account's alarms", () => {
+    const policies = Object.values(template.findResources('AWS::SNS::TopicPolicy')) as any[];
+    expect(policies).toHaveLength(1);
+    const allows = policies[0].Properties.PolicyDocument.Statement.filter((s: any) => s.Effect === 'Allow');
+    expect(allows).toEqual([
+      {
+        Sid: 'CloudWatchAlarmsPublish',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: topicRef,
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': TEST_ENV.account },
+          ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:${TEST_ENV.region}:${TEST_ENV.account}:alarm:*` },
+        },
+      },
+    ]);
   });
 
   it('subscribes the configured email address', () => {
@@ -50,7 +72,7 @@ describe('alarms', () => {
     const byMetric = Object.fromEntries(alarms.map((a) => [a.Properties.MetricName, a.Properties]));
     expect(byMetric.Errors).toMatchObject({ Namespace: 'AWS/Lambda', Threshold: 1 });
     expect(byMetric.IteratorAge).toMatchObject({ Namespace: 'AWS/Lambda', Statistic: 'Maximum', Threshold: 900000 });
-    expect(byMetric.WriteFailures).toMatchObject({ Namespace: 'TradingDataLake', Threshold: 1 });
+    expect(byMetric.WriteFailures).toMatchObject({ Namespace: 'TradingDataLake/dev', Threshold: 1 });
   });
 
   it('sends every alarm and its recovery to the topic', () => {

@@ -1,49 +1,26 @@
-import { QUARANTINE_COLUMNS, TRADE_COLUMNS } from '../../schema/layout';
 import { TRADE_QUERIES } from '../../schema/queries/trade-queries';
 import { synthApp, TEST_ENV } from '../support/app';
 import { actionsOf, asArray, identityStatements, logicalIdOf, resourceProps } from '../support/template';
 
 const { stack, template } = synthApp();
-const tables = template.findResources('AWS::Glue::Table');
-const tableNamed = (name: string) =>
-  (Object.values(tables) as any[]).find((t) => t.Properties.TableInput.Name === name).Properties.TableInput;
-const lakeRef = { Ref: logicalIdOf(stack.lake.bucket) };
-const workGroup = resourceProps(template, logicalIdOf(stack.analytics.workGroup));
-const namedQueries = (Object.values(template.findResources('AWS::Athena::NamedQuery')) as any[]).filter(
-  (q) => q.Properties.WorkGroup === 'trading-data-lake-dev-analytics',
-);
+const WORKGROUPS = {
+  analysts: { name: 'trading-data-lake-dev-analytics', queries: stack.analytics.analysts },
+  engineers: { name: 'trading-data-lake-dev-engineering', queries: stack.analytics.engineers },
+} as const;
+const workGroupProps = (which: keyof typeof WORKGROUPS) =>
+  resourceProps(template, logicalIdOf(WORKGROUPS[which].queries.workGroup));
+const namedQueriesIn = (workGroupName: string) =>
+  (Object.values(template.findResources('AWS::Athena::NamedQuery')) as any[]).filter(
+    (q) => q.Properties.WorkGroup === workGroupName,
+  );
+const workGroupArn = (name: string) => `arn:aws:athena:${TEST_ENV.region}:${TEST_ENV.account}:workgroup/${name}`;
 
-describe('Glue tables', () => {
-  it.each([
-    ['trades', 'trades/', TRADE_COLUMNS],
-    ['quarantine', 'quarantine/', QUARANTINE_COLUMNS],
-  ])('reads %s as gzip JSON Lines under %s with the columns of the shared layout', (name, prefix, columns) => {
-    const table = tableNamed(name);
-    expect(table.StorageDescriptor.Location).toEqual({ 'Fn::Join': ['', ['s3://', lakeRef, `/${prefix}`]] });
-    expect(table.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe('org.openx.data.jsonserde.JsonSerDe');
-    expect(table.StorageDescriptor.Columns.map((c: any) => [c.Name, c.Type])).toEqual(
-      columns.map((c) => [c.name, c.type]),
-    );
-    expect(table.Parameters.compressionType).toBe('gzip');
-  });
+describe.each(Object.keys(WORKGROUPS) as (keyof typeof WORKGROUPS)[])('the %s workgroup', (which) => {
+  const { name, queries } = WORKGROUPS[which];
 
-  it.each(['trades', 'quarantine'])('projects dt partitions on %s: no crawler, no MSCK REPAIR', (name) => {
-    const table = tableNamed(name);
-    expect(table.PartitionKeys).toEqual([{ Name: 'dt', Type: 'string', Comment: 'UTC date, YYYY-MM-DD' }]);
-    expect(table.Parameters).toMatchObject({
-      'projection.enabled': 'true',
-      'projection.dt.type': 'date',
-      'projection.dt.format': 'yyyy-MM-dd',
-      'projection.dt.range': '2020-01-01,NOW+1DAYS',
-      'storage.location.template': { 'Fn::Join': ['', ['s3://', lakeRef, `/${name}/dt=\${dt}/`]] },
-    });
-    template.resourceCountIs('AWS::Glue::Crawler', 0);
-  });
-});
-
-describe('Athena workgroup', () => {
   it('enforces its configuration, publishes metrics and cuts off queries by bytes scanned', () => {
-    expect(workGroup.Name).toBe('trading-data-lake-dev-analytics');
+    const workGroup = workGroupProps(which);
+    expect(workGroup.Name).toBe(name);
     expect(workGroup.WorkGroupConfiguration).toMatchObject({
       EnforceWorkGroupConfiguration: true,
       PublishCloudWatchMetricsEnabled: true,
@@ -51,92 +28,96 @@ describe('Athena workgroup', () => {
     });
   });
 
-  it('encrypts results with SSE_KMS under the data key ARN, in a results bucket of their own', () => {
-    const results = workGroup.WorkGroupConfiguration.ResultConfiguration;
+  it('encrypts results with SSE_KMS under the data key ARN, in a results bucket of its own', () => {
+    const results = workGroupProps(which).WorkGroupConfiguration.ResultConfiguration;
     expect(results.EncryptionConfiguration).toEqual({
       EncryptionOption: 'SSE_KMS',
       KmsKey: { 'Fn::GetAtt': [logicalIdOf(stack.dataKey.key), 'Arn'] },
     });
     expect(results.OutputLocation).toEqual({
-      'Fn::Join': ['', ['s3://', { Ref: logicalIdOf(stack.analytics.resultsBucket) }, '/results/']],
+      'Fn::Join': ['', ['s3://', { Ref: logicalIdOf(queries.resultsBucket) }, '/results/']],
     });
     expect(results.ExpectedBucketOwner).toBe(TEST_ENV.account);
-    expect(logicalIdOf(stack.analytics.resultsBucket)).not.toBe(logicalIdOf(stack.lake.bucket));
+    expect(logicalIdOf(queries.resultsBucket)).not.toBe(logicalIdOf(stack.lake.bucket));
+  });
+});
+
+describe('workgroups', () => {
+  it('keep data engineers’ results apart from analysts’: each workgroup writes to a bucket of its own', () => {
+    expect(logicalIdOf(stack.analytics.engineers.resultsBucket)).not.toBe(
+      logicalIdOf(stack.analytics.analysts.resultsBucket),
+    );
   });
 
-  it('takes the bytes-scanned cutoff from config', () => {
-    const small = synthApp({ athenaBytesScannedCutoff: '104857600' });
-    small.template.hasResourceProperties('AWS::Athena::WorkGroup', {
-      WorkGroupConfiguration: { BytesScannedCutoffPerQuery: 104857600 },
-    });
+  it('take the bytes-scanned cutoff from config', () => {
+    const small = synthApp({ athenaBytesScannedCutoff: '104857600', 'aws:cdk:bundling-stacks': [] });
+    const cutoffs = (Object.values(small.template.findResources('AWS::Athena::WorkGroup')) as any[]).map(
+      (w) => w.Properties.WorkGroupConfiguration.BytesScannedCutoffPerQuery,
+    );
+    expect(cutoffs).toEqual([104857600, 104857600, 104857600]);
   });
 });
 
 describe('named queries', () => {
-  it('answers volume and notional, VWAP, one trade and quarantine by reason', () => {
-    expect(namedQueries.map((q) => q.Properties.Name).sort()).toEqual(
-      ['quarantine-by-reason', 'trade-by-id', 'volume-and-notional-by-symbol', 'vwap-by-symbol'].sort(),
+  it('saves volume and notional, VWAP and one trade for analysts, and never a query over quarantine', () => {
+    const saved = namedQueriesIn(WORKGROUPS.analysts.name);
+    expect(saved.map((q) => q.Properties.Name).sort()).toEqual(
+      ['trade-by-id', 'volume-and-notional-by-symbol', 'vwap-by-symbol'].sort(),
     );
-    for (const query of namedQueries) {
-      expect(query.Properties.WorkGroup).toBe('trading-data-lake-dev-analytics');
-      expect(query.Properties.Database).toBe('trading_data_lake_dev');
-    }
+    for (const query of saved) expect(query.Properties.QueryString).not.toMatch(/"quarantine"/);
   });
 
-  it.each(TRADE_QUERIES.filter((q) => q.id !== 'QuarantineByReasonQuery').map((q) => [q.name, q] as const))(
-    'deduplicates %s per dt and trade_id, keeping the dt filter inside so partitions are pruned',
-    (_name, query) => {
-      const sql = query.sql({ trades: 'trades', quarantine: 'quarantine' });
-      expect(sql).toContain("row_number() OVER (PARTITION BY dt, trade_id ORDER BY lpad(sequence_number, 129, '0'))");
-      // The date predicate sits in the same SELECT as the window function, on the raw table.
-      expect(sql).toMatch(/FROM "trades"( t)?\s*\n\s*WHERE (t\.)?dt (= \?|BETWEEN \? AND \?)/);
-    },
-  );
+  it('saves every query, quarantine by reason included, for data engineers', () => {
+    expect(
+      namedQueriesIn(WORKGROUPS.engineers.name)
+        .map((q) => q.Properties.Name)
+        .sort(),
+    ).toEqual(TRADE_QUERIES.map((q) => q.name).sort());
+  });
 
-  it.each(TRADE_QUERIES.filter((q) => q.id !== 'QuarantineByReasonQuery').map((q) => [q.name, q] as const))(
-    'reads an absent currency as USD in %s',
-    (_name, query) => {
-      const sql = query.sql({ trades: 'trades', quarantine: 'quarantine' });
-      expect(sql).toMatch(/coalesce\((t\.)?currency, 'USD'\) AS currency/);
-      expect(sql).not.toMatch(/SELECT t\.\*/);
-    },
-  );
-
-  it('counts a quarantined record once even when a retry stored it twice', () => {
-    const sql = TRADE_QUERIES.find((q) => q.id === 'QuarantineByReasonQuery')!.sql({
-      trades: 'trades',
-      quarantine: 'quarantine',
-    });
-    expect(sql).toContain("count(DISTINCT concat(shard_id, '/', sequence_number))");
-    expect(sql).toContain('WHERE dt = ?');
+  it('runs every saved query against the lake database', () => {
+    for (const { name } of Object.values(WORKGROUPS)) {
+      for (const query of namedQueriesIn(name)) expect(query.Properties.Database).toBe('trading_data_lake_dev');
+    }
   });
 });
 
 describe('query grants', () => {
   const analyst = identityStatements(template, logicalIdOf(stack.roles.analyst));
   const engineer = identityStatements(template, logicalIdOf(stack.roles.dataEngineer));
-  const glueResources = (statements: typeof analyst) =>
+  const resourcesOf = (statements: typeof analyst, action: string) =>
     statements
-      .filter((s) => actionsOf(s).includes('glue:GetTable'))
+      .filter((s) => actionsOf(s).includes(action))
       .flatMap((s) => asArray(s.Resource as unknown[]))
       .map(String);
 
   it('lets analysts read the trades table only, never the quarantine table', () => {
-    const resources = glueResources(analyst);
-    expect(resources.some((r) => r.endsWith('table/trading_data_lake_dev/trades'))).toBe(true);
+    const resources = resourcesOf(analyst, 'glue:GetTable');
+    expect(resources).toContain(
+      `arn:aws:glue:${TEST_ENV.region}:${TEST_ENV.account}:table/trading_data_lake_dev/trades`,
+    );
     expect(resources.some((r) => r.includes('quarantine'))).toBe(false);
   });
 
   it('lets data engineers read the quarantine table as well', () => {
-    expect(glueResources(engineer).some((r) => r.endsWith('table/trading_data_lake_dev/quarantine'))).toBe(true);
+    expect(resourcesOf(engineer, 'glue:GetTable')).toContain(
+      `arn:aws:glue:${TEST_ENV.region}:${TEST_ENV.account}:table/trading_data_lake_dev/quarantine`,
+    );
   });
 
-  it('lets both run queries only in the analytics workgroup', () => {
-    for (const statements of [analyst, engineer]) {
-      const athena = statements.filter((s) => actionsOf(s).includes('athena:StartQueryExecution'));
-      expect(athena).toHaveLength(1);
-      expect(athena[0].Resource).toBe(
-        `arn:aws:athena:${TEST_ENV.region}:${TEST_ENV.account}:workgroup/trading-data-lake-dev-analytics`,
+  it('lets analysts query in the analytics workgroup only, and data engineers in their own only', () => {
+    expect(resourcesOf(analyst, 'athena:StartQueryExecution')).toEqual([workGroupArn(WORKGROUPS.analysts.name)]);
+    expect(resourcesOf(engineer, 'athena:StartQueryExecution')).toEqual([workGroupArn(WORKGROUPS.engineers.name)]);
+  });
+
+  it('lets everyone who queries read the catalog and the default database, which the Athena console needs', () => {
+    const auditor = identityStatements(template, logicalIdOf(stack.roles.auditor));
+    for (const statements of [analyst, engineer, auditor]) {
+      expect(resourcesOf(statements, 'glue:GetDatabase')).toEqual(
+        expect.arrayContaining([
+          `arn:aws:glue:${TEST_ENV.region}:${TEST_ENV.account}:catalog`,
+          `arn:aws:glue:${TEST_ENV.region}:${TEST_ENV.account}:database/default`,
+        ]),
       );
     }
   });

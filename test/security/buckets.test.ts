@@ -14,8 +14,8 @@ const denies = (statements: TemplateStatement[], action: string) =>
   statements.filter((s) => s.Effect === 'Deny' && actionsOf(s).includes(action));
 
 describe('every bucket', () => {
-  it('has six buckets: lake, access logs, failed batches, two Athena results buckets, trail', () => {
-    expect(allBuckets).toHaveLength(6);
+  it('has seven buckets: lake, access logs, failed batches, three Athena results buckets, trail', () => {
+    expect(allBuckets).toHaveLength(7);
   });
 
   it.each(allBuckets)('blocks all public access on %s', (_id, bucket: any) => {

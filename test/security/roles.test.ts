@@ -54,6 +54,7 @@ describe('stack outputs', () => {
         'BucketName',
         'DataEngineerRoleArn',
         'DatabaseName',
+        'EngineerWorkGroupName',
         'FailedBatchBucketName',
         'KeyArn',
         'ProducerRoleArn',

@@ -28,6 +28,8 @@ export interface StackRefs {
     readonly failedBatch: string;
     /** Results of the analytics workgroup (data key). */
     readonly results: string;
+    /** Results of the data engineers' workgroup (data key). */
+    readonly engineerResults: string;
     readonly trail: string;
     /** Results of the audit workgroup (audit key). */
     readonly auditResults: string;
@@ -36,7 +38,9 @@ export interface StackRefs {
   readonly trailArn: string;
   /** Log group ARNs as the `aws:logs:arn` encryption context carries them (no trailing `:*`). */
   readonly logGroupArns: { readonly writer: string; readonly trail: string };
-  readonly workGroupArns: { readonly analytics: string; readonly audit: string };
+  readonly workGroupArns: { readonly analytics: string; readonly engineering: string; readonly audit: string };
+  /** The Glue catalog and the `default` database, which the Athena console reads. */
+  readonly catalogArns: { readonly catalog: string; readonly defaultDatabase: string };
   readonly tableArns: { readonly trades: string; readonly quarantine: string; readonly cloudTrail: string };
 }
 
@@ -118,6 +122,7 @@ export function synthesizeStack(stage: Stage): SynthesizedStack {
       lake: fixed(stack.lake.bucket.bucketName),
       failedBatch: fixed(stack.ingestion.failedBatchBucket.bucketName),
       results: resultsBucketOf(names.analyticsWorkGroupName),
+      engineerResults: resultsBucketOf(names.engineerWorkGroupName),
       trail: fixed(stack.audit.trailBucket.bucketName),
       auditResults: resultsBucketOf(names.auditWorkGroupName),
     },
@@ -129,8 +134,10 @@ export function synthesizeStack(stage: Stage): SynthesizedStack {
     },
     workGroupArns: {
       analytics: arn('athena', `workgroup/${names.analyticsWorkGroupName}`),
+      engineering: arn('athena', `workgroup/${names.engineerWorkGroupName}`),
       audit: arn('athena', `workgroup/${names.auditWorkGroupName}`),
     },
+    catalogArns: { catalog: arn('glue', 'catalog'), defaultDatabase: arn('glue', 'database/default') },
     tableArns: {
       trades: arn('glue', `table/${names.databaseName}/${TRADES_TABLE}`),
       quarantine: arn('glue', `table/${names.databaseName}/${QUARANTINE_TABLE}`),
