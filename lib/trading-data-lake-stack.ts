@@ -92,7 +92,12 @@ export class TradingDataLakeStack extends Stack {
     this.audit = config.createTrail
       ? new AuditTrail(this, 'Audit', {
           auditKey: this.auditKey,
-          dataLakeBucket: this.lake.bucket,
+          dataEventBuckets: [
+            this.lake.bucket,
+            this.ingestion.failedBatchBucket,
+            this.analytics.analysts.resultsBucket,
+            this.analytics.engineers.resultsBucket,
+          ],
           accessLogsBucket,
           trailName: this.names.trailName,
           logGroupName: this.names.trailLogGroupName,
@@ -112,6 +117,7 @@ export class TradingDataLakeStack extends Stack {
           removalPolicy,
         })
       : undefined;
+    if (this.audit && this.auditAnalytics) this.audit.recordObjectEvents(this.auditAnalytics.queries.resultsBucket);
 
     this.alarms = new Alarms(this, 'Alarms', {
       auditKey: this.auditKey,
@@ -167,7 +173,7 @@ export class TradingDataLakeStack extends Stack {
     output('WorkGroupName', this.analytics.analysts.workGroupName, 'Athena workgroup for analysts');
     output('EngineerWorkGroupName', this.analytics.engineers.workGroupName, 'Athena workgroup for data engineers');
     output('DatabaseName', this.raw.databaseName, 'Glue database of the trades tables');
-    if (this.audit) output('TrailArn', this.audit.trail.trailArn, 'CloudTrail trail of the data lake');
+    if (this.audit) output('TrailArn', this.audit.trail.attrArn, 'CloudTrail trail of the data lake');
     if (this.auditAnalytics) {
       output('AuditWorkGroupName', this.auditAnalytics.workGroupName, 'Athena workgroup for auditors');
     }

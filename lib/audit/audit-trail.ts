@@ -1,4 +1,4 @@
-import { type RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Lazy, type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -11,8 +11,17 @@ import { createKmsBucket } from '../security/secure-bucket';
 
 export interface AuditTrailProps {
   readonly auditKey: AuditKey;
-  /** The bucket whose object access is recorded as S3 data events. */
-  readonly dataLakeBucket: s3.IBucket;
+  /**
+   * Buckets whose object-level calls are recorded as S3 data events: every bucket that holds a copy
+   * of a trade or of a query's answer. More can be added with {@link AuditTrail.recordObjectEvents}.
+   */
+  readonly dataEventBuckets: readonly s3.IBucket[];
+  /**
+   * Record object reads (GetObject, HeadObject…) as well as writes. Each object a query reads is one
+   * event, billed per 100,000; accounts whose organization trail already records reads turn it off.
+   * @default true
+   */
+  readonly readDataEvents?: boolean;
   /** Where the trail bucket's server access logs go. */
   readonly accessLogsBucket: s3.IBucket;
   /** Fixed, because the audit key's policy names the trail by ARN. */
@@ -25,21 +34,30 @@ export interface AuditTrailProps {
 
 /**
  * The CloudTrail trail that records every use of the keys (KMS calls are management events) and every
- * object access in the data lake (S3 data events), into its own bucket, never the lake's, and into an
- * encrypted CloudWatch Logs group for metric filters and alarms.
+ * object call on the buckets that hold trades (S3 data events), into its own bucket, never the
+ * lake's, and into an encrypted CloudWatch Logs group for metric filters and alarms.
+ *
+ * Written with `CfnTrail` rather than the L2 `Trail`: the L2 adds bucket-policy Allows for
+ * cloudtrail.amazonaws.com without `aws:SourceArn` (any trail, in any account, could deliver here)
+ * and supports only classic event selectors, which cannot record management reads and writes while
+ * recording data-event writes only.
  */
 export class AuditTrail extends Construct {
-  public readonly trail: cloudtrail.Trail;
+  public readonly trail: cloudtrail.CfnTrail;
   public readonly trailBucket: s3.Bucket;
   public readonly logGroup: logs.LogGroup;
-  /** ARN built from the fixed name (the same value as `trail.trailArn`, without the dependency). */
+  /** The role CloudTrail assumes to deliver events to the log group. */
+  public readonly logsRole: iam.Role;
+  /** ARN built from the fixed name (the same value as the trail's Arn attribute, without the dependency). */
   public readonly trailArn: string;
   private readonly auditKey: AuditKey;
+  private readonly dataEventBuckets: s3.IBucket[];
 
   constructor(scope: Construct, id: string, props: AuditTrailProps) {
     super(scope, id);
     const stack = Stack.of(this);
     this.auditKey = props.auditKey;
+    this.dataEventBuckets = [...props.dataEventBuckets];
     this.trailArn = stack.formatArn({ service: 'cloudtrail', resource: 'trail', resourceName: props.trailName });
 
     this.trailBucket = createKmsBucket(this, 'TrailBucket', {
@@ -48,45 +66,95 @@ export class AuditTrail extends Construct {
       accessLogsPrefix: 'cloudtrail/',
       removalPolicy: props.removalPolicy,
     });
+    this.allowDeliveryFromThisTrailOnly(stack);
 
     this.logGroup = props.auditKey.createLogGroup(this, 'TrailLogGroup', {
       logGroupName: props.logGroupName,
       retention: props.logRetention,
       removalPolicy: props.removalPolicy,
     });
-
-    this.trail = new cloudtrail.Trail(this, 'Trail', {
-      trailName: props.trailName,
-      bucket: this.trailBucket,
-      encryptionKey: props.auditKey.key,
-      isMultiRegionTrail: true,
-      includeGlobalServiceEvents: true,
-      enableFileValidation: true,
-      sendToCloudWatchLogs: true,
-      cloudWatchLogGroup: this.logGroup,
-      // Management events come from the S3 selector below. Setting `managementEvents` as well would
-      // add a second selector that records them again (DESIGN §10).
+    this.logsRole = new iam.Role(this, 'LogsRole', {
+      assumedBy: new iam.ServicePrincipal('cloudtrail.amazonaws.com'),
+      description: 'CloudTrail delivers the trail to its CloudWatch Logs group',
+    });
+    iam.Grant.addToPrincipal({
+      grantee: this.logsRole,
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resourceArns: [`${this.logGroup.logGroupArn}`],
     });
     acknowledge(
-      this.trail.node.findChild('LogsRole'),
+      this.logsRole,
       NAG.inlinePolicy,
       'The CloudTrail delivery role has no inline policy: its CreateLogStream/PutLogEvents on this log group are a separate AWS::IAM::Policy (CDK default policy) attached to it alone.',
     );
-    this.trail.addS3EventSelector([{ bucket: props.dataLakeBucket }], {
-      includeManagementEvents: true,
-      readWriteType: cloudtrail.ReadWriteType.ALL,
-    });
 
-    // The Trail construct lets cloudtrail.amazonaws.com write without naming the trail; this narrows
-    // it to this trail, so another account's trail cannot deliver into this bucket (confused deputy).
+    this.trail = new cloudtrail.CfnTrail(this, 'Trail', {
+      trailName: props.trailName,
+      s3BucketName: this.trailBucket.bucketName,
+      kmsKeyId: props.auditKey.key.keyArn,
+      isLogging: true,
+      isMultiRegionTrail: true,
+      includeGlobalServiceEvents: true,
+      enableLogFileValidation: true,
+      cloudWatchLogsLogGroupArn: this.logGroup.logGroupArn,
+      cloudWatchLogsRoleArn: this.logsRole.roleArn,
+      advancedEventSelectors: [
+        // Every management event, read and write: each KMS call on the keys is one.
+        {
+          name: 'Management events, read and write',
+          fieldSelectors: [{ field: 'eventCategory', equalTo: ['Management'] }],
+        },
+        {
+          name:
+            (props.readDataEvents ?? true)
+              ? 'S3 object reads and writes on the buckets that hold trades'
+              : 'S3 object writes on the buckets that hold trades',
+          fieldSelectors: [
+            { field: 'eventCategory', equalTo: ['Data'] },
+            { field: 'resources.type', equalTo: ['AWS::S3::Object'] },
+            {
+              field: 'resources.ARN',
+              startsWith: Lazy.list({ produce: () => this.dataEventBuckets.map((bucket) => bucket.arnForObjects('')) }),
+            },
+            ...((props.readDataEvents ?? true) ? [] : [{ field: 'readOnly', equalTo: ['false'] }]),
+          ],
+        },
+      ],
+    });
+    // CloudTrail checks its bucket policy and its delivery role when the trail is created.
+    if (this.trailBucket.policy) this.trail.node.addDependency(this.trailBucket.policy);
+    this.trail.node.addDependency(this.logsRole);
+  }
+
+  /** Records S3 data events on one more bucket (one created after the trail, such as a results bucket). */
+  public recordObjectEvents(bucket: s3.IBucket): void {
+    this.dataEventBuckets.push(bucket);
+  }
+
+  /**
+   * The trail bucket's policy for CloudTrail, as CloudTrail's documentation writes it, limited to this
+   * trail by `aws:SourceArn` (confused deputy: no other trail, in any account, may use the bucket).
+   */
+  private allowDeliveryFromThisTrailOnly(stack: Stack): void {
+    const cloudTrail = new iam.ServicePrincipal('cloudtrail.amazonaws.com');
     this.trailBucket.addToResourcePolicy(
       new iam.PolicyStatement({
-        sid: 'DenyCloudTrailWritesFromOtherTrails',
-        effect: iam.Effect.DENY,
-        principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+        sid: 'CloudTrailAclCheck',
+        principals: [cloudTrail],
+        actions: ['s3:GetBucketAcl'],
+        resources: [this.trailBucket.bucketArn],
+        conditions: { StringEquals: { 'aws:SourceArn': this.trailArn } },
+      }),
+    );
+    this.trailBucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudTrailWrite',
+        principals: [cloudTrail],
         actions: ['s3:PutObject'],
-        resources: [this.trailBucket.arnForObjects('*')],
-        conditions: { StringNotEquals: { 'aws:SourceArn': this.trailArn } },
+        resources: [this.trailBucket.arnForObjects(`AWSLogs/${stack.account}/*`)],
+        conditions: {
+          StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceArn': this.trailArn },
+        },
       }),
     );
   }

@@ -55,7 +55,10 @@ export class DataLakeBucket extends Construct {
       ],
       'The writer names its objects per shard and sequence range; the wildcard is scoped to the trades/ and quarantine/ prefixes and to PutObject alone.',
     );
-    return grant.combine(this.dataKey.grantEncryptViaS3(grantee));
+    // Decrypt through S3 too: with an S3 Bucket Key, S3 may need the caller's kms:Decrypt to reuse the
+    // bucket-level key for a PutObject (the evidence is split; the first-deploy checklist checks it).
+    // The writer still has no s3:GetObject, so it can never read an object back.
+    return grant.combine(this.dataKey.grantEncryptViaS3(grantee)).combine(this.dataKey.grantDecryptViaS3(grantee));
   }
 
   /** Read `trades/` only: list under the prefix, get its objects, decrypt them. */

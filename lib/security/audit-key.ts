@@ -4,7 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { grantKeyUse, keyAdministrationStatement } from './key-policy';
+import { denyGrantsExceptForAwsResourcesStatement, grantKeyUse, keyAdministrationStatement } from './key-policy';
 
 export interface AuditKeyProps {
   /** Alias of the key, e.g. `alias/trading-audit-key`. */
@@ -45,7 +45,7 @@ export class AuditKey extends Construct {
   constructor(scope: Construct, id: string, props: AuditKeyProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const statements = [keyAdministrationStatement(props.administrators)];
+    const statements = [keyAdministrationStatement(props.administrators), denyGrantsExceptForAwsResourcesStatement()];
 
     if (props.trailName !== undefined) {
       const trailArn = stack.formatArn({ service: 'cloudtrail', resource: 'trail', resourceName: props.trailName });
@@ -67,6 +67,17 @@ export class AuditKey extends Construct {
           // CloudTrail checks the key when the trail is created or updated; metadata only, no usage.
           actions: ['kms:DescribeKey'],
           resources: ['*'],
+          conditions: { StringEquals: { 'aws:SourceArn': trailArn } },
+        }),
+        new iam.PolicyStatement({
+          sid: 'CloudTrailDecryptsForBucketKey',
+          principals: [cloudTrail],
+          // The trail bucket has an S3 Bucket Key, and CloudTrail needs kms:Decrypt on the key to
+          // create or update a trail then ("Configure AWS KMS key policies for CloudTrail"). The Bucket
+          // Key stays: it turns a KMS call per trail file into a few a day.
+          actions: ['kms:Decrypt'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'aws:SourceArn': trailArn } },
         }),
       );
     }

@@ -2,7 +2,12 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { grantKeyUse, type KeyUseOptions, keyAdministrationStatement } from './key-policy';
+import {
+  denyGrantsExceptForAwsResourcesStatement,
+  grantKeyUse,
+  type KeyUseOptions,
+  keyAdministrationStatement,
+} from './key-policy';
 
 export interface DataKeyProps {
   /** Alias of the key, e.g. `alias/trading-data-key`. */
@@ -30,7 +35,9 @@ export class DataKey extends Construct {
       // Deleting the key destroys every object it encrypts, in every stage: never on stack delete.
       removalPolicy: RemovalPolicy.RETAIN,
       // Given a policy, CDK adds no statement of its own: no account-root `kms:*` (DESIGN §2a).
-      policy: new iam.PolicyDocument({ statements: [keyAdministrationStatement(props.administrators)] }),
+      policy: new iam.PolicyDocument({
+        statements: [keyAdministrationStatement(props.administrators), denyGrantsExceptForAwsResourcesStatement()],
+      }),
     });
   }
 

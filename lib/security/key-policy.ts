@@ -48,6 +48,26 @@ export function keyAdministrationStatement(administrators: readonly iam.IPrincip
   });
 }
 
+/**
+ * Denies `kms:CreateGrant` to everyone unless an AWS service integrated with KMS asks for an AWS
+ * resource, or an AWS service principal asks itself (Control Tower CT.KMS.PV.1 / CT.KMS.PR.3). A grant
+ * is a second path to key usage that no key policy statement shows; nobody here is allowed to create
+ * one anyway, and this keeps it so should an administrator statement ever gain `kms:CreateGrant`.
+ */
+export function denyGrantsExceptForAwsResourcesStatement(): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'DenyGrantsExceptForAwsResources',
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['kms:CreateGrant'],
+    // In a key policy, "*" means this key and nothing else.
+    resources: ['*'],
+    // Both keys in one block: denied when the grant is not for an AWS resource AND the caller is not an
+    // AWS service. IfExists, so a request that lacks a key is treated as not from a service.
+    conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+  });
+}
+
 /** How a principal reaches a key: through which service, and for which resource's encryption context. */
 export interface KeyUseOptions {
   /** The service that calls KMS on the principal's behalf; the statement requires `kms:ViaService`. */

@@ -36,6 +36,12 @@ export interface Scenario {
    * denied scenario must be an implicit deny (no statement grants the request).
    */
   readonly deniedBy?: string;
+  /**
+   * With `deniedBy`: the Deny is defense in depth, and without it no statement allows the request
+   * either. The mutation test then expects an implicit deny instead of an allow, and a mutation that
+   * adds the missing Allow shows the Deny holding.
+   */
+  readonly implicitlyDeniedToo?: boolean;
   /** Why the verdict holds: the statement that decides, i.e. what a regression would have to change. */
   readonly why: string;
   /** @default both stages */
@@ -327,12 +333,13 @@ const writer: ScenarioGroup = {
       request: (refs) => ({ resource: refs.dataKeyArn, context: viaKinesis(refs, otherStreamArn(refs)) }),
     },
     {
-      title: 'denies the writer Decrypt with the data key via S3 (it cannot read objects back)',
+      title:
+        'allows the writer Decrypt with the data key via S3, which a PutObject under a Bucket Key may need; it still has no GetObject',
       principal: 'writer',
       action: 'kms:Decrypt',
       target: 'data key; via S3, lake bucket',
-      expect: 'denied',
-      why: 'no key-policy statement gives the writer Decrypt via S3',
+      expect: 'allowed',
+      why: 'grantWriteTrades: Decrypt via S3 only (kms:ViaService, kms:CallerAccount); the writer cannot read objects back because it has no s3:GetObject',
       request: dataKeyViaLake,
     },
     {
@@ -609,7 +616,8 @@ const analyst: ScenarioGroup = {
       request: (refs) => ({ resource: engineerResultObject(refs), context: S3_OVER_TLS }),
     },
     {
-      title: "allows the analyst Decrypt via S3 for the engineering results bucket at the KMS layer: only S3 keeps engineers' results apart",
+      title:
+        "allows the analyst Decrypt via S3 for the engineering results bucket at the KMS layer: only S3 keeps engineers' results apart",
       principal: 'analyst',
       action: 'kms:Decrypt',
       target: 'data key; via S3, context = engineering results bucket ARN',
@@ -1134,7 +1142,9 @@ const keyAdministration: ScenarioGroup = {
       action: 'kms:CreateGrant',
       target: 'data key',
       expect: 'denied',
-      why: 'a grant is usage by another name: never in KeyAdministration (DESIGN §2a)',
+      deniedBy: 'DenyGrantsExceptForAwsResources',
+      implicitlyDeniedToo: true,
+      why: 'a grant is usage by another name: never in KeyAdministration, and the key denies grants not made by an AWS service for an AWS resource (CT.KMS.PR.3)',
       stages: ['prod'],
       request: onKey('dataKeyArn'),
     },
@@ -1185,7 +1195,9 @@ const keyAdministration: ScenarioGroup = {
       action: 'kms:CreateGrant',
       target: 'data key',
       expect: 'denied',
-      why: 'no statement holds CreateGrant, not even the root-administered one of dev',
+      deniedBy: 'DenyGrantsExceptForAwsResources',
+      implicitlyDeniedToo: true,
+      why: 'no statement holds CreateGrant, not even the root-administered one of dev; the Deny refuses any grant not made by an AWS service for an AWS resource',
       request: onKey('dataKeyArn'),
     },
     {
@@ -1420,8 +1432,7 @@ const services: ScenarioGroup = {
       action: 's3:PutObject',
       target: 'trail file; `aws:SourceArn` = another trail',
       expect: 'denied',
-      deniedBy: 'DenyCloudTrailWritesFromOtherTrails',
-      why: 'confused deputy: the Deny pins aws:SourceArn to this trail',
+      why: 'confused deputy: CloudTrailWrite allows only aws:SourceArn = this trail',
       request: (refs) => ({
         resource: trailFile(refs),
         context: {
@@ -1441,6 +1452,18 @@ const services: ScenarioGroup = {
       request: (refs) => ({
         resource: bucketArn(refs.buckets.trail),
         context: { ...S3_OVER_TLS, ...onBehalfOf(refs, refs.trailArn) },
+      }),
+    },
+    {
+      title: 'denies CloudTrail GetBucketAcl on the trail bucket for another trail',
+      principal: 'cloudtrail',
+      action: 's3:GetBucketAcl',
+      target: 'trail bucket; `aws:SourceArn` = another trail',
+      expect: 'denied',
+      why: 'confused deputy: CloudTrailAclCheck allows only aws:SourceArn = this trail',
+      request: (refs) => ({
+        resource: bucketArn(refs.buckets.trail),
+        context: { ...S3_OVER_TLS, 'aws:SourceArn': otherTrailArn(refs), 'aws:SourceAccount': '555555555555' },
       }),
     },
     {
@@ -1504,16 +1527,34 @@ const services: ScenarioGroup = {
       request: (refs) => ({ resource: refs.auditKeyArn, context: onBehalfOf(refs, refs.trailArn) }),
     },
     {
-      title: 'denies CloudTrail Decrypt with the audit key',
+      title: 'allows CloudTrail Decrypt with the audit key for this trail (its bucket has an S3 Bucket Key)',
       principal: 'cloudtrail',
       action: 'kms:Decrypt',
-      target: 'audit key; this trail',
-      expect: 'denied',
-      why: 'CloudTrail only encrypts',
+      target: 'audit key; `aws:SourceArn` = this trail',
+      expect: 'allowed',
+      why: 'CloudTrailDecryptsForBucketKey, as CloudTrail documents for a trail bucket with a Bucket Key',
       request: (refs) => ({
         resource: refs.auditKeyArn,
         context: { ...onBehalfOf(refs, refs.trailArn), ...encryptionContext(trailContext(refs)) },
       }),
+    },
+    {
+      title: 'denies CloudTrail Decrypt with the audit key for another trail',
+      principal: 'cloudtrail',
+      action: 'kms:Decrypt',
+      target: 'audit key; `aws:SourceArn` = another trail',
+      expect: 'denied',
+      why: 'CloudTrailDecryptsForBucketKey requires aws:SourceArn = this trail',
+      request: (refs) => ({ resource: refs.auditKeyArn, context: onBehalfOf(refs, otherTrailArn(refs)) }),
+    },
+    {
+      title: 'denies CloudTrail DescribeKey on the audit key for another trail',
+      principal: 'cloudtrail',
+      action: 'kms:DescribeKey',
+      target: 'audit key; `aws:SourceArn` = another trail',
+      expect: 'denied',
+      why: 'CloudTrailDescribesKey requires aws:SourceArn = this trail',
+      request: (refs) => ({ resource: refs.auditKeyArn, context: onBehalfOf(refs, otherTrailArn(refs)) }),
     },
     {
       title: 'denies CloudTrail GenerateDataKey with the data key',

@@ -1,3 +1,4 @@
+import type { IConstruct } from 'constructs';
 import { synthApp, TEST_ENV } from '../support/app';
 import { logicalIdOf, resourceProps } from '../support/template';
 
@@ -22,20 +23,34 @@ describe('CloudTrail trail', () => {
     expect(trail.KMSKeyId).toEqual({ 'Fn::GetAtt': [logicalIdOf(stack.auditKey.key), 'Arn'] });
   });
 
-  it('records management events read and write (KMS calls) and S3 data events on the lake, in one selector', () => {
-    expect(trail.EventSelectors).toEqual([
+  it('records every management event, read and write: each KMS call on the keys is one', () => {
+    expect(trail.EventSelectors).toBeUndefined();
+    expect(trail.AdvancedEventSelectors[0]).toEqual({
+      Name: 'Management events, read and write',
+      FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }],
+    });
+  });
+
+  it('records S3 object reads and writes on every bucket that holds a copy of a trade or a query answer', () => {
+    const bucketPrefix = (bucket: IConstruct) => ({
+      'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalIdOf(bucket), 'Arn'] }, '/']],
+    });
+    const selector = trail.AdvancedEventSelectors[1];
+    expect(trail.AdvancedEventSelectors).toHaveLength(2);
+    expect(selector.FieldSelectors).toEqual([
+      { Field: 'eventCategory', Equals: ['Data'] },
+      { Field: 'resources.type', Equals: ['AWS::S3::Object'] },
       {
-        DataResources: [
-          {
-            Type: 'AWS::S3::Object',
-            Values: [{ 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalIdOf(stack.lake.bucket), 'Arn'] }, '/']] }],
-          },
-        ],
-        IncludeManagementEvents: true,
-        ReadWriteType: 'All',
+        Field: 'resources.ARN',
+        StartsWith: [
+          stack.lake.bucket,
+          stack.ingestion.failedBatchBucket,
+          stack.analytics.analysts.resultsBucket,
+          stack.analytics.engineers.resultsBucket,
+          stack.auditAnalytics!.queries.resultsBucket,
+        ].map(bucketPrefix),
       },
     ]);
-    expect(trail.AdvancedEventSelectors).toBeUndefined();
   });
 
   it('delivers to a CloudWatch Logs group encrypted with the audit key', () => {

@@ -1,5 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { PROD_PRINCIPALS, synthApp } from '../support/app';
+import { PROD_PRINCIPALS, synthApp, TEST_ENV } from '../support/app';
 import { actionsOf, bucketPolicyStatements, logicalIdOf, type TemplateStatement } from '../support/template';
 
 const dev = synthApp();
@@ -170,15 +170,29 @@ describe('trail bucket', () => {
     expect(trail.Properties.S3BucketName).not.toEqual({ Ref: lakeId });
   });
 
-  it('denies CloudTrail deliveries from any other trail', () => {
+  it('lets CloudTrail check the ACL and deliver for this trail only (aws:SourceArn on both Allows)', () => {
     const statements = bucketPolicyStatements(template, logicalIdOf(stack.audit!.trailBucket));
-    expect(statements).toContainEqual(
-      expect.objectContaining({
-        Effect: 'Deny',
+    const cloudTrail = statements.filter((s) => JSON.stringify(s.Principal).includes('cloudtrail.amazonaws.com'));
+    const trailBucketArn = { 'Fn::GetAtt': [logicalIdOf(stack.audit!.trailBucket), 'Arn'] };
+    expect(cloudTrail).toEqual([
+      {
+        Sid: 'CloudTrailAclCheck',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudtrail.amazonaws.com' },
+        Action: 's3:GetBucketAcl',
+        Resource: trailBucketArn,
+        Condition: { StringEquals: { 'aws:SourceArn': stack.audit!.trailArn } },
+      },
+      {
+        Sid: 'CloudTrailWrite',
+        Effect: 'Allow',
         Principal: { Service: 'cloudtrail.amazonaws.com' },
         Action: 's3:PutObject',
-        Condition: { StringNotEquals: { 'aws:SourceArn': stack.audit!.trailArn } },
-      }),
-    );
+        Resource: { 'Fn::Join': ['', [trailBucketArn, `/AWSLogs/${TEST_ENV.account}/*`]] },
+        Condition: {
+          StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceArn': stack.audit!.trailArn },
+        },
+      },
+    ]);
   });
 });

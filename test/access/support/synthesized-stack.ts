@@ -1,4 +1,3 @@
-import type * as iam from 'aws-cdk-lib/aws-iam';
 import type { Stage } from '../../../lib/config';
 import { QUARANTINE_TABLE, TRADES_TABLE } from '../../../schema/tables';
 import { PROD_PRINCIPALS, synthApp, TEST_ENV } from '../../support/app';
@@ -113,7 +112,7 @@ export function synthesizeStack(stage: Stage): SynthesizedStack {
       analyst: fixed(stack.roles.analyst.roleArn),
       dataEngineer: fixed(stack.roles.dataEngineer.roleArn),
       auditor: fixed(stack.roles.auditor.roleArn),
-      trailDelivery: fixed((stack.audit.trail.node.findChild('LogsRole') as iam.IRole).roleArn),
+      trailDelivery: fixed(stack.audit.logsRole.roleArn),
     },
     dataKeyArn,
     dataKeyAlias,
