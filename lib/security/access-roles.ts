@@ -1,10 +1,14 @@
 import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { type PermissionSetPattern, permissionSetPatternOf } from '../config';
 import { acknowledge, NAG } from '../nag-acknowledgements';
 
+/**
+ * Who may assume a role: exact IAM ARNs, or IAM Identity Center permission-set patterns
+ * (`permissionSetPatternOf` in config.ts). Empty = this account (dev only: config refuses it in prod).
+ */
 export interface AccessRolesProps {
-  /** Who may assume the producer role; empty = this account (dev only: config refuses it in prod). */
   readonly producerPrincipals: readonly string[];
   readonly analystPrincipals: readonly string[];
   readonly dataEngineerPrincipals: readonly string[];
@@ -52,10 +56,7 @@ export class AccessRoles extends Construct {
   }
 
   private role(id: string, description: string, principals: readonly string[]): iam.Role {
-    const assumedBy =
-      principals.length === 0
-        ? new iam.AccountRootPrincipal()
-        : new iam.CompositePrincipal(...principals.map((arn) => new iam.ArnPrincipal(arn)));
+    const assumedBy = trustOf(principals);
     const role = new iam.Role(this, id, { assumedBy, description, maxSessionDuration: Duration.hours(1) });
     acknowledge(
       role,
@@ -64,4 +65,48 @@ export class AccessRoles extends Construct {
     );
     return role;
   }
+}
+
+/**
+ * The trust of a role: each exact ARN as it is, and each permission set as its account with an `ArnLike`
+ * condition on `aws:PrincipalArn` (IAM Identity Center, "Referencing permission sets in resource
+ * policies"): the role's name ends in a suffix that changes whenever the permission set is reassigned, and
+ * a trust policy cannot name a principal with a wildcard.
+ */
+export function trustOf(principals: readonly string[]): iam.IPrincipal {
+  if (principals.length === 0) return new iam.AccountRootPrincipal();
+  const exact: iam.IPrincipal[] = [];
+  const permissionSetsByAccount = new Map<string, PermissionSetPattern[]>();
+  for (const principal of principals) {
+    const permissionSet = permissionSetPatternOf(principal);
+    if (permissionSet === undefined) {
+      if (/[*?]/.test(principal)) throw new Error(`a trust policy cannot name a wildcard principal: ${principal}`);
+      exact.push(new iam.ArnPrincipal(principal));
+      continue;
+    }
+    const sameAccount = permissionSetsByAccount.get(permissionSet.account) ?? [];
+    permissionSetsByAccount.set(permissionSet.account, [...sameAccount, permissionSet]);
+  }
+  const byPermissionSet = [...permissionSetsByAccount].map(([account, permissionSets]) =>
+    new iam.AccountPrincipal(account).withConditions({
+      ArnLike: { 'aws:PrincipalArn': permissionSets.flatMap(roleArnPatternsOf) },
+    }),
+  );
+  // Each principal with conditions becomes a statement of its own in the trust policy.
+  return new iam.CompositePrincipal(...exact, ...byPermissionSet);
+}
+
+/**
+ * The ARNs a permission set's role can have, as ArnLike patterns. IAM Identity Center puts the role under
+ * `aws-reserved/sso.amazonaws.com/`, followed by the instance's Region unless the instance is homed in
+ * us-east-1. The configured form `sso.amazonaws.com/*AWSReservedSSO_<name>_<16 ?>` covers both homes, but
+ * its leading `*` would also match the role of a permission set whose own name ends in
+ * `AWSReservedSSO_<name>`; with one pattern per home, the role's name must be exactly
+ * `AWSReservedSSO_<name>_` and the 16-character suffix (a role name holds no `/`).
+ */
+export function roleArnPatternsOf(permissionSet: PermissionSetPattern): string[] {
+  const { partition, account, permissionSetName } = permissionSet;
+  const path = `arn:${partition}:iam::${account}:role/aws-reserved/sso.amazonaws.com`;
+  const roleName = `AWSReservedSSO_${permissionSetName}_${'?'.repeat(16)}`;
+  return [`${path}/${roleName}`, `${path}/*/${roleName}`];
 }

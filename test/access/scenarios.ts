@@ -1,6 +1,6 @@
 import type { Stage } from '../../lib/config';
 import { QUARANTINE_PREFIX, TRADES_PREFIX } from '../../schema/layout';
-import type { PrincipalId } from './support/principals';
+import { PERMISSION_SET_ROLES, type PermissionSetRoleId, type PrincipalId } from './support/principals';
 import {
   bucketArn,
   direct,
@@ -100,6 +100,15 @@ const onKey = (key: 'dataKeyArn' | 'auditKeyArn') => (refs: StackRefs) => ({
 const assume = (role: keyof StackRefs['roles']) => (refs: StackRefs) => ({
   resource: refs.roles[role],
   context: OVER_TLS,
+});
+
+/**
+ * sts:AssumeRole as one of the IAM Identity Center roles: the request carries the role's ARN, path
+ * included, as `aws:PrincipalArn` (which the trust's ArnLike condition reads; the session ARN has no path).
+ */
+const assumeAsPermissionSetRole = (role: keyof StackRefs['roles'], as: PermissionSetRoleId) => (refs: StackRefs) => ({
+  resource: refs.roles[role],
+  context: { ...OVER_TLS, 'aws:PrincipalArn': PERMISSION_SET_ROLES[as] },
 });
 
 const ROLE_NAMES: Record<keyof StackRefs['roles'], string> = {
@@ -1323,6 +1332,80 @@ const assumingRoles: ScenarioGroup = {
       expect: 'denied',
       why: 'the writer role trusts the Lambda service only',
       request: assume('writer'),
+    },
+    {
+      title:
+        "allows the configured Analysts permission set's role (IAM Identity Center in eu-west-2) to assume the analyst role",
+      principal: 'analystsPermissionSet',
+      action: 'sts:AssumeRole',
+      target: 'analyst role; `aws:PrincipalArn` = `…/sso.amazonaws.com/eu-west-2/AWSReservedSSO_Analysts_<16>`',
+      expect: 'allowed',
+      why: 'the trust policy names the account with ArnLike aws:PrincipalArn on the permission set, one pattern per home',
+      stages: ['prod'],
+      request: assumeAsPermissionSetRole('analyst', 'analystsPermissionSet'),
+    },
+    {
+      title:
+        "allows the configured Analysts permission set's role (IAM Identity Center in us-east-1, no Region in the path) to assume the analyst role",
+      principal: 'analystsPermissionSetUsEast1',
+      action: 'sts:AssumeRole',
+      target: 'analyst role; `aws:PrincipalArn` = `…/sso.amazonaws.com/AWSReservedSSO_Analysts_<16>`',
+      expect: 'allowed',
+      why: 'an instance homed in us-east-1 puts no Region segment in the path: the trust has a pattern without one',
+      stages: ['prod'],
+      request: assumeAsPermissionSetRole('analyst', 'analystsPermissionSetUsEast1'),
+    },
+    {
+      title: 'denies the role of a permission set named Analysts_X sts:AssumeRole into the analyst role',
+      principal: 'analystsXPermissionSet',
+      action: 'sts:AssumeRole',
+      target: 'analyst role; `aws:PrincipalArn` = `…/AWSReservedSSO_Analysts_X_<16>`',
+      expect: 'denied',
+      why: 'the 16 `?` match the suffix exactly; `_*` would admit `Analysts_X`',
+      stages: ['prod'],
+      request: assumeAsPermissionSetRole('analyst', 'analystsXPermissionSet'),
+    },
+    {
+      title:
+        'denies the role of a permission set named TeamAWSReservedSSO_Analysts sts:AssumeRole into the analyst role',
+      principal: 'suffixedPermissionSet',
+      action: 'sts:AssumeRole',
+      target: 'analyst role; `aws:PrincipalArn` = `…/AWSReservedSSO_TeamAWSReservedSSO_Analysts_<16>`',
+      expect: 'denied',
+      why: 'each pattern starts the role name at a `/`; the configured form alone (`/*AWSReservedSSO_…`) would match',
+      stages: ['prod'],
+      request: assumeAsPermissionSetRole('analyst', 'suffixedPermissionSet'),
+    },
+    {
+      title: "denies another account's Analysts permission-set role sts:AssumeRole into the analyst role",
+      principal: 'otherAccountAnalystsPermissionSet',
+      action: 'sts:AssumeRole',
+      target: 'analyst role; a role of account 444444444444',
+      expect: 'denied',
+      why: 'the trust names the account of the configured pattern only',
+      stages: ['prod'],
+      request: assumeAsPermissionSetRole('analyst', 'otherAccountAnalystsPermissionSet'),
+    },
+    {
+      title:
+        'denies a role of the account named AWSReservedSSO_Analysts_… outside the reserved path sts:AssumeRole into the analyst role',
+      principal: 'lookalikeSsoRole',
+      action: 'sts:AssumeRole',
+      target: 'analyst role; `aws:PrincipalArn` = `…:role/AWSReservedSSO_Analysts_<16>`',
+      expect: 'denied',
+      why: 'the patterns require the path aws-reserved/sso.amazonaws.com/, under which only IAM Identity Center creates roles',
+      stages: ['prod'],
+      request: assumeAsPermissionSetRole('analyst', 'lookalikeSsoRole'),
+    },
+    {
+      title: "denies the configured Analysts permission set's role sts:AssumeRole into the data engineer role",
+      principal: 'analystsPermissionSet',
+      action: 'sts:AssumeRole',
+      target: 'data engineer role',
+      expect: 'denied',
+      why: 'the permission set is configured for the analyst role only',
+      stages: ['prod'],
+      request: assumeAsPermissionSetRole('dataEngineer', 'analystsPermissionSet'),
     },
   ],
 };

@@ -23,6 +23,7 @@ export const PROD_PRINCIPALS = {
   dataEngineerPrincipals: ['arn:aws:iam::111111111111:role/data-engineers-sso'],
   auditorPrincipals: ['arn:aws:iam::333333333333:role/security-audit'],
   keyAdminPrincipals: ['arn:aws:iam::111111111111:role/key-admins'],
+  recordsRetention: 'compliance:6y',
 } as const;
 
 export interface SynthResult {
@@ -37,7 +38,7 @@ export interface SynthResult {
  */
 export function synthApp(context: Record<string, unknown> = {}, env = TEST_ENV): SynthResult {
   const app = new App({ context: { ...cdkJsonContext(), ...context } });
-  const config = loadConfig((key) => app.node.tryGetContext(key));
+  const config = loadConfig(app.node.getAllContext());
   const stack = new TradingDataLakeStack(app, resourceNames(config.stage).stackName, { config, env });
   return { app, stack, template: Template.fromStack(stack) };
 }

@@ -3,6 +3,7 @@ import { QUARANTINE_TABLE, TRADES_TABLE } from '../../../schema/tables';
 import { PROD_PRINCIPALS, synthApp, TEST_ENV } from '../../support/app';
 import { type AccessModel, accessModelOf } from './access-model';
 import type { CfnTemplate } from './cfn-resolver';
+import { ANALYSTS_PERMISSION_SET } from './principals';
 
 /** The ARNs and names a scenario needs, fixed by the resolver (the same values the policies hold). */
 export interface StackRefs {
@@ -56,7 +57,11 @@ export interface SynthesizedStack {
 /** The context of each stage's test app; prod names every trusted principal explicitly (DESIGN §3). */
 export const STAGE_CONTEXT: Record<Stage, Record<string, unknown>> = {
   dev: {},
-  prod: { stage: 'prod', ...PROD_PRINCIPALS },
+  prod: {
+    stage: 'prod',
+    ...PROD_PRINCIPALS,
+    analystPrincipals: [...PROD_PRINCIPALS.analystPrincipals, ANALYSTS_PERMISSION_SET],
+  },
 };
 
 /**
