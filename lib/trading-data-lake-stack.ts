@@ -52,9 +52,19 @@ export class TradingDataLakeStack extends Stack {
       trailName: config.createTrail ? this.names.trailName : undefined,
     });
 
-    const accessLogsBucket = createAccessLogsBucket(this, 'AccessLogsBucket', { removalPolicy });
+    const { noncurrentVersionDays } = config;
+    const accessLogsBucket = createAccessLogsBucket(this, 'AccessLogsBucket', {
+      removalPolicy,
+      expireAfterDays: config.accessLogDays,
+      noncurrentVersionDays,
+    });
 
-    this.lake = new DataLakeBucket(this, 'DataLake', { dataKey: this.dataKey, accessLogsBucket, removalPolicy });
+    this.lake = new DataLakeBucket(this, 'DataLake', {
+      dataKey: this.dataKey,
+      accessLogsBucket,
+      removalPolicy,
+      noncurrentVersionDays,
+    });
 
     this.ingestion = new Ingestion(this, 'Ingestion', {
       dataKey: this.dataKey,
@@ -74,6 +84,7 @@ export class TradingDataLakeStack extends Stack {
       retryAttempts: config.maxRetryAttempts,
       maxRecordAge: Duration.hours(config.maxRecordAgeHours),
       parallelizationFactor: config.parallelizationFactor,
+      noncurrentVersionDays,
       removalPolicy,
     });
 
@@ -103,6 +114,8 @@ export class TradingDataLakeStack extends Stack {
           logGroupName: this.names.trailLogGroupName,
           logRetention,
           removalPolicy,
+          noncurrentVersionDays,
+          readDataEvents: config.auditReadDataEvents,
         })
       : undefined;
 

@@ -30,6 +30,8 @@ export interface AuditTrailProps {
   readonly logGroupName: string;
   readonly logRetention: logs.RetentionDays;
   readonly removalPolicy: RemovalPolicy;
+  /** Days after which a version of a trail file that is no longer current expires. */
+  readonly noncurrentVersionDays: number;
 }
 
 /**
@@ -64,6 +66,7 @@ export class AuditTrail extends Construct {
       key: props.auditKey.key,
       accessLogs: props.accessLogsBucket,
       accessLogsPrefix: 'cloudtrail/',
+      noncurrentVersionDays: props.noncurrentVersionDays,
       removalPolicy: props.removalPolicy,
     });
     this.allowDeliveryFromThisTrailOnly(stack);

@@ -55,6 +55,8 @@ export interface IngestionProps {
   /** Age after which Lambda gives up on a record; must stay below the stream retention so it can be replayed. */
   readonly maxRecordAge: Duration;
   readonly parallelizationFactor: number;
+  /** Days after which a version of a failed-batch record that is no longer current expires. */
+  readonly noncurrentVersionDays: number;
   /** Removal policy of the stream and the log group (the failed-batch bucket is always retained). */
   readonly removalPolicy: RemovalPolicy;
 }
@@ -101,6 +103,7 @@ export class Ingestion extends Construct {
       key: props.dataKey.key,
       accessLogs: props.accessLogsBucket,
       accessLogsPrefix: 'failed-batches/',
+      noncurrentVersionDays: props.noncurrentVersionDays,
       // The only copy of a batch Lambda gave up on once the stream has aged it out: kept in every stage.
       removalPolicy: RemovalPolicy.RETAIN,
       // S3 request metrics (one-minute PutRequests): the alarm on batches given up on reads them.

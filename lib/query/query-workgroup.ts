@@ -50,7 +50,8 @@ export class QueryWorkGroup extends Construct {
       accessLogsPrefix: props.accessLogsPrefix,
       removalPolicy: props.removalPolicy,
       // Results are derived data; their sources stay where they are.
-      lifecycleRules: [{ expiration: Duration.days(30), noncurrentVersionExpiration: Duration.days(1) }],
+      noncurrentVersionDays: 1,
+      lifecycleRules: [{ id: 'ExpireResults', expiration: Duration.days(30) }],
     });
 
     this.workGroup = new athena.CfnWorkGroup(this, 'WorkGroup', {

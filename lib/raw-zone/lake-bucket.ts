@@ -15,6 +15,8 @@ export interface DataLakeBucketProps {
   readonly accessLogsBucket: s3.IBucket;
   /** What happens to the bucket when the stack no longer holds it. */
   readonly removalPolicy: RemovalPolicy;
+  /** Days after which a version of its objects that is no longer current expires. */
+  readonly noncurrentVersionDays: number;
 }
 
 /**
@@ -33,6 +35,7 @@ export class DataLakeBucket extends Construct {
       accessLogs: props.accessLogsBucket,
       accessLogsPrefix: 'data-lake/',
       removalPolicy: props.removalPolicy,
+      noncurrentVersionDays: props.noncurrentVersionDays,
     });
     denyUnlessKey(this.bucket, props.dataKey.key);
   }

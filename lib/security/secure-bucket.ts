@@ -1,4 +1,4 @@
-import type { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -31,7 +31,9 @@ export interface KmsBucketProps {
   readonly accessLogsPrefix: string;
   /** What happens to the bucket when the stack no longer holds it. */
   readonly removalPolicy: RemovalPolicy;
-  /** Lifecycle rules. @default - none */
+  /** Days after which a version that is no longer current expires (every bucket is versioned). */
+  readonly noncurrentVersionDays: number;
+  /** Further lifecycle rules. @default - none */
   readonly lifecycleRules?: s3.LifecycleRule[];
   /** S3 request metrics filters (one-minute CloudWatch metrics, billed as custom metrics). @default - none */
   readonly metrics?: s3.BucketMetrics[];
@@ -47,7 +49,7 @@ export function createKmsBucket(scope: Construct, id: string, props: KmsBucketPr
     bucketKeyEnabled: true,
     serverAccessLogsBucket: props.accessLogs,
     serverAccessLogsPrefix: props.accessLogsPrefix,
-    lifecycleRules: props.lifecycleRules,
+    lifecycleRules: versionedLifecycle(props.noncurrentVersionDays, props.lifecycleRules),
     metrics: props.metrics,
     removalPolicy: props.removalPolicy,
   });
@@ -58,8 +60,10 @@ export function createKmsBucket(scope: Construct, id: string, props: KmsBucketPr
 export interface AccessLogsBucketProps {
   /** What happens to the bucket when the stack no longer holds it. */
   readonly removalPolicy: RemovalPolicy;
-  /** Lifecycle rules. @default - none */
-  readonly lifecycleRules?: s3.LifecycleRule[];
+  /** Days a server access log is kept. */
+  readonly expireAfterDays: number;
+  /** Days after which a version that is no longer current expires. */
+  readonly noncurrentVersionDays: number;
 }
 
 /**
@@ -70,7 +74,9 @@ export function createAccessLogsBucket(scope: Construct, id: string, props: Acce
   const bucket = new s3.Bucket(scope, id, {
     ...ALWAYS,
     encryption: s3.BucketEncryption.S3_MANAGED,
-    lifecycleRules: props.lifecycleRules,
+    lifecycleRules: versionedLifecycle(props.noncurrentVersionDays, [
+      { id: 'ExpireAccessLogs', expiration: Duration.days(props.expireAfterDays) },
+    ]),
     removalPolicy: props.removalPolicy,
   });
   acknowledgeSingleRegion(bucket);
@@ -116,6 +122,27 @@ export function denyUnlessKey(bucket: s3.IBucket, key: kms.IKey): void {
     }),
   );
 }
+
+/**
+ * Every bucket here is versioned, so without a rule it grows forever: a version that is no longer
+ * current expires after `noncurrentVersionDays`, and an upload left incomplete (its parts are billed
+ * and invisible) is aborted after a week.
+ */
+function versionedLifecycle(
+  noncurrentVersionDays: number,
+  rules: readonly s3.LifecycleRule[] = [],
+): s3.LifecycleRule[] {
+  return [
+    {
+      id: 'ExpireNoncurrentVersions',
+      noncurrentVersionExpiration: Duration.days(noncurrentVersionDays),
+      abortIncompleteMultipartUploadAfter: Duration.days(INCOMPLETE_UPLOAD_DAYS),
+    },
+    ...rules,
+  ];
+}
+
+const INCOMPLETE_UPLOAD_DAYS = 7;
 
 function acknowledgeSingleRegion(bucket: s3.Bucket): void {
   acknowledge(

@@ -53,6 +53,17 @@ describe('CloudTrail trail', () => {
     ]);
   });
 
+  it('records object writes only when auditReadDataEvents is off (an organization trail records reads), never fewer management events', () => {
+    const writesOnly = synthApp({ auditReadDataEvents: 'false', 'aws:cdk:bundling-stacks': [] });
+    const selectors = resourceProps(
+      writesOnly.template,
+      logicalIdOf(writesOnly.stack.audit!.trail),
+    ).AdvancedEventSelectors;
+    expect(selectors[0]).toEqual(trail.AdvancedEventSelectors[0]);
+    expect(selectors[1].FieldSelectors).toContainEqual({ Field: 'readOnly', Equals: ['false'] });
+    expect(trail.AdvancedEventSelectors[1].FieldSelectors.map((f: any) => f.Field)).not.toContain('readOnly');
+  });
+
   it('delivers to a CloudWatch Logs group encrypted with the audit key', () => {
     expect(trail.CloudWatchLogsLogGroupArn).toEqual({
       'Fn::GetAtt': [logicalIdOf(stack.audit!.logGroup), 'Arn'],

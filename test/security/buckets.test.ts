@@ -92,6 +92,42 @@ describe('every bucket', () => {
   });
 });
 
+describe('lifecycle of versioned buckets', () => {
+  const rulesOf = (bucket: any) => bucket.Properties.LifecycleConfiguration?.Rules ?? [];
+  const accessLogsId = () => logicalIdOf(stack.node.findChild('AccessLogsBucket') as any);
+  const resultsIds = () => [
+    logicalIdOf(stack.analytics.analysts.resultsBucket),
+    logicalIdOf(stack.analytics.engineers.resultsBucket),
+    logicalIdOf(stack.auditAnalytics!.queries.resultsBucket),
+  ];
+
+  it.each(allBuckets)('expires noncurrent versions and aborts incomplete uploads after 7 days on %s', (id, bucket) => {
+    const days = resultsIds().includes(id) ? 1 : 90;
+    expect(rulesOf(bucket)).toContainEqual({
+      Id: 'ExpireNoncurrentVersions',
+      Status: 'Enabled',
+      NoncurrentVersionExpiration: { NoncurrentDays: days },
+      AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+    });
+  });
+
+  it('expires server access logs after accessLogDays (365 by default)', () => {
+    const bucket = (allBuckets.find(([id]) => id === accessLogsId()) as [string, any])[1];
+    expect(rulesOf(bucket)).toContainEqual({ Id: 'ExpireAccessLogs', Status: 'Enabled', ExpirationInDays: 365 });
+  });
+
+  it('takes noncurrentVersionDays and accessLogDays from config', () => {
+    const configured = synthApp({ noncurrentVersionDays: '30', accessLogDays: '400', 'aws:cdk:bundling-stacks': [] });
+    const buckets = configured.template.findResources('AWS::S3::Bucket');
+    const logs = buckets[logicalIdOf(configured.stack.node.findChild('AccessLogsBucket') as any)] as any;
+    expect(rulesOf(logs)).toContainEqual({ Id: 'ExpireAccessLogs', Status: 'Enabled', ExpirationInDays: 400 });
+    const lake = buckets[logicalIdOf(configured.stack.lake.bucket)] as any;
+    expect(rulesOf(lake)).toContainEqual(
+      expect.objectContaining({ Id: 'ExpireNoncurrentVersions', NoncurrentVersionExpiration: { NoncurrentDays: 30 } }),
+    );
+  });
+});
+
 describe('data lake bucket (DESIGN §4)', () => {
   it('encrypts by default with the data key and an S3 Bucket Key', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {

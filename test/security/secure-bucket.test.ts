@@ -7,12 +7,17 @@ import { cdkJsonContext } from '../support/app';
 // The factory on its own, in a bare stack with cdk.json's feature flags: what every bucket of the app inherits.
 const stack = new Stack(new App({ context: cdkJsonContext() }), 'SecureBucketTest');
 const key = new kms.Key(stack, 'Key');
-const accessLogs = createAccessLogsBucket(stack, 'AccessLogs', { removalPolicy: RemovalPolicy.RETAIN });
+const accessLogs = createAccessLogsBucket(stack, 'AccessLogs', {
+  removalPolicy: RemovalPolicy.RETAIN,
+  expireAfterDays: 365,
+  noncurrentVersionDays: 90,
+});
 const bucket = createKmsBucket(stack, 'Data', {
   key,
   accessLogs,
   accessLogsPrefix: 'data/',
   removalPolicy: RemovalPolicy.RETAIN,
+  noncurrentVersionDays: 30,
 });
 denyUnlessKey(bucket, key);
 const template = Template.fromStack(stack);
@@ -32,10 +37,15 @@ describe('secure bucket factory', () => {
   it('cannot make a KMS bucket without its key or its access-log target (a compile error, checked by tsc)', () => {
     const missingKey = () =>
       // @ts-expect-error a KMS bucket needs its key: leaving it out must not make an SSE-S3 bucket.
-      createKmsBucket(stack, 'NoKey', { accessLogs, accessLogsPrefix: 'x/', removalPolicy: RemovalPolicy.RETAIN });
+      createKmsBucket(stack, 'NoKey', {
+        accessLogs,
+        accessLogsPrefix: 'x/',
+        removalPolicy: RemovalPolicy.RETAIN,
+        noncurrentVersionDays: 1,
+      });
     const missingLogs = () =>
       // @ts-expect-error a KMS bucket needs its access-log target: leaving it out must not make an unlogged bucket.
-      createKmsBucket(stack, 'NoLogs', { key, removalPolicy: RemovalPolicy.RETAIN });
+      createKmsBucket(stack, 'NoLogs', { key, removalPolicy: RemovalPolicy.RETAIN, noncurrentVersionDays: 1 });
     expect(typeof missingKey).toBe('function');
     expect(typeof missingLogs).toBe('function');
   });
