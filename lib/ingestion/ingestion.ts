@@ -142,6 +142,8 @@ export class Ingestion extends Construct {
       bundling: {
         // esbuild from devDependencies; never Docker.
         forceDockerBundling: false,
+        // Warnings and errors only: `cdk synth -q` and the tests print nothing when bundling succeeds.
+        logLevel: nodejs.LogLevel.WARNING,
         format: nodejs.OutputFormat.CJS,
         ...WRITER_BUNDLING,
         mainFields: [...WRITER_BUNDLING.mainFields],

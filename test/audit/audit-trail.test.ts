@@ -54,7 +54,7 @@ describe('CloudTrail trail', () => {
   });
 
   it('records object writes only when auditReadDataEvents is off (an organization trail records reads), never fewer management events', () => {
-    const writesOnly = synthApp({ auditReadDataEvents: 'false', 'aws:cdk:bundling-stacks': [] });
+    const writesOnly = synthApp({ auditReadDataEvents: 'false' });
     const selectors = resourceProps(
       writesOnly.template,
       logicalIdOf(writesOnly.stack.audit!.trail),

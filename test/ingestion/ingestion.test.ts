@@ -4,7 +4,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { synthApp } from '../support/app';
 import { actionsOf, asArray, identityStatements, logicalIdOf, resourceProps } from '../support/template';
 
-const { app, stack, template } = synthApp();
+const { app, stack, template } = synthApp({}, undefined, { bundle: true });
 const writerRoleId = logicalIdOf(stack.ingestion.writerRole);
 const writerStatements = identityStatements(template, writerRoleId);
 const writerId = logicalIdOf(stack.ingestion.writer);

@@ -50,7 +50,7 @@ describe('workgroups', () => {
   });
 
   it('take the bytes-scanned cutoff from config', () => {
-    const small = synthApp({ athenaBytesScannedCutoff: '104857600', 'aws:cdk:bundling-stacks': [] });
+    const small = synthApp({ athenaBytesScannedCutoff: '104857600' });
     const cutoffs = (Object.values(small.template.findResources('AWS::Athena::WorkGroup')) as any[]).map(
       (w) => w.Properties.WorkGroupConfiguration.BytesScannedCutoffPerQuery,
     );

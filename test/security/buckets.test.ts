@@ -117,7 +117,7 @@ describe('lifecycle of versioned buckets', () => {
   });
 
   it('takes noncurrentVersionDays and accessLogDays from config', () => {
-    const configured = synthApp({ noncurrentVersionDays: '30', accessLogDays: '400', 'aws:cdk:bundling-stacks': [] });
+    const configured = synthApp({ noncurrentVersionDays: '30', accessLogDays: '400' });
     const buckets = configured.template.findResources('AWS::S3::Bucket');
     const logs = buckets[logicalIdOf(configured.stack.node.findChild('AccessLogsBucket') as any)] as any;
     expect(rulesOf(logs)).toContainEqual({ Id: 'ExpireAccessLogs', Status: 'Enabled', ExpirationInDays: 400 });

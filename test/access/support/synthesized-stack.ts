@@ -69,7 +69,7 @@ export const STAGE_CONTEXT: Record<Stage, Record<string, unknown>> = {
  * policies. Bundling is skipped: the access matrix reads policies, never the handler's code.
  */
 export function synthesizeStack(stage: Stage): SynthesizedStack {
-  const { stack, template } = synthApp({ ...STAGE_CONTEXT[stage], 'aws:cdk:bundling-stacks': [] });
+  const { stack, template } = synthApp({ ...STAGE_CONTEXT[stage] });
   const { model, resolver } = accessModelOf(template.toJSON() as CfnTemplate, TEST_ENV);
   const fixed = (token: string) => resolver.resolveString(stack.resolve(token));
   const arn = (service: string, resource: string) =>
