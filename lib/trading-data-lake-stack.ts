@@ -134,9 +134,16 @@ export class TradingDataLakeStack extends Stack {
 
     this.alarms = new Alarms(this, 'Alarms', {
       auditKey: this.auditKey,
+      dataKey: this.dataKey,
       ingestion: this.ingestion,
-      trailLogGroup: this.audit?.logGroup,
+      namePrefix: this.names.stackName,
       metricsNamespace: this.names.metricsNamespace,
+      trail: this.audit
+        ? {
+            logGroup: this.audit.logGroup,
+            recordsBuckets: [this.lake.bucket, this.ingestion.failedBatchBucket, this.audit.trailBucket],
+          }
+        : undefined,
       email: config.alarmEmail,
     });
 
