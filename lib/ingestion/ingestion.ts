@@ -11,7 +11,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { WRITER_ENV, WRITER_METRICS, WRITER_SERVICE_NAME } from '../../lambda/trade-writer/contract';
 import type { StreamCapacity } from '../config';
-import { acknowledge, NAG } from '../nag-acknowledgements';
+import { acknowledge, CONTROL_TOWER, NAG } from '../nag-acknowledgements';
 import type { DataLakeBucket } from '../raw-zone/lake-bucket';
 import type { AuditKey } from '../security/audit-key';
 import { grantReadObjects } from '../security/bucket-grants';
@@ -171,7 +171,7 @@ export class Ingestion extends Construct {
     );
     acknowledge(
       this.writer,
-      NAG.lambdaInVpc,
+      [...NAG.lambdaInVpc, CONTROL_TOWER.lambdaInVpc],
       'The writer calls only S3, KMS, X-Ray and CloudWatch Logs over TLS with IAM auth and reaches no private resource; a VPC would add NAT or endpoints without narrowing access.',
     );
     acknowledge(

@@ -4,7 +4,7 @@ import type * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acknowledgeOnGrantee, objectWildcardFinding } from '../nag-acknowledgements';
+import { acknowledge, acknowledgeOnGrantee, CONTROL_TOWER, objectWildcardFinding } from '../nag-acknowledgements';
 import type { S3EncryptionKey } from '../security/key-policy';
 import { createKmsBucket } from '../security/secure-bucket';
 
@@ -53,6 +53,11 @@ export class QueryWorkGroup extends Construct {
       noncurrentVersionDays: 1,
       lifecycleRules: [{ id: 'ExpireResults', expiration: Duration.days(30) }],
     });
+    acknowledge(
+      this.resultsBucket,
+      [CONTROL_TOWER.bucketObjectLock],
+      'Query results are derived copies that the lifecycle rule expires; records retention locks the records they come from where those are kept (lake, failed batches, trail; DESIGN §5c), and a lock here would keep every result, trades included, past its expiry.',
+    );
 
     this.workGroup = new athena.CfnWorkGroup(this, 'WorkGroup', {
       name: props.workGroupName,

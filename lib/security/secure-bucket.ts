@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { acknowledge, NAG } from '../nag-acknowledgements';
+import { acknowledge, CONTROL_TOWER, NAG } from '../nag-acknowledgements';
 
 /**
  * The only two ways this app makes a bucket. Encryption, TLS, public access, versioning and object
@@ -54,6 +54,7 @@ export function createKmsBucket(scope: Construct, id: string, props: KmsBucketPr
     removalPolicy: props.removalPolicy,
   });
   acknowledgeSingleRegion(bucket);
+  acknowledgeNoEventNotifications(bucket);
   return bucket;
 }
 
@@ -80,15 +81,21 @@ export function createAccessLogsBucket(scope: Construct, id: string, props: Acce
     removalPolicy: props.removalPolicy,
   });
   acknowledgeSingleRegion(bucket);
+  acknowledgeNoEventNotifications(bucket);
   acknowledge(
     bucket,
-    NAG.bucketDefaultKms,
+    [...NAG.bucketDefaultKms, CONTROL_TOWER.bucketDefaultKms],
     'Server access log target: S3 log delivery cannot write to a bucket whose default encryption is SSE-KMS, so this bucket uses SSE-S3 (docs/design.md).',
   );
   acknowledge(
     bucket,
-    NAG.bucketLogging,
+    [...NAG.bucketLogging, CONTROL_TOWER.bucketLogging],
     'This is the server access log bucket itself; logging it to itself would log its own log deliveries without end.',
+  );
+  acknowledge(
+    bucket,
+    [CONTROL_TOWER.bucketObjectLock],
+    'S3 server access logging cannot deliver to a bucket with an Object Lock default retention, so the log target stays unlocked (DESIGN §5c, §10).',
   );
   return bucket;
 }
@@ -143,6 +150,14 @@ function versionedLifecycle(
 }
 
 const INCOMPLETE_UPLOAD_DAYS = 7;
+
+function acknowledgeNoEventNotifications(bucket: s3.Bucket): void {
+  acknowledge(
+    bucket,
+    [CONTROL_TOWER.bucketEventNotifications],
+    'Nothing reacts to object events: the writer is driven by the Kinesis stream, every object access is recorded by CloudTrail data events, and alarms read metrics, so an event notification would have no consumer.',
+  );
+}
 
 function acknowledgeSingleRegion(bucket: s3.Bucket): void {
   acknowledge(
