@@ -1,14 +1,32 @@
-/** @type {import('jest').Config} */
-module.exports = {
+/** What every project shares. */
+const base = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
   transform: {
     // Type checking runs once in `npm test` (tsc --noEmit); isolatedModules (tsconfig) lets ts-jest transpile per file.
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
   },
   setupFiles: ['<rootDir>/test/setup-env.ts'],
+  testTimeout: 120000,
+};
+
+/**
+ * Suites that would take `npm test` past its minute on two cores. `npm test` runs the `fast`
+ * project; CI also runs `npm run test:slow` (the `slow` project).
+ */
+const slowSuites = ['<rootDir>/test/validators/control-tower.test.ts'];
+
+/** @type {import('jest').Config} */
+module.exports = {
   // Synthesis and bundling are CPU-bound; the machine has two cores.
   maxWorkers: 2,
-  testTimeout: 120000,
+  projects: [
+    {
+      ...base,
+      displayName: 'fast',
+      testMatch: ['**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', ...slowSuites],
+    },
+    { ...base, displayName: 'slow', testMatch: slowSuites },
+  ],
 };

@@ -1,11 +1,28 @@
 #!/usr/bin/env node
+import { writeSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
-import { loadConfig } from '../lib/config';
+import { ConfigError, ConfigErrors, loadConfig, type TradingDataLakeConfig } from '../lib/config';
 import { resourceNames } from '../lib/names';
 import { TradingDataLakeStack } from '../lib/trading-data-lake-stack';
 
 const app = new App();
-const config = loadConfig((key) => app.node.tryGetContext(key));
+
+/**
+ * A configuration mistake is the user's to fix, not a defect: it prints the message alone (no stack
+ * trace, no source excerpt) and ends synth with exit code 1. Anything else is thrown as it is.
+ */
+function configOrExit(): TradingDataLakeConfig {
+  try {
+    return loadConfig(app.node.getAllContext());
+  } catch (error) {
+    if (!(error instanceof ConfigErrors || error instanceof ConfigError)) throw error;
+    // Synchronous, so that the whole message is out before the process exits.
+    writeSync(2, `${error.message}\n`);
+    process.exit(1);
+  }
+}
+
+const config = configOrExit();
 
 new TradingDataLakeStack(app, resourceNames(config.stage).stackName, {
   config,

@@ -13,9 +13,12 @@ export interface ResourceNames {
   readonly trailName: string;
   readonly trailLogGroupName: string;
   readonly analyticsWorkGroupName: string;
+  readonly engineerWorkGroupName: string;
   readonly auditWorkGroupName: string;
   readonly databaseName: string;
   readonly auditDatabaseName: string;
+  /** CloudWatch namespace of the stack's own metrics (the writer's, the metric filters'). */
+  readonly metricsNamespace: string;
 }
 
 export function resourceNames(stage: Stage): ResourceNames {
@@ -28,9 +31,11 @@ export function resourceNames(stage: Stage): ResourceNames {
     trailName: `${base}-trail`,
     trailLogGroupName: `/trading-data-lake/${stage}/cloudtrail`,
     analyticsWorkGroupName: `${base}-analytics`,
+    engineerWorkGroupName: `${base}-engineering`,
     auditWorkGroupName: `${base}-audit`,
     // Glue database names allow lower case, digits and underscores only.
     databaseName: `trading_data_lake_${stage}`,
     auditDatabaseName: `trading_data_lake_audit_${stage}`,
+    metricsNamespace: `TradingDataLake/${stage}`,
   };
 }

@@ -2,18 +2,19 @@ import { CfnOutput, DefaultStackSynthesizer, Duration, Fn, RemovalPolicy, Stack,
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { AccessRoles } from './access-roles';
-import { Alarms } from './alarms';
-import { Analytics } from './analytics';
-import { AuditTrail } from './audit';
-import { AuditAnalytics } from './audit-analytics';
-import { AuditKey } from './audit-key';
+import { AuditAnalytics } from './audit/audit-analytics';
+import { AuditTrail } from './audit/audit-trail';
 import type { TradingDataLakeConfig } from './config';
-import { DataKey } from './data-key';
-import { DataLakeBucket } from './data-lake-bucket';
-import { Ingestion, WRITER_METRICS_NAMESPACE } from './ingestion';
+import { Ingestion } from './ingestion/ingestion';
+import { Alarms } from './monitoring/alarms';
 import { type ResourceNames, resourceNames } from './names';
-import { createSecureBucket } from './secure-bucket-defaults';
+import { Analytics } from './query/analytics';
+import { DataLakeBucket } from './raw-zone/lake-bucket';
+import { RawTables } from './raw-zone/raw-tables';
+import { AccessRoles } from './security/access-roles';
+import { AuditKey } from './security/audit-key';
+import { DataKey } from './security/data-key';
+import { createAccessLogsBucket } from './security/secure-bucket';
 
 export interface TradingDataLakeStackProps extends StackProps {
   readonly config: TradingDataLakeConfig;
@@ -25,6 +26,7 @@ export class TradingDataLakeStack extends Stack {
   public readonly dataKey: DataKey;
   public readonly auditKey: AuditKey;
   public readonly lake: DataLakeBucket;
+  public readonly raw: RawTables;
   public readonly ingestion: Ingestion;
   public readonly analytics: Analytics;
   public readonly audit: AuditTrail | undefined;
@@ -50,10 +52,19 @@ export class TradingDataLakeStack extends Stack {
       trailName: config.createTrail ? this.names.trailName : undefined,
     });
 
-    // SSE-S3: S3 server access logging cannot deliver to a bucket whose default encryption is SSE-KMS.
-    const accessLogsBucket = createSecureBucket(this, 'AccessLogsBucket', { removalPolicy });
+    const { noncurrentVersionDays } = config;
+    const accessLogsBucket = createAccessLogsBucket(this, 'AccessLogsBucket', {
+      removalPolicy,
+      expireAfterDays: config.accessLogDays,
+      noncurrentVersionDays,
+    });
 
-    this.lake = new DataLakeBucket(this, 'DataLake', { dataKey: this.dataKey, accessLogsBucket, removalPolicy });
+    this.lake = new DataLakeBucket(this, 'DataLake', {
+      dataKey: this.dataKey,
+      accessLogsBucket,
+      removalPolicy,
+      noncurrentVersionDays,
+    });
 
     this.ingestion = new Ingestion(this, 'Ingestion', {
       dataKey: this.dataKey,
@@ -62,6 +73,7 @@ export class TradingDataLakeStack extends Stack {
       accessLogsBucket,
       streamName: this.names.streamName,
       functionName: this.names.writerFunctionName,
+      metricsNamespace: this.names.metricsNamespace,
       logGroupName: this.names.writerLogGroupName,
       streamCapacity: config.streamCapacity,
       streamRetention: Duration.hours(config.streamRetentionHours),
@@ -72,15 +84,18 @@ export class TradingDataLakeStack extends Stack {
       retryAttempts: config.maxRetryAttempts,
       maxRecordAge: Duration.hours(config.maxRecordAgeHours),
       parallelizationFactor: config.parallelizationFactor,
+      noncurrentVersionDays,
       removalPolicy,
     });
 
+    this.raw = new RawTables(this, 'RawZone', { lake: this.lake, databaseName: this.names.databaseName });
+
     this.analytics = new Analytics(this, 'Analytics', {
       dataKey: this.dataKey,
-      lake: this.lake,
+      raw: this.raw,
       accessLogsBucket,
-      databaseName: this.names.databaseName,
-      workGroupName: this.names.analyticsWorkGroupName,
+      analystWorkGroupName: this.names.analyticsWorkGroupName,
+      engineerWorkGroupName: this.names.engineerWorkGroupName,
       bytesScannedCutoffPerQuery: config.athenaBytesScannedCutoff,
       removalPolicy,
     });
@@ -88,12 +103,19 @@ export class TradingDataLakeStack extends Stack {
     this.audit = config.createTrail
       ? new AuditTrail(this, 'Audit', {
           auditKey: this.auditKey,
-          dataLakeBucket: this.lake.bucket,
+          dataEventBuckets: [
+            this.lake.bucket,
+            this.ingestion.failedBatchBucket,
+            this.analytics.analysts.resultsBucket,
+            this.analytics.engineers.resultsBucket,
+          ],
           accessLogsBucket,
           trailName: this.names.trailName,
           logGroupName: this.names.trailLogGroupName,
           logRetention,
           removalPolicy,
+          noncurrentVersionDays,
+          readDataEvents: config.auditReadDataEvents,
         })
       : undefined;
 
@@ -108,22 +130,31 @@ export class TradingDataLakeStack extends Stack {
           removalPolicy,
         })
       : undefined;
+    if (this.audit && this.auditAnalytics) this.audit.recordObjectEvents(this.auditAnalytics.queries.resultsBucket);
 
     this.alarms = new Alarms(this, 'Alarms', {
       auditKey: this.auditKey,
-      writer: this.ingestion.writer,
-      trailLogGroup: this.audit?.logGroup,
+      dataKey: this.dataKey,
+      ingestion: this.ingestion,
+      namePrefix: this.names.stackName,
+      metricsNamespace: this.names.metricsNamespace,
+      trail: this.audit
+        ? {
+            logGroup: this.audit.logGroup,
+            recordsBuckets: [this.lake.bucket, this.ingestion.failedBatchBucket, this.audit.trailBucket],
+          }
+        : undefined,
       email: config.alarmEmail,
-      metricsNamespace: WRITER_METRICS_NAMESPACE,
     });
 
     // DESIGN §3, row by row.
     this.ingestion.grantPutTrades(this.roles.producer);
-    this.analytics.grantQueryTrades(this.roles.analyst);
-    this.analytics.grantQueryAll(this.roles.dataEngineer);
+    this.analytics.grantAnalystQueries(this.roles.analyst);
+    this.analytics.grantEngineerQueries(this.roles.dataEngineer);
     this.ingestion.grantReadStream(this.roles.dataEngineer);
     this.ingestion.grantReadFailedBatches(this.roles.dataEngineer);
     this.auditAnalytics?.grantQueryTrail(this.roles.auditor);
+    this.audit?.grantValidateLogs(this.roles.auditor);
 
     this.outputs();
   }
@@ -159,9 +190,10 @@ export class TradingDataLakeStack extends Stack {
     output('StreamName', this.ingestion.stream.streamName, 'Trade stream; producers put one trade per record');
     output('WriterFunctionName', this.ingestion.writer.functionName, 'trade-writer Lambda function');
     output('FailedBatchBucketName', this.ingestion.failedBatchBucket.bucketName, 'Batches Lambda gave up on');
-    output('WorkGroupName', this.analytics.workGroupName, 'Athena workgroup for analysts');
-    output('DatabaseName', this.analytics.databaseName, 'Glue database of the trades tables');
-    if (this.audit) output('TrailArn', this.audit.trail.trailArn, 'CloudTrail trail of the data lake');
+    output('WorkGroupName', this.analytics.analysts.workGroupName, 'Athena workgroup for analysts');
+    output('EngineerWorkGroupName', this.analytics.engineers.workGroupName, 'Athena workgroup for data engineers');
+    output('DatabaseName', this.raw.databaseName, 'Glue database of the trades tables');
+    if (this.audit) output('TrailArn', this.audit.trail.attrArn, 'CloudTrail trail of the data lake');
     if (this.auditAnalytics) {
       output('AuditWorkGroupName', this.auditAnalytics.workGroupName, 'Athena workgroup for auditors');
     }

@@ -118,6 +118,24 @@ describe('mutations of the synthesized policies (prod)', () => {
     expect(await verdict(title, mutated, 'prod')).toBe('Allowed');
   });
 
+  it('the CreateGrant Deny holds even if the administration statement gained kms:CreateGrant', async () => {
+    const { model, refs } = stacks.prod;
+    const title = 'denies the configured key administrator CreateGrant on the data key';
+    const withGrantAdmin = withKeyPolicy(model, refs.dataKeyArn, (policy) => ({
+      ...policy,
+      Statement: policy.Statement.map((statement) =>
+        statement.Sid === 'KeyAdministration'
+          ? { ...statement, Action: [...(statement.Action as string[]), 'kms:CreateGrant'] }
+          : statement,
+      ),
+    }));
+    const outcome = await evaluateScenario(scenario(title), withGrantAdmin, refs);
+    expect(outcome).toMatchObject({ result: 'ExplicitlyDenied', explicitDenies: ['DenyGrantsExceptForAwsResources'] });
+    expect((await evaluateScenario(scenario(title), withoutResourceDenies(withGrantAdmin), refs)).result).toBe(
+      'Allowed',
+    );
+  });
+
   it('an account root among the key administrators would let a role with IAM kms:* rewrite the key policy', async () => {
     const { model, refs } = stacks.prod;
     const title = 'denies a role with IAM kms:* PutKeyPolicy on the data key (the account root does not administer)';
@@ -149,8 +167,13 @@ describe.each(STAGES)('every scenario can fail (%s)', (stage) => {
 
   it.each(
     applicable.filter((candidate) => candidate.deniedBy !== undefined).map((candidate) => [candidate.title, candidate]),
-  )('without the Deny statements, this would be allowed: %s', async (_, denied) => {
-    const { model, refs } = stacks[stage];
-    expect((await evaluateScenario(denied, withoutResourceDenies(model), refs)).result).toBe('Allowed');
-  });
+  )(
+    'without the Deny statements, this would be allowed (or, for a Deny in depth, still implicitly denied): %s',
+    async (_, denied) => {
+      const { model, refs } = stacks[stage];
+      expect((await evaluateScenario(denied, withoutResourceDenies(model), refs)).result).toBe(
+        denied.implicitlyDeniedToo ? 'ImplicitlyDenied' : 'Allowed',
+      );
+    },
+  );
 });

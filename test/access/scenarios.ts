@@ -1,6 +1,6 @@
 import type { Stage } from '../../lib/config';
 import { QUARANTINE_PREFIX, TRADES_PREFIX } from '../../schema/layout';
-import type { PrincipalId } from './support/principals';
+import { PERMISSION_SET_ROLES, type PermissionSetRoleId, type PrincipalId } from './support/principals';
 import {
   bucketArn,
   direct,
@@ -36,6 +36,12 @@ export interface Scenario {
    * denied scenario must be an implicit deny (no statement grants the request).
    */
   readonly deniedBy?: string;
+  /**
+   * With `deniedBy`: the Deny is defense in depth, and without it no statement allows the request
+   * either. The mutation test then expects an implicit deny instead of an allow, and a mutation that
+   * adds the missing Allow shows the Deny holding.
+   */
+  readonly implicitlyDeniedToo?: boolean;
   /** Why the verdict holds: the statement that decides, i.e. what a regression would have to change. */
   readonly why: string;
   /** @default both stages */
@@ -79,6 +85,10 @@ const auditResultObject = (refs: StackRefs) => objectArn(refs.buckets.auditResul
 const auditWorkGroup = (refs: StackRefs) => ({ resource: refs.workGroupArns.audit, context: OVER_TLS });
 const stream = (refs: StackRefs) => ({ resource: refs.streamArn, context: OVER_TLS });
 const analyticsWorkGroup = (refs: StackRefs) => ({ resource: refs.workGroupArns.analytics, context: OVER_TLS });
+const engineeringWorkGroup = (refs: StackRefs) => ({ resource: refs.workGroupArns.engineering, context: OVER_TLS });
+const engineerResultObject = (refs: StackRefs) => objectArn(refs.buckets.engineerResults, 'results/5e1d9a2c-query.csv');
+const alarmArn = (refs: StackRefs, account: string) =>
+  `arn:aws:cloudwatch:${refs.region}:${account}:alarm:TradingDataLake-dev-AlarmsWriterErrors`;
 const correctPut = (object: (refs: StackRefs) => string) => (refs: StackRefs) => ({
   resource: object(refs),
   context: writerPut(refs.dataKeyArn),
@@ -90,6 +100,15 @@ const onKey = (key: 'dataKeyArn' | 'auditKeyArn') => (refs: StackRefs) => ({
 const assume = (role: keyof StackRefs['roles']) => (refs: StackRefs) => ({
   resource: refs.roles[role],
   context: OVER_TLS,
+});
+
+/**
+ * sts:AssumeRole as one of the IAM Identity Center roles: the request carries the role's ARN, path
+ * included, as `aws:PrincipalArn` (which the trust's ArnLike condition reads; the session ARN has no path).
+ */
+const assumeAsPermissionSetRole = (role: keyof StackRefs['roles'], as: PermissionSetRoleId) => (refs: StackRefs) => ({
+  resource: refs.roles[role],
+  context: { ...OVER_TLS, 'aws:PrincipalArn': PERMISSION_SET_ROLES[as] },
 });
 
 const ROLE_NAMES: Record<keyof StackRefs['roles'], string> = {
@@ -323,12 +342,13 @@ const writer: ScenarioGroup = {
       request: (refs) => ({ resource: refs.dataKeyArn, context: viaKinesis(refs, otherStreamArn(refs)) }),
     },
     {
-      title: 'denies the writer Decrypt with the data key via S3 (it cannot read objects back)',
+      title:
+        'allows the writer Decrypt with the data key via S3, which a PutObject under a Bucket Key may need; it still has no GetObject',
       principal: 'writer',
       action: 'kms:Decrypt',
       target: 'data key; via S3, lake bucket',
-      expect: 'denied',
-      why: 'no key-policy statement gives the writer Decrypt via S3',
+      expect: 'allowed',
+      why: 'grantWriteTrades: Decrypt via S3 only (kms:ViaService, kms:CallerAccount); the writer cannot read objects back because it has no s3:GetObject',
       request: dataKeyViaLake,
     },
     {
@@ -544,7 +564,7 @@ const analyst: ScenarioGroup = {
       action: 'athena:StartQueryExecution',
       target: 'analytics workgroup',
       expect: 'allowed',
-      why: 'grantQueryTrades: Athena actions on the analytics workgroup',
+      why: 'grantAnalystQueries: Athena actions on the analytics workgroup',
       request: analyticsWorkGroup,
     },
     {
@@ -574,8 +594,54 @@ const analyst: ScenarioGroup = {
       action: 's3:GetObject',
       target: 'audit results object; TLS',
       expect: 'denied',
-      why: 'grantQueryTrades covers the analytics results bucket only',
+      why: 'grantAnalystQueries covers the analytics results bucket only',
       request: (refs) => ({ resource: auditResultObject(refs), context: S3_OVER_TLS }),
+    },
+    {
+      title: "denies the analyst GetQueryResults in the data engineers' workgroup",
+      principal: 'analyst',
+      action: 'athena:GetQueryResults',
+      target: 'engineering workgroup',
+      expect: 'denied',
+      why: "grantAnalystQueries names the analytics workgroup only: engineers' results (quarantine included) stay theirs",
+      request: engineeringWorkGroup,
+    },
+    {
+      title: "denies the analyst StartQueryExecution in the data engineers' workgroup",
+      principal: 'analyst',
+      action: 'athena:StartQueryExecution',
+      target: 'engineering workgroup',
+      expect: 'denied',
+      why: 'grantAnalystQueries names the analytics workgroup only',
+      request: engineeringWorkGroup,
+    },
+    {
+      title: "denies the analyst GetObject of the data engineers' query results",
+      principal: 'analyst',
+      action: 's3:GetObject',
+      target: 'engineering results object; TLS',
+      expect: 'denied',
+      why: 'grantAnalystQueries covers the analytics results bucket only',
+      request: (refs) => ({ resource: engineerResultObject(refs), context: S3_OVER_TLS }),
+    },
+    {
+      title:
+        "allows the analyst Decrypt via S3 for the engineering results bucket at the KMS layer: only S3 keeps engineers' results apart",
+      principal: 'analyst',
+      action: 'kms:Decrypt',
+      target: 'data key; via S3, context = engineering results bucket ARN',
+      expect: 'allowed',
+      why: 'KMS cannot tell the results buckets apart (no per-bucket encryption context, docs/design.md): the S3 layer above denies the read',
+      request: (refs) => ({ resource: refs.dataKeyArn, context: viaS3(refs, refs.buckets.engineerResults) }),
+    },
+    {
+      title: 'allows the analyst GetDatabase on the default database (the Athena console reads it)',
+      principal: 'analyst',
+      action: 'glue:GetDatabase',
+      target: 'Glue database `default`',
+      expect: 'allowed',
+      why: 'grantRunQueries: glue:GetDatabase on the catalog and the default database',
+      request: (refs) => ({ resource: refs.catalogArns.defaultDatabase, context: OVER_TLS }),
     },
     {
       title: 'allows the analyst GetTable on the trades table',
@@ -583,7 +649,7 @@ const analyst: ScenarioGroup = {
       action: 'glue:GetTable',
       target: 'Glue table `trades`',
       expect: 'allowed',
-      why: 'grantQueryTrades: Glue read on the trades table',
+      why: 'grantAnalystQueries: Glue read on the trades table',
       request: (refs) => ({ resource: refs.tableArns.trades, context: OVER_TLS }),
     },
     {
@@ -592,7 +658,7 @@ const analyst: ScenarioGroup = {
       action: 'glue:GetTable',
       target: 'Glue table `quarantine`',
       expect: 'denied',
-      why: 'grantQueryTrades names the trades table only',
+      why: 'grantAnalystQueries names the trades table only',
       request: (refs) => ({ resource: refs.tableArns.quarantine, context: OVER_TLS }),
     },
     {
@@ -727,17 +793,72 @@ const dataEngineer: ScenarioGroup = {
       action: 'glue:GetTable',
       target: 'Glue table `quarantine`',
       expect: 'allowed',
-      why: 'grantQueryAll',
+      why: 'grantEngineerQueries',
       request: (refs) => ({ resource: refs.tableArns.quarantine, context: OVER_TLS }),
     },
     {
-      title: 'allows the data engineer StartQueryExecution in the analytics workgroup',
+      title: 'allows the data engineer StartQueryExecution in the engineering workgroup',
+      principal: 'dataEngineer',
+      action: 'athena:StartQueryExecution',
+      target: 'engineering workgroup',
+      expect: 'allowed',
+      why: 'grantEngineerQueries: Athena actions on the engineering workgroup',
+      request: engineeringWorkGroup,
+    },
+    {
+      title: 'allows the data engineer PutObject of query results in the engineering results bucket',
+      principal: 'dataEngineer',
+      action: 's3:PutObject',
+      target: 'engineering results object; TLS, `aws:kms`, key ARN (enforced workgroup)',
+      expect: 'allowed',
+      why: 'Athena writes results with the caller credentials; grantRunQueries covers results/* of its bucket',
+      request: correctPut(engineerResultObject),
+    },
+    {
+      title:
+        'allows the data engineer GenerateDataKey and Decrypt with the data key via S3 for the engineering results bucket',
+      principal: 'dataEngineer',
+      action: 'kms:GenerateDataKey',
+      target: 'data key; via S3, context = engineering results bucket ARN',
+      expect: 'allowed',
+      why: 'key policy: GenerateDataKey via S3 for the data engineer (query results)',
+      request: (refs) => ({ resource: refs.dataKeyArn, context: viaS3(refs, refs.buckets.engineerResults) }),
+    },
+    {
+      title: 'allows the data engineer GetQueryResults in the engineering workgroup',
+      principal: 'dataEngineer',
+      action: 'athena:GetQueryResults',
+      target: 'engineering workgroup',
+      expect: 'allowed',
+      why: 'grantEngineerQueries',
+      request: engineeringWorkGroup,
+    },
+    {
+      title: 'allows the data engineer GetObject of its query results',
+      principal: 'dataEngineer',
+      action: 's3:GetObject',
+      target: 'engineering results object; TLS',
+      expect: 'allowed',
+      why: 'grantRunQueries covers results/* of the engineering results bucket',
+      request: (refs) => ({ resource: engineerResultObject(refs), context: S3_OVER_TLS }),
+    },
+    {
+      title: 'denies the data engineer StartQueryExecution in the analytics workgroup',
       principal: 'dataEngineer',
       action: 'athena:StartQueryExecution',
       target: 'analytics workgroup',
-      expect: 'allowed',
-      why: 'grantQueryAll',
+      expect: 'denied',
+      why: 'each role queries in its own workgroup (DESIGN §3)',
       request: analyticsWorkGroup,
+    },
+    {
+      title: 'allows the data engineer GetDatabase on the default database (the Athena console reads it)',
+      principal: 'dataEngineer',
+      action: 'glue:GetDatabase',
+      target: 'Glue database `default`',
+      expect: 'allowed',
+      why: 'grantRunQueries: glue:GetDatabase on the catalog and the default database',
+      request: (refs) => ({ resource: refs.catalogArns.defaultDatabase, context: OVER_TLS }),
     },
     {
       title: 'denies the data engineer StartQueryExecution in the audit workgroup',
@@ -926,6 +1047,60 @@ const auditor: ScenarioGroup = {
       request: (refs) => ({ resource: refs.auditKeyArn, context: viaS3(refs, refs.buckets.auditResults) }),
     },
     {
+      title: 'allows the auditor GetDatabase on the default database (the Athena console reads it)',
+      principal: 'auditor',
+      action: 'glue:GetDatabase',
+      target: 'Glue database `default`',
+      expect: 'allowed',
+      why: 'grantRunQueries: glue:GetDatabase on the catalog and the default database',
+      request: (refs) => ({ resource: refs.catalogArns.defaultDatabase, context: OVER_TLS }),
+    },
+    {
+      title: 'allows the auditor DescribeTrails, which validate-logs calls',
+      principal: 'auditor',
+      action: 'cloudtrail:DescribeTrails',
+      target: '`*` (no resource-level permissions)',
+      expect: 'allowed',
+      why: 'grantValidateLogs',
+      request: () => ({ resource: '*', context: OVER_TLS }),
+    },
+    {
+      title: 'allows the auditor ListPublicKeys, which validate-logs calls to check digest signatures',
+      principal: 'auditor',
+      action: 'cloudtrail:ListPublicKeys',
+      target: '`*` (no resource-level permissions)',
+      expect: 'allowed',
+      why: 'grantValidateLogs',
+      request: () => ({ resource: '*', context: OVER_TLS }),
+    },
+    {
+      title: 'allows the auditor GetTrailStatus on the trail',
+      principal: 'auditor',
+      action: 'cloudtrail:GetTrailStatus',
+      target: 'the trail',
+      expect: 'allowed',
+      why: 'grantValidateLogs: GetTrailStatus on this trail',
+      request: (refs) => ({ resource: refs.trailArn, context: OVER_TLS }),
+    },
+    {
+      title: 'denies the auditor StopLogging on the trail',
+      principal: 'auditor',
+      action: 'cloudtrail:StopLogging',
+      target: 'the trail',
+      expect: 'denied',
+      why: 'the auditor reads and validates the trail, never changes it',
+      request: (refs) => ({ resource: refs.trailArn, context: OVER_TLS }),
+    },
+    {
+      title: 'denies the analyst GetTrailStatus on the trail',
+      principal: 'analyst',
+      action: 'cloudtrail:GetTrailStatus',
+      target: 'the trail',
+      expect: 'denied',
+      why: 'only the auditor is given the trail',
+      request: (refs) => ({ resource: refs.trailArn, context: OVER_TLS }),
+    },
+    {
       title: 'denies the auditor DeleteObject on trail files',
       principal: 'auditor',
       action: 's3:DeleteObject',
@@ -976,7 +1151,9 @@ const keyAdministration: ScenarioGroup = {
       action: 'kms:CreateGrant',
       target: 'data key',
       expect: 'denied',
-      why: 'a grant is usage by another name: never in KeyAdministration (DESIGN §2a)',
+      deniedBy: 'DenyGrantsExceptForAwsResources',
+      implicitlyDeniedToo: true,
+      why: 'a grant is usage by another name: never in KeyAdministration, and the key denies grants not made by an AWS service for an AWS resource (CT.KMS.PR.3)',
       stages: ['prod'],
       request: onKey('dataKeyArn'),
     },
@@ -1027,7 +1204,9 @@ const keyAdministration: ScenarioGroup = {
       action: 'kms:CreateGrant',
       target: 'data key',
       expect: 'denied',
-      why: 'no statement holds CreateGrant, not even the root-administered one of dev',
+      deniedBy: 'DenyGrantsExceptForAwsResources',
+      implicitlyDeniedToo: true,
+      why: 'no statement holds CreateGrant, not even the root-administered one of dev; the Deny refuses any grant not made by an AWS service for an AWS resource',
       request: onKey('dataKeyArn'),
     },
     {
@@ -1154,6 +1333,80 @@ const assumingRoles: ScenarioGroup = {
       why: 'the writer role trusts the Lambda service only',
       request: assume('writer'),
     },
+    {
+      title:
+        "allows the configured Analysts permission set's role (IAM Identity Center in eu-west-2) to assume the analyst role",
+      principal: 'analystsPermissionSet',
+      action: 'sts:AssumeRole',
+      target: 'analyst role; `aws:PrincipalArn` = `…/sso.amazonaws.com/eu-west-2/AWSReservedSSO_Analysts_<16>`',
+      expect: 'allowed',
+      why: 'the trust policy names the account with ArnLike aws:PrincipalArn on the permission set, one pattern per home',
+      stages: ['prod'],
+      request: assumeAsPermissionSetRole('analyst', 'analystsPermissionSet'),
+    },
+    {
+      title:
+        "allows the configured Analysts permission set's role (IAM Identity Center in us-east-1, no Region in the path) to assume the analyst role",
+      principal: 'analystsPermissionSetUsEast1',
+      action: 'sts:AssumeRole',
+      target: 'analyst role; `aws:PrincipalArn` = `…/sso.amazonaws.com/AWSReservedSSO_Analysts_<16>`',
+      expect: 'allowed',
+      why: 'an instance homed in us-east-1 puts no Region segment in the path: the trust has a pattern without one',
+      stages: ['prod'],
+      request: assumeAsPermissionSetRole('analyst', 'analystsPermissionSetUsEast1'),
+    },
+    {
+      title: 'denies the role of a permission set named Analysts_X sts:AssumeRole into the analyst role',
+      principal: 'analystsXPermissionSet',
+      action: 'sts:AssumeRole',
+      target: 'analyst role; `aws:PrincipalArn` = `…/AWSReservedSSO_Analysts_X_<16>`',
+      expect: 'denied',
+      why: 'the 16 `?` match the suffix exactly; `_*` would admit `Analysts_X`',
+      stages: ['prod'],
+      request: assumeAsPermissionSetRole('analyst', 'analystsXPermissionSet'),
+    },
+    {
+      title:
+        'denies the role of a permission set named TeamAWSReservedSSO_Analysts sts:AssumeRole into the analyst role',
+      principal: 'suffixedPermissionSet',
+      action: 'sts:AssumeRole',
+      target: 'analyst role; `aws:PrincipalArn` = `…/AWSReservedSSO_TeamAWSReservedSSO_Analysts_<16>`',
+      expect: 'denied',
+      why: 'each pattern starts the role name at a `/`; the configured form alone (`/*AWSReservedSSO_…`) would match',
+      stages: ['prod'],
+      request: assumeAsPermissionSetRole('analyst', 'suffixedPermissionSet'),
+    },
+    {
+      title: "denies another account's Analysts permission-set role sts:AssumeRole into the analyst role",
+      principal: 'otherAccountAnalystsPermissionSet',
+      action: 'sts:AssumeRole',
+      target: 'analyst role; a role of account 444444444444',
+      expect: 'denied',
+      why: 'the trust names the account of the configured pattern only',
+      stages: ['prod'],
+      request: assumeAsPermissionSetRole('analyst', 'otherAccountAnalystsPermissionSet'),
+    },
+    {
+      title:
+        'denies a role of the account named AWSReservedSSO_Analysts_… outside the reserved path sts:AssumeRole into the analyst role',
+      principal: 'lookalikeSsoRole',
+      action: 'sts:AssumeRole',
+      target: 'analyst role; `aws:PrincipalArn` = `…:role/AWSReservedSSO_Analysts_<16>`',
+      expect: 'denied',
+      why: 'the patterns require the path aws-reserved/sso.amazonaws.com/, under which only IAM Identity Center creates roles',
+      stages: ['prod'],
+      request: assumeAsPermissionSetRole('analyst', 'lookalikeSsoRole'),
+    },
+    {
+      title: "denies the configured Analysts permission set's role sts:AssumeRole into the data engineer role",
+      principal: 'analystsPermissionSet',
+      action: 'sts:AssumeRole',
+      target: 'data engineer role',
+      expect: 'denied',
+      why: 'the permission set is configured for the analyst role only',
+      stages: ['prod'],
+      request: assumeAsPermissionSetRole('dataEngineer', 'analystsPermissionSet'),
+    },
   ],
 };
 
@@ -1262,8 +1515,7 @@ const services: ScenarioGroup = {
       action: 's3:PutObject',
       target: 'trail file; `aws:SourceArn` = another trail',
       expect: 'denied',
-      deniedBy: 'DenyCloudTrailWritesFromOtherTrails',
-      why: 'confused deputy: the Deny pins aws:SourceArn to this trail',
+      why: 'confused deputy: CloudTrailWrite allows only aws:SourceArn = this trail',
       request: (refs) => ({
         resource: trailFile(refs),
         context: {
@@ -1283,6 +1535,18 @@ const services: ScenarioGroup = {
       request: (refs) => ({
         resource: bucketArn(refs.buckets.trail),
         context: { ...S3_OVER_TLS, ...onBehalfOf(refs, refs.trailArn) },
+      }),
+    },
+    {
+      title: 'denies CloudTrail GetBucketAcl on the trail bucket for another trail',
+      principal: 'cloudtrail',
+      action: 's3:GetBucketAcl',
+      target: 'trail bucket; `aws:SourceArn` = another trail',
+      expect: 'denied',
+      why: 'confused deputy: CloudTrailAclCheck allows only aws:SourceArn = this trail',
+      request: (refs) => ({
+        resource: bucketArn(refs.buckets.trail),
+        context: { ...S3_OVER_TLS, 'aws:SourceArn': otherTrailArn(refs), 'aws:SourceAccount': '555555555555' },
       }),
     },
     {
@@ -1346,16 +1610,34 @@ const services: ScenarioGroup = {
       request: (refs) => ({ resource: refs.auditKeyArn, context: onBehalfOf(refs, refs.trailArn) }),
     },
     {
-      title: 'denies CloudTrail Decrypt with the audit key',
+      title: 'allows CloudTrail Decrypt with the audit key for this trail (its bucket has an S3 Bucket Key)',
       principal: 'cloudtrail',
       action: 'kms:Decrypt',
-      target: 'audit key; this trail',
-      expect: 'denied',
-      why: 'CloudTrail only encrypts',
+      target: 'audit key; `aws:SourceArn` = this trail',
+      expect: 'allowed',
+      why: 'CloudTrailDecryptsForBucketKey, as CloudTrail documents for a trail bucket with a Bucket Key',
       request: (refs) => ({
         resource: refs.auditKeyArn,
         context: { ...onBehalfOf(refs, refs.trailArn), ...encryptionContext(trailContext(refs)) },
       }),
+    },
+    {
+      title: 'denies CloudTrail Decrypt with the audit key for another trail',
+      principal: 'cloudtrail',
+      action: 'kms:Decrypt',
+      target: 'audit key; `aws:SourceArn` = another trail',
+      expect: 'denied',
+      why: 'CloudTrailDecryptsForBucketKey requires aws:SourceArn = this trail',
+      request: (refs) => ({ resource: refs.auditKeyArn, context: onBehalfOf(refs, otherTrailArn(refs)) }),
+    },
+    {
+      title: 'denies CloudTrail DescribeKey on the audit key for another trail',
+      principal: 'cloudtrail',
+      action: 'kms:DescribeKey',
+      target: 'audit key; `aws:SourceArn` = another trail',
+      expect: 'denied',
+      why: 'CloudTrailDescribesKey requires aws:SourceArn = this trail',
+      request: (refs) => ({ resource: refs.auditKeyArn, context: onBehalfOf(refs, otherTrailArn(refs)) }),
     },
     {
       title: 'denies CloudTrail GenerateDataKey with the data key',
@@ -1373,9 +1655,30 @@ const services: ScenarioGroup = {
       title: 'allows CloudWatch alarms GenerateDataKey with the audit key to publish to the encrypted alarm topic',
       principal: 'cloudwatch',
       action: 'kms:GenerateDataKey',
-      target: 'audit key; no condition (CloudWatch documents no condition key for this call)',
+      target: 'audit key; `aws:SourceAccount` = this account, `aws:SourceArn` = one of its alarms',
       expect: 'allowed',
       why: 'CloudWatchAlarmsPublishToEncryptedTopic',
+      request: (refs) => ({ resource: refs.auditKeyArn, context: onBehalfOf(refs, alarmArn(refs, refs.account)) }),
+    },
+    {
+      title: "denies CloudWatch use of the audit key for another account's alarm (confused deputy)",
+      principal: 'cloudwatch',
+      action: 'kms:GenerateDataKey',
+      target: 'audit key; `aws:SourceArn` = an alarm of another account',
+      expect: 'denied',
+      why: 'CloudWatchAlarmsPublishToEncryptedTopic requires aws:SourceAccount and aws:SourceArn of this account',
+      request: (refs) => ({
+        resource: refs.auditKeyArn,
+        context: { ...OVER_TLS, 'aws:SourceAccount': '555555555555', 'aws:SourceArn': alarmArn(refs, '555555555555') },
+      }),
+    },
+    {
+      title: 'denies CloudWatch use of the audit key without a source (no confused-deputy keys)',
+      principal: 'cloudwatch',
+      action: 'kms:GenerateDataKey',
+      target: 'audit key; no `aws:SourceAccount` or `aws:SourceArn`',
+      expect: 'denied',
+      why: 'CloudWatchAlarmsPublishToEncryptedTopic requires both keys',
       request: (refs) => ({ resource: refs.auditKeyArn, context: OVER_TLS }),
     },
     {

@@ -16,7 +16,7 @@ import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
-import { WRITER_BUNDLING } from '../../lib/writer-bundling';
+import { WRITER_BUNDLING } from '../../lib/ingestion/writer-bundling';
 import type { HandlerFigures } from './measure-handler';
 
 const ROOT = join(__dirname, '..', '..');

@@ -31,6 +31,13 @@ const PRINCIPAL_LABELS: Record<PrincipalId, string> = {
   logs: '`logs.<region>.amazonaws.com`',
   cloudwatch: '`cloudwatch.amazonaws.com`',
   lambda: '`lambda.amazonaws.com`',
+  analystsPermissionSet: 'IAM Identity Center role of the configured `Analysts` permission set (instance in eu-west-2)',
+  analystsPermissionSetUsEast1:
+    'IAM Identity Center role of the configured `Analysts` permission set (instance in us-east-1: no Region in the path)',
+  analystsXPermissionSet: 'IAM Identity Center role of a permission set `Analysts_X`',
+  suffixedPermissionSet: 'IAM Identity Center role of a permission set `TeamAWSReservedSSO_Analysts`',
+  otherAccountAnalystsPermissionSet: 'IAM Identity Center role of an `Analysts` permission set in another account',
+  lookalikeSsoRole: 'role of the account named `AWSReservedSSO_Analysts_…` outside the reserved path',
 };
 
 const escapeMarkdown = (text: string) => text.replace(/[\\|*_]/g, (character) => `\\${character}`);

@@ -1,5 +1,5 @@
 import { anonymousPrincipal, type SimulationRequestPrincipal } from '@cloud-copilot/iam-simulate';
-import { PROD_PRINCIPALS } from '../../support/app';
+import { PROD_PRINCIPALS, TEST_ENV } from '../../support/app';
 import type { AccessModel, NamedPolicy } from './access-model';
 import type { StackRefs } from './synthesized-stack';
 
@@ -27,7 +27,41 @@ export type PrincipalId =
   | 'cloudtrail'
   | 'logs'
   | 'cloudwatch'
-  | 'lambda';
+  | 'lambda'
+  | PermissionSetRoleId;
+
+/**
+ * The IAM Identity Center permission set that the prod access matrix trusts for the analyst role, beside
+ * the exact ARN of PROD_PRINCIPALS (a list that mixes both forms).
+ */
+export const ANALYSTS_PERMISSION_SET = `arn:aws:iam::${TEST_ENV.account}:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_Analysts_????????????????`;
+
+const ssoRole = (account: string, home: string, roleName: string) =>
+  `arn:aws:iam::${account}:role/aws-reserved/sso.amazonaws.com/${home}${roleName}`;
+
+/**
+ * Roles that IAM Identity Center creates (or that imitate one), as `aws:PrincipalArn` carries them: the
+ * role ARN with its path, which a session ARN does not show.
+ */
+export const PERMISSION_SET_ROLES = {
+  /** The Analysts permission set's role, instance homed in eu-west-2 (the Region is in the path). */
+  analystsPermissionSet: ssoRole(TEST_ENV.account, 'eu-west-2/', 'AWSReservedSSO_Analysts_0123456789abcdef'),
+  /** The same, instance homed in us-east-1 (no Region segment). */
+  analystsPermissionSetUsEast1: ssoRole(TEST_ENV.account, '', 'AWSReservedSSO_Analysts_0123456789abcdef'),
+  /** A permission set named `Analysts_X`: what `_*` instead of the 16 `?` would admit. */
+  analystsXPermissionSet: ssoRole(TEST_ENV.account, 'eu-west-2/', 'AWSReservedSSO_Analysts_X_0123456789abcdef'),
+  /** A permission set named `TeamAWSReservedSSO_Analysts`: what the configured form's leading `*` would admit. */
+  suffixedPermissionSet: ssoRole(
+    TEST_ENV.account,
+    'eu-west-2/',
+    'AWSReservedSSO_TeamAWSReservedSSO_Analysts_0123456789abcdef',
+  ),
+  /** The Analysts permission set's role in another account. */
+  otherAccountAnalystsPermissionSet: ssoRole('444444444444', 'eu-west-2/', 'AWSReservedSSO_Analysts_0123456789abcdef'),
+  /** A role anyone with iam:CreateRole can make, named like the permission set's but outside the reserved path. */
+  lookalikeSsoRole: `arn:aws:iam::${TEST_ENV.account}:role/AWSReservedSSO_Analysts_0123456789abcdef`,
+} as const;
+export type PermissionSetRoleId = keyof typeof PERMISSION_SET_ROLES;
 
 const policy = (action: string) => ({
   Version: '2012-10-17',
@@ -102,5 +136,12 @@ export function resolvePrincipal(id: PrincipalId, model: AccessModel, refs: Stac
       return service('cloudwatch.amazonaws.com');
     case 'lambda':
       return service('lambda.amazonaws.com');
+    case 'analystsPermissionSet':
+    case 'analystsPermissionSetUsEast1':
+    case 'analystsXPermissionSet':
+    case 'suffixedPermissionSet':
+    case 'otherAccountAnalystsPermissionSet':
+    case 'lookalikeSsoRole':
+      return outsideRole(PERMISSION_SET_ROLES[id], ALLOW_ASSUME_ANY_ROLE);
   }
 }

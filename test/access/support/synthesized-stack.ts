@@ -1,9 +1,9 @@
-import type * as iam from 'aws-cdk-lib/aws-iam';
-import { QUARANTINE_TABLE, TRADES_TABLE } from '../../../lib/analytics';
 import type { Stage } from '../../../lib/config';
+import { QUARANTINE_TABLE, TRADES_TABLE } from '../../../schema/tables';
 import { PROD_PRINCIPALS, synthApp, TEST_ENV } from '../../support/app';
 import { type AccessModel, accessModelOf } from './access-model';
 import type { CfnTemplate } from './cfn-resolver';
+import { ANALYSTS_PERMISSION_SET } from './principals';
 
 /** The ARNs and names a scenario needs, fixed by the resolver (the same values the policies hold). */
 export interface StackRefs {
@@ -28,6 +28,8 @@ export interface StackRefs {
     readonly failedBatch: string;
     /** Results of the analytics workgroup (data key). */
     readonly results: string;
+    /** Results of the data engineers' workgroup (data key). */
+    readonly engineerResults: string;
     readonly trail: string;
     /** Results of the audit workgroup (audit key). */
     readonly auditResults: string;
@@ -36,7 +38,9 @@ export interface StackRefs {
   readonly trailArn: string;
   /** Log group ARNs as the `aws:logs:arn` encryption context carries them (no trailing `:*`). */
   readonly logGroupArns: { readonly writer: string; readonly trail: string };
-  readonly workGroupArns: { readonly analytics: string; readonly audit: string };
+  readonly workGroupArns: { readonly analytics: string; readonly engineering: string; readonly audit: string };
+  /** The Glue catalog and the `default` database, which the Athena console reads. */
+  readonly catalogArns: { readonly catalog: string; readonly defaultDatabase: string };
   readonly tableArns: { readonly trades: string; readonly quarantine: string; readonly cloudTrail: string };
 }
 
@@ -53,7 +57,11 @@ export interface SynthesizedStack {
 /** The context of each stage's test app; prod names every trusted principal explicitly (DESIGN §3). */
 export const STAGE_CONTEXT: Record<Stage, Record<string, unknown>> = {
   dev: {},
-  prod: { stage: 'prod', ...PROD_PRINCIPALS },
+  prod: {
+    stage: 'prod',
+    ...PROD_PRINCIPALS,
+    analystPrincipals: [...PROD_PRINCIPALS.analystPrincipals, ANALYSTS_PERMISSION_SET],
+  },
 };
 
 /**
@@ -61,7 +69,7 @@ export const STAGE_CONTEXT: Record<Stage, Record<string, unknown>> = {
  * policies. Bundling is skipped: the access matrix reads policies, never the handler's code.
  */
 export function synthesizeStack(stage: Stage): SynthesizedStack {
-  const { stack, template } = synthApp({ ...STAGE_CONTEXT[stage], 'aws:cdk:bundling-stacks': [] });
+  const { stack, template } = synthApp({ ...STAGE_CONTEXT[stage] });
   const { model, resolver } = accessModelOf(template.toJSON() as CfnTemplate, TEST_ENV);
   const fixed = (token: string) => resolver.resolveString(stack.resolve(token));
   const arn = (service: string, resource: string) =>
@@ -109,7 +117,7 @@ export function synthesizeStack(stage: Stage): SynthesizedStack {
       analyst: fixed(stack.roles.analyst.roleArn),
       dataEngineer: fixed(stack.roles.dataEngineer.roleArn),
       auditor: fixed(stack.roles.auditor.roleArn),
-      trailDelivery: fixed((stack.audit.trail.node.findChild('LogsRole') as iam.IRole).roleArn),
+      trailDelivery: fixed(stack.audit.logsRole.roleArn),
     },
     dataKeyArn,
     dataKeyAlias,
@@ -118,6 +126,7 @@ export function synthesizeStack(stage: Stage): SynthesizedStack {
       lake: fixed(stack.lake.bucket.bucketName),
       failedBatch: fixed(stack.ingestion.failedBatchBucket.bucketName),
       results: resultsBucketOf(names.analyticsWorkGroupName),
+      engineerResults: resultsBucketOf(names.engineerWorkGroupName),
       trail: fixed(stack.audit.trailBucket.bucketName),
       auditResults: resultsBucketOf(names.auditWorkGroupName),
     },
@@ -129,8 +138,10 @@ export function synthesizeStack(stage: Stage): SynthesizedStack {
     },
     workGroupArns: {
       analytics: arn('athena', `workgroup/${names.analyticsWorkGroupName}`),
+      engineering: arn('athena', `workgroup/${names.engineerWorkGroupName}`),
       audit: arn('athena', `workgroup/${names.auditWorkGroupName}`),
     },
+    catalogArns: { catalog: arn('glue', 'catalog'), defaultDatabase: arn('glue', 'database/default') },
     tableArns: {
       trades: arn('glue', `table/${names.databaseName}/${TRADES_TABLE}`),
       quarantine: arn('glue', `table/${names.databaseName}/${QUARANTINE_TABLE}`),

@@ -1,0 +1,168 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Match } from 'aws-cdk-lib/assertions';
+import { synthApp } from '../support/app';
+import { actionsOf, asArray, identityStatements, logicalIdOf, resourceProps } from '../support/template';
+
+const { app, stack, template } = synthApp({}, undefined, { bundle: true });
+const writerRoleId = logicalIdOf(stack.ingestion.writerRole);
+const writerStatements = identityStatements(template, writerRoleId);
+const writerId = logicalIdOf(stack.ingestion.writer);
+const writer = resourceProps(template, writerId);
+const mapping = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'))[0] as any;
+
+describe('trade stream', () => {
+  it('encrypts with the customer managed data key, not aws/kinesis', () => {
+    template.hasResourceProperties('AWS::Kinesis::Stream', {
+      StreamEncryption: {
+        EncryptionType: 'KMS',
+        KeyId: { 'Fn::GetAtt': [logicalIdOf(stack.dataKey.key), 'Arn'] },
+      },
+    });
+    expect(JSON.stringify(template.toJSON())).not.toContain('alias/aws/kinesis');
+  });
+
+  it('keeps records for at least 168 hours and runs on-demand by default', () => {
+    template.hasResourceProperties('AWS::Kinesis::Stream', {
+      Name: 'trading-data-lake-dev-trades',
+      RetentionPeriodHours: 168,
+      StreamModeDetails: { StreamMode: 'ON_DEMAND' },
+    });
+  });
+
+  it('runs provisioned with the configured shard count and retention', () => {
+    const provisioned = synthApp({ streamCapacity: '4', streamRetentionHours: 240, maxRecordAgeHours: 48 });
+    provisioned.template.hasResourceProperties('AWS::Kinesis::Stream', {
+      ShardCount: 4,
+      RetentionPeriodHours: 240,
+      StreamModeDetails: { StreamMode: 'PROVISIONED' },
+    });
+    provisioned.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      MaximumRecordAgeInSeconds: 48 * 3600,
+    });
+  });
+});
+
+describe('trade-writer function', () => {
+  it('runs on Node.js 24 with X-Ray tracing, JSON logs and the lake bucket and key ARN in its environment', () => {
+    expect(writer.Runtime).toBe('nodejs24.x');
+    expect(writer.TracingConfig).toEqual({ Mode: 'Active' });
+    expect(writer.LoggingConfig).toEqual({
+      LogFormat: 'JSON',
+      LogGroup: { Ref: logicalIdOf(stack.ingestion.logGroup) },
+    });
+    expect(writer.Environment.Variables).toMatchObject({
+      DATA_BUCKET_NAME: { Ref: logicalIdOf(stack.lake.bucket) },
+      DATA_KEY_ARN: { 'Fn::GetAtt': [logicalIdOf(stack.dataKey.key), 'Arn'] },
+      NODE_OPTIONS: '--enable-source-maps',
+    });
+  });
+
+  it('leaves reserved concurrency off by default and sets it from config', () => {
+    expect(writer.ReservedConcurrentExecutions).toBeUndefined();
+    const reserved = synthApp({ writerReservedConcurrency: 5 });
+    reserved.template.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 5 });
+  });
+
+  it('has its own role with no AWS managed policy and no inline policy', () => {
+    const role = resourceProps(template, writerRoleId);
+    expect(writer.Role).toEqual({ 'Fn::GetAtt': [writerRoleId, 'Arn'] });
+    expect(role.ManagedPolicyArns).toBeUndefined();
+    expect(role.Policies).toBeUndefined();
+    expect(role.AssumeRolePolicyDocument.Statement).toEqual([
+      { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } },
+    ]);
+  });
+
+  it('may PutObject only on trades/ and quarantine/ of the lake, and in the failed-batch bucket', () => {
+    const puts = writerStatements.filter((s) => actionsOf(s).includes('s3:PutObject'));
+    const resources = puts.flatMap((s) => asArray(s.Resource as unknown[]));
+    const lake = { 'Fn::GetAtt': [logicalIdOf(stack.lake.bucket), 'Arn'] };
+    const failed = { 'Fn::GetAtt': [logicalIdOf(stack.ingestion.failedBatchBucket), 'Arn'] };
+    expect(resources).toHaveLength(3);
+    expect(resources).toEqual(
+      expect.arrayContaining([
+        { 'Fn::Join': ['', [lake, '/trades/*']] },
+        { 'Fn::Join': ['', [lake, '/quarantine/*']] },
+        { 'Fn::Join': ['', [failed, '/*']] },
+      ]),
+    );
+  });
+
+  it('may never read or delete objects anywhere', () => {
+    const actions = writerStatements.flatMap(actionsOf);
+    for (const forbidden of ['s3:GetObject', 's3:GetObject*', 's3:DeleteObject', 's3:DeleteObject*', 's3:*', '*']) {
+      expect(actions).not.toContain(forbidden);
+    }
+    expect(actions.filter((a) => a.startsWith('s3:') && !['s3:PutObject', 's3:ListBucket'].includes(a))).toEqual([]);
+  });
+
+  it('writes only to its own log group, which is encrypted with the audit key and retained for the configured days', () => {
+    const logs = writerStatements.filter((s) => actionsOf(s).some((a) => a.startsWith('logs:')));
+    expect(logs).toHaveLength(1);
+    expect(logs[0].Resource).toEqual({ 'Fn::GetAtt': [logicalIdOf(stack.ingestion.logGroup), 'Arn'] });
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: '/trading-data-lake/dev/trade-writer',
+      KmsKeyId: { 'Fn::GetAtt': [logicalIdOf(stack.auditKey.key), 'Arn'] },
+      RetentionInDays: 365,
+    });
+  });
+
+  it('bundles locally into one minified file with a source map and the S3 client inside, no node_modules beside it', () => {
+    const assembly = app.synth();
+    const asset = writer.Code.S3Key.replace(/\.zip$/, '');
+    const dir = path.join(assembly.directory, `asset.${asset}`);
+    const files = fs.readdirSync(dir);
+    expect(files.sort()).toEqual(['index.js', 'index.js.map']);
+    const bundle = fs.readFileSync(path.join(dir, 'index.js'), 'utf8');
+    // The S3 client's serializer for the SSE-KMS header: the SDK is bundled, not taken from the runtime.
+    // (Booleans, not toContain: a failure must not print a 600 kB bundle.)
+    expect(bundle.includes('x-amz-server-side-encryption-aws-kms-key-id')).toBe(true);
+    expect(/require\("@aws-sdk\/client-/.test(bundle)).toBe(false);
+    // Minified: far fewer lines than a readable bundle of the same code.
+    expect(bundle.split('\n').length).toBeLessThan(100);
+  });
+});
+
+describe('event source mapping', () => {
+  it('reports partial batch failures, bisects on error and starts at TRIM_HORIZON', () => {
+    expect(mapping.Properties).toMatchObject({
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      StartingPosition: 'TRIM_HORIZON',
+      EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(stack.ingestion.stream), 'Arn'] },
+      FunctionName: { Ref: writerId },
+    });
+  });
+
+  it('bounds retries and record age below the stream retention, never the infinite default', () => {
+    expect(mapping.Properties.MaximumRetryAttempts).toBe(10);
+    expect(mapping.Properties.MaximumRecordAgeInSeconds).toBe(24 * 3600);
+    expect(mapping.Properties.MaximumRecordAgeInSeconds).toBeLessThan(168 * 3600);
+  });
+
+  it('batches up to 10,000 records with a 60 s window and parallelization 1 by default', () => {
+    expect(mapping.Properties).toMatchObject({
+      BatchSize: 10000,
+      MaximumBatchingWindowInSeconds: 60,
+      ParallelizationFactor: 1,
+    });
+  });
+
+  it('sends batches it gave up on to the failed-batch bucket', () => {
+    expect(mapping.Properties.DestinationConfig).toEqual({
+      OnFailure: { Destination: { 'Fn::GetAtt': [logicalIdOf(stack.ingestion.failedBatchBucket), 'Arn'] } },
+    });
+  });
+
+  it('takes batching, retries and parallelization from config', () => {
+    const tuned = synthApp({ batchSize: 500, batchingWindowSeconds: 5, maxRetryAttempts: 3, parallelizationFactor: 4 });
+    tuned.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 500,
+      MaximumBatchingWindowInSeconds: 5,
+      MaximumRetryAttempts: 3,
+      ParallelizationFactor: 4,
+      DestinationConfig: Match.anyValue(),
+    });
+  });
+});

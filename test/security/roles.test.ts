@@ -1,0 +1,73 @@
+import { PROD_PRINCIPALS, synthApp, TEST_ENV } from '../support/app';
+import { logicalIdOf, resourceProps } from '../support/template';
+
+const dev = synthApp();
+const prod = synthApp({ stage: 'prod', ...PROD_PRINCIPALS });
+
+const ROLES = [
+  ['producer', 'producerPrincipals'],
+  ['analyst', 'analystPrincipals'],
+  ['dataEngineer', 'dataEngineerPrincipals'],
+  ['auditor', 'auditorPrincipals'],
+] as const;
+
+const trust = (result: typeof dev, role: (typeof ROLES)[number][0]) =>
+  resourceProps(result.template, logicalIdOf(result.stack.roles[role])).AssumeRolePolicyDocument.Statement;
+
+describe('access roles (DESIGN §3)', () => {
+  it.each(ROLES)('lets only this account assume the %s role in dev', (role) => {
+    expect(trust(dev, role)).toEqual([
+      { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${TEST_ENV.account}:root` } },
+    ]);
+  });
+
+  it.each(ROLES)('lets only the configured principals assume the %s role in prod', (role, key) => {
+    expect(trust(prod, role)).toEqual([
+      { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: PROD_PRINCIPALS[key][0] } },
+    ]);
+  });
+
+  it('attaches no AWS managed policy and no inline policy to any role', () => {
+    for (const result of [dev, prod]) {
+      for (const role of Object.values(result.template.findResources('AWS::IAM::Role')) as any[]) {
+        expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+        expect(role.Properties.Policies).toBeUndefined();
+      }
+    }
+  });
+
+  it('limits sessions to one hour', () => {
+    for (const [role] of ROLES) {
+      expect(resourceProps(dev.template, logicalIdOf(dev.stack.roles[role])).MaxSessionDuration).toBe(3600);
+    }
+  });
+});
+
+describe('stack outputs', () => {
+  it('exports what operators and producers need', () => {
+    expect(Object.keys(dev.template.toJSON().Outputs).sort()).toEqual(
+      [
+        'AlarmTopicArn',
+        'AuditWorkGroupName',
+        'AnalystRoleArn',
+        'AuditorRoleArn',
+        'BucketName',
+        'DataEngineerRoleArn',
+        'DatabaseName',
+        'EngineerWorkGroupName',
+        'FailedBatchBucketName',
+        'KeyArn',
+        'ProducerRoleArn',
+        'StreamName',
+        'TrailArn',
+        'WorkGroupName',
+        'WriterFunctionName',
+      ].sort(),
+    );
+  });
+
+  it('turns termination protection on in prod only', () => {
+    expect(prod.stack.terminationProtection).toBe(true);
+    expect(dev.stack.terminationProtection).toBe(false);
+  });
+});
