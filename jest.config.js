@@ -14,7 +14,11 @@ const base = {
  * Suites that would take `npm test` past its minute on two cores. `npm test` runs the `fast`
  * project; CI also runs `npm run test:slow` (the `slow` project).
  */
-const slowSuites = ['<rootDir>/test/validators/control-tower.test.ts'];
+const slowSuites = [
+  '<rootDir>/test/validators/control-tower.test.ts',
+  // The JSON scanner's differential test at full size; json-object.test.ts runs a bounded sample of it.
+  '<rootDir>/test/schema/validation/json-object.full.test.ts',
+];
 
 /** @type {import('jest').Config} */
 module.exports = {
