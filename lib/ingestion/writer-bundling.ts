@@ -1,6 +1,6 @@
 /**
  * How the trade writer is bundled, in one place: `lib/ingestion.ts` gives it to NodejsFunction and
- * `bench/writer-bench.ts` builds the same bundle from it, so the benchmark measures what deploys.
+ * `tools/bench/writer-bench.ts` builds the same bundle from it, so the benchmark measures what deploys.
  * Plain data, no aws-cdk-lib, so the bench can import it.
  */
 export const WRITER_BUNDLING = {
