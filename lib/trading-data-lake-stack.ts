@@ -64,6 +64,7 @@ export class TradingDataLakeStack extends Stack {
       accessLogsBucket,
       removalPolicy,
       noncurrentVersionDays,
+      archiveAfterDays: config.archiveAfterDays,
     });
 
     this.ingestion = new Ingestion(this, 'Ingestion', {

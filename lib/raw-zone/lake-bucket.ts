@@ -1,12 +1,19 @@
-import type { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { QUARANTINE_PREFIX, TRADES_PREFIX } from '../../schema/layout';
 import { acknowledgeOnGrantee, objectWildcardFinding } from '../nag-acknowledgements';
 import { grantReadObjects } from '../security/bucket-grants';
 import type { DataKey } from '../security/data-key';
 import { createKmsBucket, denyUnlessKey } from '../security/secure-bucket';
+
+/**
+ * Objects of at least 128 KiB move to S3 Glacier Instant Retrieval (ObjectSizeGreaterThan is strict).
+ * Glacier Instant Retrieval bills a smaller object as 128 KB, and each transition costs a request fee:
+ * at 128 KiB it pays back in under nine months, well below (about 22 KiB) never (docs/retention.md).
+ */
+export const ARCHIVE_MIN_OBJECT_BYTES = 128 * 1024;
 
 export interface DataLakeBucketProps {
   /** The data key: default encryption, and the only key the bucket policy accepts on PutObject. */
@@ -17,6 +24,11 @@ export interface DataLakeBucketProps {
   readonly removalPolicy: RemovalPolicy;
   /** Days after which a version of its objects that is no longer current expires. */
   readonly noncurrentVersionDays: number;
+  /**
+   * Days after which objects of at least 128 KiB move to S3 Glacier Instant Retrieval (Athena reads it
+   * like Standard; every read pays a retrieval fee per GB).
+   */
+  readonly archiveAfterDays: number;
 }
 
 /**
@@ -36,6 +48,18 @@ export class DataLakeBucket extends Construct {
       accessLogsPrefix: 'data-lake/',
       removalPolicy: props.removalPolicy,
       noncurrentVersionDays: props.noncurrentVersionDays,
+      lifecycleRules: [
+        {
+          id: 'ArchiveToGlacierInstantRetrieval',
+          objectSizeGreaterThan: ARCHIVE_MIN_OBJECT_BYTES - 1,
+          transitions: [
+            {
+              storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL,
+              transitionAfter: Duration.days(props.archiveAfterDays),
+            },
+          ],
+        },
+      ],
     });
     denyUnlessKey(this.bucket, props.dataKey.key);
   }
