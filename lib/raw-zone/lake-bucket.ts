@@ -6,7 +6,12 @@ import { QUARANTINE_PREFIX, TRADES_PREFIX } from '../../schema/layout';
 import { acknowledgeOnGrantee, objectWildcardFinding } from '../nag-acknowledgements';
 import { grantReadObjects } from '../security/bucket-grants';
 import type { DataKey } from '../security/data-key';
-import { createKmsBucket, denyUnlessKey } from '../security/secure-bucket';
+import {
+  acknowledgeUnlockedRecords,
+  createKmsBucket,
+  denyUnlessKey,
+  type ObjectLockProps,
+} from '../security/secure-bucket';
 
 /**
  * Objects of at least 128 KiB move to S3 Glacier Instant Retrieval (ObjectSizeGreaterThan is strict).
@@ -29,6 +34,8 @@ export interface DataLakeBucketProps {
    * like Standard; every read pays a retrieval fee per GB).
    */
   readonly archiveAfterDays: number;
+  /** Object Lock of trades and quarantined records (DESIGN §5c). @default - no Object Lock */
+  readonly objectLock?: ObjectLockProps;
 }
 
 /**
@@ -37,11 +44,14 @@ export interface DataLakeBucketProps {
  */
 export class DataLakeBucket extends Construct {
   public readonly bucket: s3.Bucket;
+  /** Whether the bucket has Object Lock. */
+  public readonly locked: boolean;
   private readonly dataKey: DataKey;
 
   constructor(scope: Construct, id: string, props: DataLakeBucketProps) {
     super(scope, id);
     this.dataKey = props.dataKey;
+    this.locked = props.objectLock !== undefined;
     this.bucket = createKmsBucket(this, 'Bucket', {
       key: props.dataKey.key,
       accessLogs: props.accessLogsBucket,
@@ -60,8 +70,10 @@ export class DataLakeBucket extends Construct {
           ],
         },
       ],
+      objectLock: props.objectLock,
     });
     denyUnlessKey(this.bucket, props.dataKey.key);
+    if (!this.locked) acknowledgeUnlockedRecords(this.bucket);
   }
 
   /** Write new trade and quarantine objects: PutObject on `trades/` and `quarantine/` only; no read, no delete. */
