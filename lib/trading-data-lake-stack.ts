@@ -168,6 +168,8 @@ export class TradingDataLakeStack extends Stack {
     this.ingestion.grantReadFailedBatches(this.roles.dataEngineer);
     this.auditAnalytics?.grantQueryTrail(this.roles.auditor);
     this.audit?.grantValidateLogs(this.roles.auditor);
+    // Only where S3 takes legal holds at all: without Object Lock it refuses each one (docs/retention.md).
+    if (this.lake.locked) this.lake.grantLegalHolds(this.roles.dataEngineer);
 
     this.outputs();
   }

@@ -44,9 +44,12 @@ export interface DataLakeBucketProps {
  */
 export class DataLakeBucket extends Construct {
   public readonly bucket: s3.Bucket;
-  /** Whether the bucket has Object Lock. */
+  /** Whether the bucket has Object Lock, without which S3 refuses every legal hold. */
   public readonly locked: boolean;
   private readonly dataKey: DataKey;
+  /** The Deny on legal-hold changes of a locked lake; each grantLegalHolds exempts its role. */
+  private readonly legalHoldDeny: iam.PolicyStatement | undefined;
+  private readonly legalHoldRoleArns: string[] = [];
 
   constructor(scope: Construct, id: string, props: DataLakeBucketProps) {
     super(scope, id);
@@ -73,7 +76,20 @@ export class DataLakeBucket extends Construct {
       objectLock: props.objectLock,
     });
     denyUnlessKey(this.bucket, props.dataKey.key);
-    if (!this.locked) acknowledgeUnlockedRecords(this.bucket);
+    if (!this.locked) {
+      acknowledgeUnlockedRecords(this.bucket);
+    } else {
+      // A legal hold is what keeps a record once its retention has run out; clearing one is as weighty
+      // as placing it. Only the roles given grantLegalHolds may do either, whatever IAM allows others.
+      this.legalHoldDeny = new iam.PolicyStatement({
+        sid: 'DenyLegalHoldChangesExceptHolders',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:PutObjectLegalHold'],
+        resources: [this.bucket.arnForObjects('*')],
+      });
+      this.bucket.addToResourcePolicy(this.legalHoldDeny);
+    }
   }
 
   /** Write new trade and quarantine objects: PutObject on `trades/` and `quarantine/` only; no read, no delete. */
@@ -108,6 +124,48 @@ export class DataLakeBucket extends Construct {
   /** Read every prefix (trades and quarantine). */
   public grantReadAll(grantee: iam.IGrantable): iam.Grant {
     return this.grantReadPrefixes(grantee, [TRADES_PREFIX, QUARANTINE_PREFIX]);
+  }
+
+  /**
+   * Place, clear and read S3 legal holds on trade and quarantine objects, and list them by date
+   * (`trades/dt=YYYY-MM-DD/`). On a locked lake, the bucket policy denies legal-hold changes to every
+   * other principal. Without Object Lock, S3 refuses every legal-hold call (400 InvalidRequest, "Bucket
+   * is missing Object Lock Configuration"): the grant stands, and GetBucketObjectLockConfiguration lets
+   * the caller say why.
+   */
+  public grantLegalHolds(grantee: iam.IGrantable): iam.Grant {
+    const role = grantee.grantPrincipal as Partial<iam.IRole>;
+    if (typeof role.roleArn !== 'string') {
+      throw new Error(
+        'trading-data-lake: legal holds are granted to IAM roles (the bucket policy exempts them by ARN)',
+      );
+    }
+    const patterns = [`${TRADES_PREFIX}*`, `${QUARANTINE_PREFIX}*`];
+    const holds = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:PutObjectLegalHold', 's3:GetObjectLegalHold'],
+      resourceArns: patterns.map((pattern) => this.bucket.arnForObjects(pattern)),
+    });
+    const list = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:ListBucket'],
+      resourceArns: [this.bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': patterns } },
+    });
+    const lockConfiguration = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:GetBucketObjectLockConfiguration'],
+      resourceArns: [this.bucket.bucketArn],
+    });
+    acknowledgeOnGrantee(
+      grantee,
+      patterns.map((pattern) => objectWildcardFinding(this.bucket, pattern)),
+      'Legal holds are placed on whole days of trades (trades/dt=.../) and their quarantined records; the wildcard is scoped to those two prefixes and to the legal-hold actions.',
+    );
+    this.legalHoldRoleArns.push(role.roleArn);
+    // Rewritten with the whole list each time: addCondition replaces a condition key's value.
+    this.legalHoldDeny?.addCondition('ArnNotEquals', { 'aws:PrincipalArn': [...this.legalHoldRoleArns] });
+    return holds.combine(list).combine(lockConfiguration);
   }
 
   private grantReadPrefixes(grantee: iam.IGrantable, prefixes: readonly string[]): iam.Grant {

@@ -5,6 +5,8 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { createAccessLogsBucket } from '../../lib/security/secure-bucket';
 import type { TradingDataLakeStack } from '../../lib/trading-data-lake-stack';
+import { scenario } from '../access/scenarios';
+import { evaluateScenario } from '../access/support/access-matrix';
 import { type SynthesizedStack, synthesizeStack } from '../access/support/synthesized-stack';
 import { PROD_PRINCIPALS, synthApp, TEST_ENV } from '../support/app';
 import { bucketPolicyStatements, logicalIdOf, type TemplateStatement } from '../support/template';
@@ -317,6 +319,26 @@ describe('bucket policy of a locked bucket (DESIGN §5c)', () => {
       ]);
     }
   });
+
+  it('denies legal-hold changes on the lake to all but the data engineer role, and holds no such Deny elsewhere', () => {
+    for (const variant of [devGovernance, prod]) {
+      const dataEngineer = { 'Fn::GetAtt': [logicalIdOf(variant.stack.roles.dataEngineer), 'Arn'] };
+      expect(bySid(policyOf(variant, 'lake'), 'DenyLegalHoldChangesExceptHolders')).toEqual([
+        {
+          Sid: 'DenyLegalHoldChangesExceptHolders',
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: 's3:PutObjectLegalHold',
+          Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketIds(variant).lake, 'Arn'] }, '/*']] },
+          Condition: { ArnNotEquals: { 'aws:PrincipalArn': [dataEngineer] } },
+        },
+      ]);
+      for (const role of ALL.filter((candidate) => candidate !== 'lake')) {
+        expect(bySid(policyOf(variant, role), 'DenyLegalHoldChangesExceptHolders')).toEqual([]);
+      }
+    }
+    expect(bySid(policyOf(dev, 'lake'), 'DenyLegalHoldChangesExceptHolders')).toEqual([]);
+  });
 });
 
 describe('keys under governance retention', () => {
@@ -338,5 +360,51 @@ describe('keys under governance retention', () => {
     expect(statements.map((statement: TemplateStatement) => statement.Sid)).not.toContain(
       'DenyKeyDeletionUnderComplianceRetention',
     );
+  });
+});
+
+// The scenarios of the access matrix (test/access/scenarios.ts), evaluated against governance stacks.
+describe('access under governance retention (simulated)', () => {
+  const verdict = async (title: string, variant: SynthesizedStack) =>
+    (await evaluateScenario(scenario(title), variant.model, variant.refs)).result;
+
+  it.each([
+    ['without key administrators', devGovernance],
+    ['with a key administrator', devGovernanceYears],
+  ] as const)('denies an IAM admin BypassGovernanceRetention on every locked bucket (%s)', async (_name, variant) => {
+    for (const object of ['a trades/ object', 'a failed-batch record', 'a trail file']) {
+      const title = `denies an IAM admin (* on *) BypassGovernanceRetention on ${object}`;
+      const outcome = await evaluateScenario(scenario(title), variant.model, variant.refs);
+      expect(outcome).toMatchObject({ result: 'ExplicitlyDenied', explicitDenies: ['DenyGovernanceRetentionBypass'] });
+    }
+  });
+
+  it('allows the configured key administrator BypassGovernanceRetention, and no one when none is configured', async () => {
+    const title =
+      'allows the configured key administrator (with AdministratorAccess) BypassGovernanceRetention on a trades/ object';
+    expect(await verdict(title, devGovernanceYears)).toBe('Allowed');
+    // The same role, not configured as an administrator here: only the root user is exempt.
+    expect(await verdict(title, devGovernance)).toBe('ExplicitlyDenied');
+  });
+
+  it('allows only the deploy role to change the Object Lock configuration', async () => {
+    const title =
+      'allows the deploy role (CDK bootstrap CloudFormation execution role) PutBucketObjectLockConfiguration on the lake bucket';
+    expect(await verdict(title, devGovernance)).toBe('Allowed');
+    expect(
+      await verdict('denies an IAM admin (* on *) PutBucketObjectLockConfiguration on the trail bucket', devGovernance),
+    ).toBe('ExplicitlyDenied');
+  });
+
+  it('lets the data engineer place a legal hold, and not an IAM admin', async () => {
+    expect(await verdict('allows the data engineer PutObjectLegalHold on a trades/ object', devGovernance)).toBe(
+      'Allowed',
+    );
+    expect(
+      await verdict(
+        'denies an IAM admin (* on *) PutObjectLegalHold on a trades/ object (clearing a hold takes the data engineer role)',
+        devGovernance,
+      ),
+    ).toBe('ExplicitlyDenied');
   });
 });
