@@ -76,11 +76,10 @@ export class DataLakeBucket extends Construct {
       objectLock: props.objectLock,
     });
     denyUnlessKey(this.bucket, props.dataKey.key);
-    if (!this.locked) {
-      acknowledgeUnlockedRecords(this.bucket);
-    } else {
+    if (this.locked) {
       // A legal hold is what keeps a record once its retention has run out; clearing one is as weighty
-      // as placing it. Only the roles given grantLegalHolds may do either, whatever IAM allows others.
+      // as placing it. Only the roles given grantLegalHolds may do either, whatever IAM allows others;
+      // until one is, the Deny names everyone.
       this.legalHoldDeny = new iam.PolicyStatement({
         sid: 'DenyLegalHoldChangesExceptHolders',
         effect: iam.Effect.DENY,
@@ -89,6 +88,8 @@ export class DataLakeBucket extends Construct {
         resources: [this.bucket.arnForObjects('*')],
       });
       this.bucket.addToResourcePolicy(this.legalHoldDeny);
+    } else {
+      acknowledgeUnlockedRecords(this.bucket);
     }
   }
 
