@@ -28,8 +28,9 @@ interface Variant {
   readonly template: Template;
 }
 
-// Once per file. Dev keeps no records by default; prod's test app keeps compliance:6y.
-const dev: SynthesizedStack = synthesizeStack('dev');
+// Once per file. Dev keeps no records by default; prod's test app keeps compliance:6y. The governance
+// variants are also simulated, so they come with their resolved policies.
+const dev: Variant = synthApp();
 /** Governance in days, no key administrators, current versions expire after the retention. */
 const devGovernance: SynthesizedStack = synthesizeStack('dev', {
   recordsRetention: 'governance:30d',
@@ -40,7 +41,7 @@ const devGovernanceYears: SynthesizedStack = synthesizeStack('dev', {
   recordsRetention: 'governance:2y',
   keyAdminPrincipals: [KEY_ADMIN],
 });
-const prod: SynthesizedStack = synthesizeStack('prod');
+const prod: Variant = synthApp({ stage: 'prod', ...PROD_PRINCIPALS });
 /** Compliance with expiry after retention, a later archive, and no trail of its own. */
 const prodExpiring: Variant = synthApp({
   stage: 'prod',
