@@ -38,9 +38,12 @@ function csvField(cell: Cell | undefined): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
-/** A table without colours: the same bytes on a terminal, in a file and in a test. */
+/**
+ * A table without colours (the same bytes on a terminal, in a file and in a test), and compact: a
+ * line under the header, none between rows.
+ */
 function newTable(options: ConstructorParameters<typeof Table>[0]): InstanceType<typeof Table> {
-  return new Table({ ...options, style: { head: [], border: [] } });
+  return new Table({ ...options, style: { head: [], border: [], compact: true } });
 }
 
 /** The rows in `format`, ending with a line break. JSON is one array of objects with the columns' keys. */

@@ -13,6 +13,8 @@ describe('renderRows', () => {
     expect(table.split('\n')[1]).toMatch(/│ Symbol │ trades │ note +│/);
     expect(table).toContain('│ X.Y    │      3 │ has, a comma and "quotes" │');
     expect(table).not.toContain('\u001b[');
+    // Compact: one line under the header, none between rows.
+    expect(table.split('\n').map((line) => line[0])).toEqual(['┌', '│', '├', '│', '│', '│', '└', undefined]);
     expect(table.endsWith('\n')).toBe(true);
   });
 
