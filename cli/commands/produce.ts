@@ -103,7 +103,7 @@ export async function produceTrades(
   }
   notice(
     io.output,
-    `Sending ${generated.records.length} user records in ${entries.length} Kinesis records to ${streamResource} as ${describeActor(actor)} (seed ${generated.expected.seed}).`,
+    `Sending ${generated.records.length} user records in ${entries.length} Kinesis records to ${streamResource} as ${describeActor(actor)}; seed ${generated.expected.seed}.`,
   );
   const progress = startProgress(io.output.stderr, generated.records.length, 'records');
   let summary: SendSummary;
@@ -140,6 +140,10 @@ export async function produceTrades(
   return summary;
 }
 
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 /** The records as JSON Lines: each line the exact bytes that would be a Kinesis record's data. */
 export function writeJsonLines(output: Output, generated: GeneratedTrades): void {
   for (const record of generated.records) {
@@ -149,7 +153,7 @@ export function writeJsonLines(output: Output, generated: GeneratedTrades): void
   const { expected } = generated;
   notice(
     output,
-    `${expected.userRecords} records (seed ${expected.seed}): ${expected.validEvents} valid events of ${expected.tradeIds} trades, ${expected.duplicates} duplicates, ${expected.invalidRecords} invalid.`,
+    `${count(expected.userRecords, 'record')} (seed ${expected.seed}): ${count(expected.validEvents, 'valid event')} of ${count(expected.tradeIds, 'trade')}, ${count(expected.duplicates, 'duplicate')}, ${expected.invalidRecords} invalid.`,
   );
 }
 
@@ -159,7 +163,7 @@ export function produceCommand(env: CliEnvironment): Command {
     .description(
       'Send realistic synthetic trades to the trade stream with PutRecords: hundreds of symbols, both sides, decimal-string prices, timestamps over the New York session; optionally corrections and cancels of earlier trades, re-sent duplicates and invalid records of every kind the writer quarantines. Only records that fail are retried, with backoff.',
     )
-    .requiredOption('--count <n>', 'user records to send, all kinds together', wholeNumber(1, MAX_RECORDS))
+    .requiredOption('--count <n>', 'user records to send, all kinds together (required)', wholeNumber(1, MAX_RECORDS))
     .option('--rate <r>', 'user records per second at most (default: as fast as the stream takes them)', positiveNumber)
     .option('--invalid-ratio <x>', 'share of records the writer must quarantine, 0 to 1', ratio(1), 0)
     .option(

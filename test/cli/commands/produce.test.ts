@@ -115,7 +115,7 @@ describe('trades produce', () => {
     expect(sent).toEqual(generateTrades({ count: 1200, seed: 4, now }).records.map((r) => r.data.toString()));
     expect(inputs[0].Records![0].PartitionKey).toBe(JSON.parse(sent[0]).trade_id);
     expect(stderr.text()).toContain(
-      `Sending 1200 user records in 1200 Kinesis records to stream ${STREAM_NAME} as the role ${PRODUCER_ROLE_ARN} (stack output ProducerRoleArn) (seed 4).`,
+      `Sending 1200 user records in 1200 Kinesis records to stream ${STREAM_NAME} as the role ${PRODUCER_ROLE_ARN} (stack output ProducerRoleArn); seed 4.`,
     );
     expect(stdout.text()).toMatch(/│ sent +│ +1200 │/);
     expect(stdout.text()).toMatch(/│ failed +│ +0 │/);
