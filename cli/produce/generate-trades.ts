@@ -133,7 +133,6 @@ interface TradeState {
   readonly instrument: Instrument;
   fields: TradeObject;
   version: number;
-  cancelled: boolean;
   /** Where its latest event sits in the sending order. */
   lastSlot: number;
 }
@@ -261,7 +260,7 @@ export function generateTrades(options: GenerateTradesOptions): GeneratedTrades 
       fields.exec_type = EXEC_TYPES[0];
       fields.version = 1;
     }
-    const trade: TradeState = { id, instrument, fields, version: 1, cancelled: false, lastSlot: k };
+    const trade: TradeState = { id, instrument, fields, version: 1, lastSlot: k };
     trades.push(trade);
     addValid(trade, 'new', k);
   }
@@ -275,8 +274,9 @@ export function generateTrades(options: GenerateTradesOptions): GeneratedTrades 
     trade.version += 1;
     if (cancel) {
       trade.fields = { ...trade.fields, exec_type: 'CANCEL', version: trade.version };
-      trade.cancelled = true;
-      active.splice(at, 1);
+      // Swap-remove: the pick is random, so order does not matter, and splice would be O(n) per cancel.
+      active[at] = active[active.length - 1];
+      active.pop();
     } else {
       const fields: Record<string, string | number> = { ...trade.fields, exec_type: 'CORRECT', version: trade.version };
       const change = random.float();
