@@ -29,4 +29,9 @@ export const WRITER_METRICS = {
   objectsAlreadyPresent: 'ObjectsAlreadyPresent',
   /** Objects whose write failed; their records are reported to Lambda for retry. */
   writeFailures: 'WriteFailures',
+  /**
+   * Kinesis records that were KPL aggregates (readable or not): how much of the stream a producer
+   * aggregates, which decides the Kinesis bill (docs/cost.md).
+   */
+  aggregatedRecords: 'AggregatedRecords',
 } as const;
