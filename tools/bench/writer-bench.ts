@@ -112,7 +112,13 @@ function verdict(ok: boolean): string {
 }
 
 async function measureHandler(bundlePath: string): Promise<HandlerFigures> {
-  const s3 = forkOnCore(1, join(__dirname, 'loopback-s3.ts'), [KEY_ARN], { PATH: process.env.PATH }, { quiet: false });
+  const s3 = forkOnCore(
+    1,
+    join(__dirname, 'loopback-s3-process.ts'),
+    [KEY_ARN],
+    { PATH: process.env.PATH },
+    { quiet: false },
+  );
   try {
     const { port } = await firstMessage<{ port: number }>(s3, 'loopback S3');
     const endpoint = `http://127.0.0.1:${port}`;
