@@ -112,6 +112,12 @@ export class JsonLines {
     return this.buffer;
   }
 
+  /** Empties the lines, keeping the buffer. */
+  reset(): void {
+    this.length = 0;
+    this.lines = 0;
+  }
+
   /** Where the next line starts. */
   get end(): number {
     return this.length;
@@ -128,6 +134,11 @@ export class JsonLines {
     const grown = Buffer.allocUnsafe(Math.max(this.length + bytes, size));
     this.buffer.copy(grown, 0, 0, this.length);
     this.buffer = grown;
+  }
+
+  /** Copies the bytes `[start, end)` into `target` at `at`; returns how many. */
+  copyTo(target: Buffer, at: number, start: number, end: number): number {
+    return this.buffer.copy(target, at, start, end);
   }
 
   /** The bytes `[start, end)` (a view: appending more may replace the buffer). */

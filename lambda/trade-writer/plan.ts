@@ -164,7 +164,12 @@ class ObjectBuilder {
    * batch of one date), else a buffer of exactly its size, so a batch spread over many dates
    * allocates its lines once more at most, never a presized body per date.
    */
-  build(tradeLines: JsonLines): PlannedObject {
+  /** Bytes its body takes when its lines are not one run of the batch's lines, else 0. */
+  get gatheredBytes(): number {
+    return this.runs.length > 2 ? this.bytes : 0;
+  }
+
+  build(tradeLines: JsonLines, gathered: Buffer, at: number): PlannedObject {
     const prefix = this.kind === 'trades' ? TRADES_PREFIX : QUARANTINE_PREFIX;
     return {
       kind: this.kind,
@@ -172,22 +177,18 @@ class ObjectBuilder {
       dt: this.dt,
       shardId: this.shardId,
       records: this.records,
-      body: this.quarantineLines?.contents() ?? this.tradesBody(tradeLines),
+      body: this.quarantineLines?.contents() ?? this.tradesBody(tradeLines, gathered, at),
       firstSequenceNumber: this.first,
       lastSequenceNumber: this.last,
     };
   }
 
-  private tradesBody(tradeLines: JsonLines): Buffer {
+  private tradesBody(tradeLines: JsonLines, gathered: Buffer, at: number): Buffer {
     const { runs } = this;
     if (runs.length === 2) return tradeLines.slice(runs[0], runs[1]);
-    const body = Buffer.allocUnsafe(this.bytes);
-    let at = 0;
-    for (let i = 0; i < runs.length; i += 2) {
-      body.set(tradeLines.slice(runs[i], runs[i + 1]), at);
-      at += runs[i + 1] - runs[i];
-    }
-    return body;
+    const start = at;
+    for (let i = 0; i < runs.length; i += 2) at += tradeLines.copyTo(gathered, at, runs[i], runs[i + 1]);
+    return gathered.subarray(start, at);
   }
 }
 
@@ -241,6 +242,12 @@ export class BatchPlanner {
   private readonly validator: TradeValidator;
   /** The record being read, decoded into the spare room of the batch's trade lines. */
   private readonly recordBytes = new RecordBytes();
+  // The trade lines of a batch, and the bodies gathered from them for objects whose lines are not
+  // one run: kept for the next batch, so a warm writer allocates neither again unless a batch needs
+  // more. A plan's bodies are therefore valid until the planner plans again (the handler writes them
+  // before it returns).
+  private tradeLines: JsonLines | undefined;
+  private gathered: Buffer = Buffer.alloc(0);
 
   constructor(options: BatchPlannerOptions = {}) {
     this.validator = new TradeValidator({ fields: options.fields });
@@ -280,7 +287,13 @@ export class BatchPlanner {
     const ingestionDate = ingestionIso.slice(0, 10);
     const window = dateWindow(ingestionTime);
     const arrivalTime = new ArrivalTime();
-    const builders = new Map<string, ObjectBuilder>();
+    // Every object in the order its first record came, and each found by (kind, shard, dt) without
+    // building a key: the dates are the same strings record after record (UtcDateReader).
+    const objects: ObjectBuilder[] = [];
+    const builders = {
+      trades: new Map<string, Map<string, ObjectBuilder>>(),
+      quarantine: new Map<string, Map<string, ObjectBuilder>>(),
+    };
     const quarantined: QuarantinedRecord[] = [];
     let aggregates = 0;
 
@@ -292,7 +305,13 @@ export class BatchPlanner {
       expected += lineBytes(kinesis.data.length, eventID.length);
       slack = Math.max(slack, suffixRoom(kinesis.sequenceNumber));
     }
-    const lines = new JsonLines(expected + slack);
+    let lines = this.tradeLines;
+    if (lines === undefined || lines.capacity < expected + slack) {
+      lines = new JsonLines(expected + slack);
+      this.tradeLines = lines;
+    } else {
+      lines.reset();
+    }
 
     // A batch comes from one shard and nearly always one date: remember the last object and the
     // last shard's ingestion fields instead of looking them up for every record.
@@ -306,11 +325,16 @@ export class BatchPlanner {
         lastBuilder.include(sequenceNumber);
         return lastBuilder;
       }
-      const id = `${kind}/${shardId}/${dt}`;
-      let builder = builders.get(id);
+      let ofShard = builders[kind].get(shardId);
+      if (ofShard === undefined) {
+        ofShard = new Map();
+        builders[kind].set(shardId, ofShard);
+      }
+      let builder = ofShard.get(dt);
       if (builder === undefined) {
         builder = new ObjectBuilder(kind, dt, shardId, sequenceNumber);
-        builders.set(id, builder);
+        ofShard.set(dt, builder);
+        objects.push(builder);
       } else {
         builder.include(sequenceNumber);
       }
@@ -406,7 +430,15 @@ export class BatchPlanner {
       }
     }
 
-    return { objects: [...builders.values()].map((builder) => builder.build(lines)), quarantined, aggregates };
+    const gatheredBytes = objects.reduce((sum, builder) => sum + builder.gatheredBytes, 0);
+    if (this.gathered.length < gatheredBytes) this.gathered = Buffer.allocUnsafe(gatheredBytes);
+    let at = 0;
+    const planned = objects.map((builder) => {
+      const object = builder.build(lines, this.gathered, at);
+      at += builder.gatheredBytes;
+      return object;
+    });
+    return { objects: planned, quarantined, aggregates };
   }
 }
 
