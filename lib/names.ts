@@ -10,6 +10,8 @@ export interface ResourceNames {
   readonly streamName: string;
   readonly writerFunctionName: string;
   readonly writerLogGroupName: string;
+  readonly replayFunctionName: string;
+  readonly replayLogGroupName: string;
   readonly trailName: string;
   readonly trailLogGroupName: string;
   readonly analyticsWorkGroupName: string;
@@ -28,6 +30,8 @@ export function resourceNames(stage: Stage): ResourceNames {
     streamName: `${base}-trades`,
     writerFunctionName: `${base}-trade-writer`,
     writerLogGroupName: `/trading-data-lake/${stage}/trade-writer`,
+    replayFunctionName: `${base}-trade-replay`,
+    replayLogGroupName: `/trading-data-lake/${stage}/trade-replay`,
     trailName: `${base}-trail`,
     trailLogGroupName: `/trading-data-lake/${stage}/cloudtrail`,
     analyticsWorkGroupName: `${base}-analytics`,

@@ -4,8 +4,9 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { AuditAnalytics } from './audit/audit-analytics';
 import { AuditTrail } from './audit/audit-trail';
-import type { TradingDataLakeConfig } from './config';
+import type { RecordsRetention, TradingDataLakeConfig } from './config';
 import { Ingestion } from './ingestion/ingestion';
+import { ReplayFunction } from './ingestion/replay-function';
 import { Alarms } from './monitoring/alarms';
 import { type ResourceNames, resourceNames } from './names';
 import { Analytics } from './query/analytics';
@@ -28,6 +29,7 @@ export class TradingDataLakeStack extends Stack {
   public readonly lake: DataLakeBucket;
   public readonly raw: RawTables;
   public readonly ingestion: Ingestion;
+  public readonly replay: ReplayFunction;
   public readonly analytics: Analytics;
   public readonly audit: AuditTrail | undefined;
   public readonly auditAnalytics: AuditAnalytics | undefined;
@@ -100,6 +102,15 @@ export class TradingDataLakeStack extends Stack {
       removalPolicy,
     });
 
+    this.replay = new ReplayFunction(this, 'Replay', {
+      ingestion: this.ingestion,
+      auditKey: this.auditKey,
+      functionName: this.names.replayFunctionName,
+      logGroupName: this.names.replayLogGroupName,
+      logRetention,
+      removalPolicy,
+    });
+
     this.raw = new RawTables(this, 'RawZone', { lake: this.lake, databaseName: this.names.databaseName });
 
     this.analytics = new Analytics(this, 'Analytics', {
@@ -166,12 +177,14 @@ export class TradingDataLakeStack extends Stack {
     this.analytics.grantEngineerQueries(this.roles.dataEngineer);
     this.ingestion.grantReadStream(this.roles.dataEngineer);
     this.ingestion.grantReadFailedBatches(this.roles.dataEngineer);
+    // The replay function, never the writer: a direct invoke could put forged trades into locked storage.
+    this.replay.grantReplay(this.roles.dataEngineer);
     this.auditAnalytics?.grantQueryTrail(this.roles.auditor);
     this.audit?.grantValidateLogs(this.roles.auditor);
     // Only where S3 takes legal holds at all: without Object Lock it refuses each one (docs/retention.md).
     if (this.lake.locked) this.lake.grantLegalHolds(this.roles.dataEngineer);
 
-    this.outputs();
+    this.outputs(config);
   }
 
   /**
@@ -227,7 +240,7 @@ export class TradingDataLakeStack extends Stack {
     };
   }
 
-  private outputs(): void {
+  private outputs(config: TradingDataLakeConfig): void {
     const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
     output('BucketName', this.lake.bucket.bucketName, 'Data lake bucket (trades/, quarantine/)');
     output('KeyArn', this.dataKey.key.keyArn, 'Data key: every PutObject must name this ARN');
@@ -246,5 +259,24 @@ export class TradingDataLakeStack extends Stack {
     output('AnalystRoleArn', this.roles.analyst.roleArn, 'Role analysts assume to query trades');
     output('DataEngineerRoleArn', this.roles.dataEngineer.roleArn, 'Role data engineers assume');
     output('AuditorRoleArn', this.roles.auditor.roleArn, 'Role the security team assumes to read the trail');
+    output('ReplayFunctionName', this.replay.function.functionName, 'Replays one failed-batch record (trades replay)');
+    output('AuditKeyArn', this.auditKey.key.keyArn, 'Audit key: trail files, log groups, the alarm topic');
+    output(
+      'MaxRecordAgeHours',
+      String(config.maxRecordAgeHours),
+      'Age after which Lambda gives a record up to the failed-batch bucket (trades key disable warns with it)',
+    );
+    output(
+      'RecordsRetention',
+      recordsRetentionText(config.recordsRetention),
+      'Object Lock of the lake, failed-batch and trail buckets (none: no legal holds)',
+    );
   }
+}
+
+/** `recordsRetention` as the config writes it (`none`, `governance:30d`, `compliance:6y`), for the stack output. */
+function recordsRetentionText(retention: RecordsRetention): string {
+  if (retention.mode === 'none') return 'none';
+  const period = retention.years === undefined ? `${retention.days}d` : `${retention.years}y`;
+  return `${retention.mode.toLowerCase()}:${period}`;
 }

@@ -17,6 +17,10 @@ export const STACK_OUTPUTS = {
   engineerWorkGroupName: 'EngineerWorkGroupName',
   databaseName: 'DatabaseName',
   alarmTopicArn: 'AlarmTopicArn',
+  replayFunctionName: 'ReplayFunctionName',
+  auditKeyArn: 'AuditKeyArn',
+  maxRecordAgeHours: 'MaxRecordAgeHours',
+  recordsRetention: 'RecordsRetention',
 } as const;
 
 /** An output `trades` reads. */

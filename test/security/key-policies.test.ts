@@ -189,6 +189,7 @@ describe.each(STAGES)('key policies (%s)', (stage) => {
       [roles.producer]: ['kms:GenerateDataKey'],
       [roles.analyst]: ['kms:Decrypt', 'kms:GenerateDataKey'],
       [roles.dataEngineer]: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      [roles.replay]: ['kms:Decrypt'],
     });
   });
 
@@ -202,6 +203,7 @@ describe.each(STAGES)('key policies (%s)', (stage) => {
     ['analyst', 'kms:GenerateDataKey', VIA_S3],
     ['dataEngineer', 'kms:Decrypt', VIA_S3],
     ['dataEngineer', 'kms:Decrypt', VIA_KINESIS],
+    ['replay', 'kms:Decrypt', VIA_S3],
   ] as const)('name the %s role in the data key policy for %s via %s', (role, action, via) => {
     const grants = grantsTo(dataKeyPolicy(stage), stacks[stage].refs.roles[role]);
     expect(grants.filter((g) => g.actions.includes(action) && g.via === via)).toHaveLength(1);
@@ -281,7 +283,9 @@ describe.each(STAGES)('key policies (%s)', (stage) => {
   it("let CloudWatch Logs use the audit key for this stack's log groups only (aws:logs:arn)", () => {
     const { logGroupArns } = stacks[stage].refs;
     expect(bySid(auditKeyPolicy(stage), 'CloudWatchLogsEncryptsThisStacksLogGroups')?.Condition).toEqual({
-      ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': [logGroupArns.writer, logGroupArns.trail] },
+      ArnEquals: {
+        'kms:EncryptionContext:aws:logs:arn': [logGroupArns.writer, logGroupArns.replay, logGroupArns.trail],
+      },
     });
   });
 

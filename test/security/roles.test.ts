@@ -62,6 +62,10 @@ describe('stack outputs', () => {
         'TrailArn',
         'WorkGroupName',
         'WriterFunctionName',
+        'ReplayFunctionName',
+        'AuditKeyArn',
+        'MaxRecordAgeHours',
+        'RecordsRetention',
       ].sort(),
     );
   });

@@ -17,6 +17,7 @@ const PRINCIPAL_LABELS: Record<PrincipalId, string> = {
   dataEngineer: 'data engineer role',
   auditor: 'auditor role',
   trailDelivery: "the trail's CloudWatch Logs delivery role",
+  replay: 'replay function role',
   accountAdmin: 'IAM admin of the account (`*` on `*`)',
   kmsPowerUser: 'role of the account with IAM `kms:*`',
   keyAdmin: 'configured key administrator (IAM `kms:*`)',

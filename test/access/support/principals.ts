@@ -14,6 +14,7 @@ export type PrincipalId =
   | 'dataEngineer'
   | 'auditor'
   | 'trailDelivery'
+  | 'replay'
   | 'accountAdmin'
   | 'kmsPowerUser'
   | 'keyAdmin'
@@ -106,7 +107,8 @@ export function resolvePrincipal(id: PrincipalId, model: AccessModel, refs: Stac
     case 'analyst':
     case 'dataEngineer':
     case 'auditor':
-    case 'trailDelivery': {
+    case 'trailDelivery':
+    case 'replay': {
       const arn = refs.roles[id];
       const role = model.roles[arn];
       if (role === undefined) throw new Error(`role ${arn} is not in the model`);

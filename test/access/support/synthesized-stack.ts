@@ -20,6 +20,8 @@ export interface StackRefs {
     readonly auditor: string;
     /** The role CloudTrail assumes to deliver to its CloudWatch Logs group. */
     readonly trailDelivery: string;
+    /** The replay function's role. */
+    readonly replay: string;
   };
   readonly dataKeyArn: string;
   /** `alias/...`, as a client would put it in the SSEKMSKeyId header by mistake. */
@@ -39,7 +41,9 @@ export interface StackRefs {
   readonly streamArn: string;
   readonly trailArn: string;
   /** Log group ARNs as the `aws:logs:arn` encryption context carries them (no trailing `:*`). */
-  readonly logGroupArns: { readonly writer: string; readonly trail: string };
+  readonly logGroupArns: { readonly writer: string; readonly trail: string; readonly replay: string };
+  /** The trade-writer and the replay function (unqualified ARNs). */
+  readonly functionArns: { readonly writer: string; readonly replay: string };
   readonly workGroupArns: { readonly analytics: string; readonly engineering: string; readonly audit: string };
   /** The Glue catalog and the `default` database, which the Athena console reads. */
   readonly catalogArns: { readonly catalog: string; readonly defaultDatabase: string };
@@ -124,6 +128,7 @@ export function synthesizeStack(stage: Stage, context: Record<string, unknown> =
       dataEngineer: fixed(stack.roles.dataEngineer.roleArn),
       auditor: fixed(stack.roles.auditor.roleArn),
       trailDelivery: fixed(stack.audit.logsRole.roleArn),
+      replay: fixed(stack.replay.role.roleArn),
     },
     dataKeyArn,
     dataKeyAlias,
@@ -141,6 +146,11 @@ export function synthesizeStack(stage: Stage, context: Record<string, unknown> =
     logGroupArns: {
       writer: arn('logs', `log-group:${names.writerLogGroupName}`),
       trail: arn('logs', `log-group:${names.trailLogGroupName}`),
+      replay: arn('logs', `log-group:${names.replayLogGroupName}`),
+    },
+    functionArns: {
+      writer: fixed(stack.ingestion.writer.functionArn),
+      replay: fixed(stack.replay.function.functionArn),
     },
     workGroupArns: {
       analytics: arn('athena', `workgroup/${names.analyticsWorkGroupName}`),
