@@ -1,8 +1,12 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { KinesisClient, type KinesisClientConfig } from '@aws-sdk/client-kinesis';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity } from '@smithy/types';
+import { REPLAY_TIMEOUT_SECONDS } from '../../lambda/replay/contract';
 
 /**
  * Every AWS client of `trades` is made here, behind one small interface that the tests replace with
@@ -23,6 +27,15 @@ export interface AwsClients {
   sts(): STSClient;
   /** Acting as an assumed role: puts and lists on the stream. */
   kinesis(credentials: AwsCredentialIdentity): KinesisClient;
+  /**
+   * With the caller's own credentials, never a stack role: key administration (`trades key`) is the
+   * configured key administrators' alone, and no role of the stack may disable a key.
+   */
+  kms(): KMSClient;
+  /** Acting as an assumed role: the lake and the failed-batch bucket. */
+  s3(credentials: AwsCredentialIdentity): S3Client;
+  /** Acting as an assumed role: invokes the replay function. */
+  lambda(credentials: AwsCredentialIdentity): LambdaClient;
 }
 
 /**
@@ -41,5 +54,14 @@ export function createAwsClients(settings: AwsClientSettings = {}): AwsClients {
     cloudFormation: () => new CloudFormationClient(base),
     sts: () => new STSClient(base),
     kinesis: (credentials) => createKinesisClient({ region: base.region, profile: base.profile, credentials }),
+    kms: () => new KMSClient(base),
+    s3: (credentials) => new S3Client({ ...base, credentials }),
+    lambda: (credentials) =>
+      new LambdaClient({
+        ...base,
+        credentials,
+        // A replay waits for the writer: the socket must outlast the replay function's own timeout.
+        requestHandler: { requestTimeout: (REPLAY_TIMEOUT_SECONDS + 30) * 1000 },
+      }),
   };
 }

@@ -88,7 +88,7 @@ export function createReplayer(dependencies: ReplayerDependencies): ReplayHandle
     if (text === undefined) {
       return { key, outcome: 'unreplayable', reason: 'there is no such record in the failed-batch bucket', ...EMPTY };
     }
-    const reading = readInvocationRecord(text, streamArn);
+    const reading = readInvocationRecord(text, { streamArn });
     const range = reading.batch && {
       shardId: reading.batch.shardId,
       firstSequenceNumber: reading.batch.startSequenceNumber,

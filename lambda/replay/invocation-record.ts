@@ -115,12 +115,27 @@ function recordProblem(record: unknown, index: number, batch: KinesisBatchInfo):
 }
 
 /**
- * Reads an invocation record and the event in its payload, and checks that the event is one this
- * stack's writer was invoked with: Kinesis records of `streamArn`, of the shard the record names. A
- * record of another stream, or with no payload (an SQS or SNS destination's metadata only), cannot be
- * replayed from the record alone: the reason says so, and names the range to read from the stream.
+ * The stream a record must come from: its ARN (the replay function knows it), or its name (the CLI
+ * knows the stream by its stack output, StreamName).
  */
-export function readInvocationRecord(text: string, streamArn: string): InvocationRecordReading {
+export type ExpectedStream = { readonly streamArn: string } | { readonly streamName: string };
+
+function isExpectedStream(streamArn: string, expected: ExpectedStream): boolean {
+  return 'streamArn' in expected ? streamArn === expected.streamArn : streamArn.endsWith(`:stream/${expected.streamName}`);
+}
+
+function describeStream(expected: ExpectedStream): string {
+  return 'streamArn' in expected ? expected.streamArn : `this stack's stream ${expected.streamName}`;
+}
+
+/**
+ * Reads an invocation record and the event in its payload, and checks that the event is one this
+ * stack's writer was invoked with: Kinesis records of the expected stream, of the shard the record
+ * names. A record of another stream, or with no payload (an SQS or SNS destination's metadata only),
+ * cannot be replayed from the record alone: the reason says so, and names the range to read from the
+ * stream.
+ */
+export function readInvocationRecord(text: string, expected: ExpectedStream): InvocationRecordReading {
   let record: unknown;
   try {
     record = JSON.parse(text);
@@ -131,8 +146,13 @@ export function readInvocationRecord(text: string, streamArn: string): Invocatio
   const batch = batchInfoOf(record.KinesisBatchInfo);
   if (typeof batch === 'string') return { ok: false, reason: batch };
   const failure = failureOf(record);
-  if (batch.streamArn !== streamArn) {
-    return { ok: false, batch, failure, reason: `it records a batch of stream ${batch.streamArn}, not ${streamArn}` };
+  if (!isExpectedStream(batch.streamArn, expected)) {
+    return {
+      ok: false,
+      batch,
+      failure,
+      reason: `it records a batch of stream ${batch.streamArn}, not ${describeStream(expected)}`,
+    };
   }
   const { payload } = record;
   if (payload === undefined || payload === null || payload === '') {

@@ -12,7 +12,15 @@ const paths = commandPaths(createProgram(testEnvironment().env)).filter((path) =
 
 describe('trades --help', () => {
   it('covers every command there is', () => {
-    expect(paths.map((path) => path.join(' '))).toEqual(['', 'produce']);
+    expect(paths.map((path) => path.join(' '))).toEqual([
+      '',
+      'produce',
+      'replay',
+      'key',
+      'key status',
+      'key disable',
+      'key enable',
+    ]);
   });
 
   it.each(paths.map((path) => [path.join(' ') || '(trades)', path]))(
@@ -36,6 +44,24 @@ describe('trades --help', () => {
     }
   });
 
+  it('says which role replay assumes, and that it never invokes the writer', async () => {
+    const { env, stdout } = testEnvironment();
+    await runTrades(['replay', '--help'], env);
+    expect(stdout.text()).toContain("Role: assumes the stack's role from output DataEngineerRoleArn");
+    expect(stdout.text()).toContain('InvokeFunction on the replay function only');
+  });
+
+  it.each(['status', 'disable', 'enable'])(
+    'says that key %s runs with your own credentials, never a stack role',
+    async (sub) => {
+      const { env, stdout } = testEnvironment();
+      await runTrades(['key', sub, '--help'], env);
+      expect(stdout.text()).toContain(
+        'Credentials: your own, as a configured key administrator (keyAdminPrincipals); never a stack role.',
+      );
+    },
+  );
+
   it('says which role produce assumes', async () => {
     const { env, stdout } = testEnvironment();
     await runTrades(['produce', '--help'], env);
@@ -56,6 +82,9 @@ describe('usage errors exit with 2 and say what is wrong', () => {
     [['--stage', 'test', 'produce', '--count', '1'], /Allowed choices are dev, prod/],
     [['--role-arn', 'ProducerRole', 'produce', '--count', '1'], /Give an IAM role ARN/],
     [['produce', '--count', '10', '--dry-run', '--date', '2026-03-20'], /outside the dates the writer accepts/],
+    [['replay', '--since', '2026-13-01'], /calendar date/],
+    [['key', 'disable', '--key', 'all'], /Allowed choices are data, audit, both/],
+    [['key', 'frobnicate'], /unknown command 'frobnicate'/],
   ])('%j', async (args, message) => {
     const { env, stderr } = testEnvironment();
     expect(await runTrades(args, env)).toBe(EXIT.USAGE);

@@ -7,7 +7,7 @@ const event = kinesisEvent([tradeJson({ trade_id: 'T-1' }), tradeJson({ trade_id
 describe('reading an S3 invocation record of a Kinesis event source', () => {
   it('gives back the exact event of the payload, its records and the batch range', () => {
     const text = invocationRecord(event);
-    const reading = readInvocationRecord(text, STREAM_ARN);
+    const reading = readInvocationRecord(text, { streamArn: STREAM_ARN });
     expect(reading.ok).toBe(true);
     if (!reading.ok) return;
     expect(reading.eventText).toBe(JSON.parse(text).payload);
@@ -31,21 +31,30 @@ describe('reading an S3 invocation record of a Kinesis event source', () => {
   });
 
   it('reads a payload recorded as an object the same way', () => {
-    const reading = readInvocationRecord(invocationRecord(event, { payload: 'object' }), STREAM_ARN);
+    const reading = readInvocationRecord(invocationRecord(event, { payload: 'object' }), { streamArn: STREAM_ARN });
     expect(reading.ok && JSON.parse(reading.eventText)).toEqual(event);
   });
 
   it('refuses a record without payload (what an SQS or SNS destination gets), naming the range to read from the stream', () => {
-    const reading = readInvocationRecord(invocationRecord(event, { payload: 'none' }), STREAM_ARN);
+    const reading = readInvocationRecord(invocationRecord(event, { payload: 'none' }), { streamArn: STREAM_ARN });
     expect(reading).toMatchObject({ ok: false, batch: { shardId: SHARD_ID } });
     expect(!reading.ok && reading.reason).toBe(
       `it holds no payload, only the batch's range: read the records from the stream (GetShardIterator AT_SEQUENCE_NUMBER ${sequenceNumber(0)} on ${SHARD_ID}, up to ${sequenceNumber(2)}) before the stream's retention ends`,
     );
   });
 
+  it('checks the stream by name as the CLI knows it (stack output StreamName)', () => {
+    const text = invocationRecord(event);
+    expect(readInvocationRecord(text, { streamName: 'trades-dev' }).ok).toBe(true);
+    expect(readInvocationRecord(text, { streamName: 'dev' })).toMatchObject({
+      ok: false,
+      reason: `it records a batch of stream ${STREAM_ARN}, not this stack's stream dev`,
+    });
+  });
+
   it('refuses a batch of another stream, although it is shaped right', () => {
     const other = 'arn:aws:kinesis:us-east-2:123456789012:stream/someone-elses';
-    const reading = readInvocationRecord(invocationRecord(event, { streamArn: other }), STREAM_ARN);
+    const reading = readInvocationRecord(invocationRecord(event, { streamArn: other }), { streamArn: STREAM_ARN });
     expect(!reading.ok && reading.reason).toBe(`it records a batch of stream ${other}, not ${STREAM_ARN}`);
   });
 
@@ -79,7 +88,7 @@ describe('reading an S3 invocation record of a Kinesis event source', () => {
       change(changed);
       const record = JSON.parse(invocationRecord(event));
       record.payload = JSON.stringify(changed);
-      const reading = readInvocationRecord(JSON.stringify(record), STREAM_ARN);
+      const reading = readInvocationRecord(JSON.stringify(record), { streamArn: STREAM_ARN });
       expect(reading.ok).toBe(false);
       expect(!reading.ok && reading.reason).toMatch(reason);
     },
@@ -99,6 +108,6 @@ describe('reading an S3 invocation record of a Kinesis event source', () => {
       'its payload is not JSON',
     ],
   ])('refuses %s', (_, text, reason) => {
-    expect(readInvocationRecord(text, STREAM_ARN)).toMatchObject({ ok: false, reason });
+    expect(readInvocationRecord(text, { streamArn: STREAM_ARN })).toMatchObject({ ok: false, reason });
   });
 });

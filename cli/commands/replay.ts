@@ -1,0 +1,204 @@
+import { Command } from 'commander';
+import { STACK_OUTPUTS } from '../aws/stack-outputs';
+import { type CliEnvironment, type GlobalOptions, StackSession } from '../context';
+import { type Actor, CliError, describeActor } from '../errors';
+import { EXIT } from '../exit-codes';
+import { calendarDate } from '../options';
+import { notice, type Output } from '../output/output';
+import { startProgress } from '../output/progress';
+import { type Format, formatOption, renderRows } from '../output/rows';
+import { startCuration } from '../replay/curation';
+import {
+  describeFailedBatch,
+  type FailedBatch,
+  type FailedBatchListing,
+  listFailedBatches,
+} from '../replay/failed-batches';
+import { invokeReplay, type ReplayRow, type ReplayTarget, summarize } from '../replay/invoke-replay';
+import { roleHelp } from './help';
+
+/** `trades replay`: re-drives the batches Lambda gave up on, through the replay function, as the data engineer. */
+
+interface ReplayCommandOptions {
+  readonly since?: string;
+  readonly dryRun?: boolean;
+  readonly format: Format;
+}
+
+export interface ReplayRun {
+  readonly bucket: FailedBatchListing;
+  readonly replay: ReplayTarget;
+  readonly streamName: string;
+  readonly since?: string;
+  readonly format: Format;
+}
+
+const RESULT_COLUMNS = [
+  { key: 'recorded_at', header: 'recorded' },
+  { key: 'shard', header: 'shard' },
+  { key: 'records', header: 'records', align: 'right' },
+  { key: 'trades', header: 'trades', align: 'right' },
+  { key: 'quarantined', header: 'quarantined', align: 'right' },
+  { key: 'days', header: 'days' },
+  { key: 'outcome', header: 'outcome' },
+  { key: 'key', header: 'record' },
+  { key: 'reason', header: 'reason' },
+] as const;
+
+const DRY_RUN_COLUMNS = [
+  { key: 'recorded_at', header: 'recorded' },
+  { key: 'shard', header: 'shard' },
+  { key: 'batch_size', header: 'batch size', align: 'right' },
+  { key: 'condition', header: 'Lambda gave up' },
+  { key: 'first_sequence_number', header: 'first sequence number' },
+  { key: 'replayable', header: 'replayable' },
+  { key: 'key', header: 'record' },
+] as const;
+
+function sinceOf(date: string | undefined): Date | undefined {
+  return date === undefined ? undefined : new Date(`${date}T00:00:00.000Z`);
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : noun.endsWith('ch') ? 'es' : 's'}`;
+}
+
+function scope(bucket: string, since: string | undefined): string {
+  return `failed-batch bucket ${bucket}${since === undefined ? '' : ` since ${since}`}`;
+}
+
+/** Lists what a replay would re-drive, reading each record as the replay function would. */
+export async function dryRunReplay(run: ReplayRun, output: Output): Promise<readonly FailedBatch[]> {
+  const pending = (await listFailedBatches(run.bucket, sinceOf(run.since))).filter((b) => b.replayedAt === undefined);
+  const rows = [];
+  for (const batch of pending) {
+    const { batch: info, failure, problem } = await describeFailedBatch(run.bucket, batch.key, run.streamName);
+    rows.push({
+      recorded_at: batch.recordedAt.toISOString(),
+      shard: info?.shardId ?? null,
+      batch_size: info?.batchSize ?? null,
+      condition: failure?.condition ?? null,
+      first_sequence_number: info?.startSequenceNumber ?? null,
+      replayable: problem === undefined ? 'yes' : `no: ${problem}`,
+      key: batch.key,
+    });
+  }
+  output.stdout.write(renderRows(DRY_RUN_COLUMNS, rows, run.format));
+  notice(
+    output,
+    `Dry run: ${plural(pending.length, 'record')} of the ${scope(run.bucket.bucket, run.since)} would be replayed; nothing was invoked.`,
+  );
+  return pending;
+}
+
+/**
+ * Replays every record of the failed-batch bucket (since a date) not yet tagged replayed, one at a
+ * time, oldest first, through the replay function; prints a row a record, then what was recovered.
+ * Throws a CliError when any record was not replayed.
+ */
+export async function replayFailedBatches(
+  run: ReplayRun,
+  io: { readonly output: Output },
+): Promise<readonly ReplayRow[]> {
+  const { output } = io;
+  const all = await listFailedBatches(run.bucket, sinceOf(run.since));
+  const pending = all.filter((batch) => batch.replayedAt === undefined);
+  const skipped = all.length - pending.length;
+  notice(
+    output,
+    `Replaying ${plural(pending.length, 'record')} of the ${scope(run.bucket.bucket, run.since)} through ${run.replay.functionName} as ${describeActor(run.replay.actor)}${skipped > 0 ? ` (${skipped} already replayed)` : ''}.`,
+  );
+  const progress = startProgress(output.stderr, pending.length, 'records');
+  const rows: ReplayRow[] = [];
+  try {
+    for (const batch of pending) {
+      rows.push(await invokeReplay(run.replay, batch.key));
+      progress.update(rows.length);
+    }
+  } finally {
+    progress.stop();
+  }
+  const recordedAt = new Map(pending.map((batch) => [batch.key, batch.recordedAt.toISOString()]));
+  output.stdout.write(
+    renderRows(
+      RESULT_COLUMNS,
+      rows.map((row) => ({
+        recorded_at: recordedAt.get(row.key) ?? null,
+        shard: row.shardId ?? null,
+        records: row.records,
+        trades: row.trades,
+        quarantined: row.quarantined,
+        days: row.days.join(' '),
+        outcome: row.outcome,
+        key: row.key,
+        reason: row.reason ?? null,
+      })),
+      run.format,
+    ),
+  );
+  const summary = summarize(rows);
+  notice(
+    output,
+    `Recovered ${plural(summary.replayed, 'batch')} of ${summary.batches}: ${plural(summary.records, 'Kinesis record')}, ${plural(summary.trades, 'trade')} written, ${summary.quarantined} quarantined; days touched: ${summary.days.join(', ') || 'none'}.`,
+  );
+  if (summary.days.length > 0) notice(output, (await startCuration(summary.days)).note);
+  if (summary.failed > 0) {
+    throw new CliError(
+      `${summary.failed} of ${plural(summary.batches, 'record')} could not be replayed (see the outcome and reason of each): they stay untagged, and the next trades replay tries them again once the cause is fixed.`,
+      EXIT.FAILED,
+    );
+  }
+  if (summary.notTagged > 0) {
+    throw new CliError(
+      `${summary.notTagged} replayed ${summary.notTagged === 1 ? 'record is' : 'records are'} not tagged as replayed: the next trades replay re-drives them, which writes nothing new.`,
+      EXIT.FAILED,
+    );
+  }
+  return rows;
+}
+
+export function replayCommand(env: CliEnvironment): Command {
+  return new Command('replay')
+    .summary('replay the batches Lambda gave up on (failed-batch bucket)')
+    .description(
+      "Re-drive the batches Lambda recorded in the failed-batch bucket when it gave up on them: each record not yet tagged replayed goes to the stack's replay function, which reads it, rebuilds the exact event, invokes the trade-writer and tags the record replayed once the writer stored every record. The writer's object keys make a replay idempotent. Never invokes the writer itself.",
+    )
+    .option('--since <YYYY-MM-DD>', 'only records Lambda wrote on or after this day (UTC)', calendarDate)
+    .option('--dry-run', 'list what would be replayed, and whether the replay function would take it; invoke nothing')
+    .addOption(formatOption())
+    .addHelpText(
+      'after',
+      roleHelp(
+        STACK_OUTPUTS.dataEngineerRoleArn,
+        'List, GetObject and GetObjectTagging on the failed-batch bucket; InvokeFunction on the replay function only',
+      ),
+    )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ trades replay --dry-run
+  $ trades replay --since 2026-03-10
+  $ trades replay --format json | jq '.[] | select(.outcome != "replayed")'`,
+    )
+    .action(async (options: ReplayCommandOptions, command: Command) => {
+      const session = new StackSession(env, command.optsWithGlobals<GlobalOptions>());
+      const bucket = await session.output(STACK_OUTPUTS.failedBatchBucketName);
+      const streamName = await session.output(STACK_OUTPUTS.streamName);
+      const functionName = options.dryRun ? '' : await session.output(STACK_OUTPUTS.replayFunctionName);
+      const role = await session.assumeRole(STACK_OUTPUTS.dataEngineerRoleArn, 'replay');
+      const actor: Actor = role.actor;
+      const run: ReplayRun = {
+        bucket: { s3: session.clients.s3(role.credentials), bucket, actor },
+        replay: { lambda: session.clients.lambda(role.credentials), functionName, actor },
+        streamName,
+        since: options.since,
+        format: options.format,
+      };
+      if (options.dryRun) {
+        await dryRunReplay(run, env.output);
+        return;
+      }
+      await replayFailedBatches(run, env);
+    });
+}
