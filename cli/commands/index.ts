@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliEnvironment } from '../context';
+import { holdCommand } from './hold';
 import { keyCommand } from './key';
 import { produceCommand } from './produce';
 import { replayCommand } from './replay';
@@ -9,4 +10,9 @@ import { replayCommand } from './replay';
  * command is a file in this folder and one line here; a command with subcommands (`key status`)
  * builds its own Command and adds them to it.
  */
-export const COMMANDS: readonly ((env: CliEnvironment) => Command)[] = [produceCommand, replayCommand, keyCommand];
+export const COMMANDS: readonly ((env: CliEnvironment) => Command)[] = [
+  produceCommand,
+  replayCommand,
+  keyCommand,
+  holdCommand,
+];

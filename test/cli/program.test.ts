@@ -20,6 +20,10 @@ describe('trades --help', () => {
       'key status',
       'key disable',
       'key enable',
+      'hold',
+      'hold set',
+      'hold clear',
+      'hold list',
     ]);
   });
 
@@ -49,6 +53,12 @@ describe('trades --help', () => {
     await runTrades(['replay', '--help'], env);
     expect(stdout.text()).toContain("Role: assumes the stack's role from output DataEngineerRoleArn");
     expect(stdout.text()).toContain('InvokeFunction on the replay function only');
+  });
+
+  it.each(['set', 'clear', 'list'])('says which role hold %s assumes', async (sub) => {
+    const { env, stdout } = testEnvironment();
+    await runTrades(['hold', sub, '--help'], env);
+    expect(stdout.text()).toContain("Role: assumes the stack's role from output DataEngineerRoleArn");
   });
 
   it.each(['status', 'disable', 'enable'])(
