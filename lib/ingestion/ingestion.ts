@@ -86,6 +86,8 @@ export class Ingestion extends Construct {
   public readonly logGroup: logs.LogGroup;
   /** CloudWatch namespace of the writer's own metrics. */
   public readonly metricsNamespace: string;
+  /** The UUID of the writer's event source mapping: the dimension of its event-count metrics. */
+  public readonly eventSourceMappingId: string;
   private readonly dataKey: DataKey;
 
   constructor(scope: Construct, id: string, props: IngestionProps) {
@@ -117,7 +119,8 @@ export class Ingestion extends Construct {
       noncurrentVersionDays: props.noncurrentVersionDays,
       // The only copy of a batch Lambda gave up on once the stream has aged it out: kept in every stage.
       removalPolicy: RemovalPolicy.RETAIN,
-      // S3 request metrics (one-minute PutRequests): the alarm on batches given up on reads them.
+      // S3 request metrics of the bucket (one-minute PutRequests and others). The alarm on batches given
+      // up on reads the mapping's own count instead (metricFailedBatches), which a replay's tag does not move.
       metrics: [{ id: FAILED_BATCH_METRICS_FILTER }],
       objectLock: props.objectLock,
     });
@@ -211,20 +214,23 @@ export class Ingestion extends Construct {
     // encryption (the data key), so the role's S3 GenerateDataKey grant above covers it too.
     this.dataKey.grantDecryptViaKinesis(this.writer, this.streamArn);
 
-    this.writer.addEventSource(
-      new KinesisEventSource(this.stream, {
-        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
-        batchSize: props.batchSize,
-        maxBatchingWindow: props.maxBatchingWindow,
-        reportBatchItemFailures: true,
-        bisectBatchOnError: true,
-        // The default retries forever: one bad batch would block its shard for the whole retention.
-        retryAttempts: props.retryAttempts,
-        maxRecordAge: props.maxRecordAge,
-        parallelizationFactor: props.parallelizationFactor,
-        onFailure: new FailedBatchBucketDestination(this.failedBatchBucket),
-      }),
-    );
+    const eventSource = new KinesisEventSource(this.stream, {
+      startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+      batchSize: props.batchSize,
+      maxBatchingWindow: props.maxBatchingWindow,
+      reportBatchItemFailures: true,
+      bisectBatchOnError: true,
+      // The default retries forever: one bad batch would block its shard for the whole retention.
+      retryAttempts: props.retryAttempts,
+      maxRecordAge: props.maxRecordAge,
+      parallelizationFactor: props.parallelizationFactor,
+      onFailure: new FailedBatchBucketDestination(this.failedBatchBucket),
+      // OnFailureDestinationDeliveredEventCount counts what Lambda recorded in the failed-batch bucket,
+      // and nothing else: S3's PutRequests there also count the replay function's PutObjectTagging.
+      metricsConfig: { metrics: [lambda.MetricType.EVENT_COUNT] },
+    });
+    this.writer.addEventSource(eventSource);
+    this.eventSourceMappingId = eventSource.eventSourceMappingId;
   }
 
   /** Age of the oldest record the writer read (Maximum): how far the lake lags the stream. */
@@ -265,12 +271,17 @@ export class Ingestion extends Construct {
     return this.writerMetric(WRITER_METRICS.tradesWritten, props);
   }
 
-  /** Batches Lambda gave up on and recorded in the failed-batch bucket (S3 PUT requests, Sum). */
+  /**
+   * Records Lambda gave up on and recorded in the failed-batch bucket (Sum): the event source
+   * mapping's OnFailureDestinationDeliveredEventCount. Not the bucket's S3 PutRequests: a request
+   * metric counts every HTTP PUT on an object, and the PutObjectTagging of a replay is one, on the
+   * very object Lambda wrote, so no prefix or tag filter could tell the two apart.
+   */
   public metricFailedBatches(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return new cloudwatch.Metric({
-      namespace: 'AWS/S3',
-      metricName: 'PutRequests',
-      dimensionsMap: { BucketName: this.failedBatchBucket.bucketName, FilterId: FAILED_BATCH_METRICS_FILTER },
+      namespace: 'AWS/Lambda',
+      metricName: 'OnFailureDestinationDeliveredEventCount',
+      dimensionsMap: { EventSourceMappingUUID: this.eventSourceMappingId },
       statistic: 'Sum',
       ...props,
     });

@@ -4,6 +4,7 @@ import { App, RemovalPolicy } from 'aws-cdk-lib';
 import { REPLAY_MEMORY_MB, REPLAY_TIMEOUT_SECONDS } from '../../lambda/replay/contract';
 import type { Ingestion } from '../../lib/ingestion/ingestion';
 import { ReplayFunction } from '../../lib/ingestion/replay-function';
+import { synthesizedAlarms } from '../monitoring/support/alarms';
 import { synthApp } from '../support/app';
 import {
   actionsOf,
@@ -174,5 +175,26 @@ describe('a writer that may run longer than the replay function waits', () => {
           removalPolicy: RemovalPolicy.DESTROY,
         }),
     ).toThrow("the writer's timeout (900 s) exceeds the 120 s the replay function waits for it");
+  });
+});
+
+describe('the failed-batch alarm and a replay', () => {
+  const mappingId = logicalIdOf(
+    stack.ingestion.writer.node.findAll().find((c) => c.node.id.startsWith('KinesisEventSource'))!.node
+      .defaultChild as never,
+  );
+
+  it("turns the writer's event-count metrics on, so Lambda publishes OnFailureDestinationDeliveredEventCount", () => {
+    expect(resourceProps(template, mappingId).MetricsConfig).toEqual({ Metrics: ['EventCount'] });
+  });
+
+  it("counts what Lambda delivered to the failed-batch bucket, not the bucket's S3 PUTs, which a replay's tagging adds to", () => {
+    const alarm = synthesizedAlarms(template).get('TradingDataLake-dev-TradeWriter-FailedBatches-Warning');
+    expect(alarm?.metric).toMatchObject({
+      namespace: 'AWS/Lambda',
+      metricName: 'OnFailureDestinationDeliveredEventCount',
+      dimensions: { EventSourceMappingUUID: { Ref: mappingId } },
+      statistic: 'Sum',
+    });
   });
 });

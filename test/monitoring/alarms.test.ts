@@ -279,7 +279,12 @@ describe('dashboard', () => {
     for (const metricName of ['Errors', 'Throttles', 'IteratorAge', 'PutRecords.ThrottledRecords', 'TradesWritten']) {
       expect(body()).toContain(`\\"${metricName}\\"`);
     }
-    for (const metricName of ['RecordsQuarantined', 'WriteFailures', 'PutRequests', 'DestinationDeliveryFailures']) {
+    for (const metricName of [
+      'RecordsQuarantined',
+      'WriteFailures',
+      'OnFailureDestinationDeliveredEventCount',
+      'DestinationDeliveryFailures',
+    ]) {
       expect(body()).toContain(`\\"${metricName}\\"`);
     }
     for (const name of ['KeyPolicyChanged', 'CIS-4.1-UnauthorizedApiCalls', 'GovernanceRetentionBypassed']) {

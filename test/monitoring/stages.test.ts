@@ -20,7 +20,9 @@ function evaluatedMetric(template: Template, stackName: string, alarm: Synthesiz
     const ref = (value as { Ref?: string }).Ref;
     const resource = ref === undefined ? undefined : resources[ref];
     if (!resource) throw new Error(`alarm ${alarm.name}: dimension ${name} is ${JSON.stringify(value)}`);
-    const fixedName = resource.Properties.FunctionName ?? resource.Properties.Name;
+    // A name written as a string is fixed; a Ref in it (an event source mapping names its function so)
+    // is not the resource's own name.
+    const fixedName = [resource.Properties.FunctionName, resource.Properties.Name].find((n) => typeof n === 'string');
     return [name, fixedName ?? `generated-by-cloudformation:${stackName}:${ref}`];
   });
   return JSON.stringify([alarm.metric.namespace, alarm.metric.metricName, alarm.metric.statistic, dimensions]);
