@@ -1,0 +1,99 @@
+import Table from 'cli-table3';
+import { TRADE_QUERIES, type TradeQuery } from '../schema/queries/trade-queries';
+import { QUARANTINE_TABLE, TRADES_TABLE } from '../schema/tables';
+import type { DuckDbLake, QueryAnswer } from './duckdb-lake';
+
+/**
+ * The named queries of the analytics workgroup, run locally as a user would run them in Athena:
+ * the same SQL text, the same table names, the parameters bound as `?` execution parameters.
+ * What a run asks them: the busiest trading day, the day records were quarantined, and the whole
+ * story of the trade that changed most.
+ */
+
+/** What the run knows about the data, to fill in the queries' parameters. */
+export interface QueryContext {
+  /** The `dt` with the most trade lines. */
+  readonly busiestDate: string;
+  /** The `dt` of the quarantine objects (the ingestion date). */
+  readonly quarantineDate: string;
+  /** The trade with the most events, and the dates its events fall on. */
+  readonly sampleTrade: { readonly tradeId: string; readonly firstDate: string; readonly lastDate: string };
+}
+
+/** The parameters of each named query, in the order of its `?` (the query's description says what they are). */
+export const QUERY_PARAMETERS: Readonly<Record<string, (context: QueryContext) => readonly string[]>> = {
+  'volume-and-notional-by-symbol': ({ busiestDate }) => [busiestDate],
+  'vwap-by-symbol': ({ busiestDate }) => [busiestDate],
+  'trade-by-id': ({ sampleTrade }) => [sampleTrade.firstDate, sampleTrade.lastDate, sampleTrade.tradeId],
+  'quarantine-by-reason': ({ quarantineDate }) => [quarantineDate],
+};
+
+/** The table names as Glue has them, which the local views use too. */
+export const GLUE_TABLES = { trades: TRADES_TABLE, quarantine: QUARANTINE_TABLE } as const;
+
+/** Finds the parameters worth asking about in what landed. */
+export async function queryContext(lake: DuckDbLake, today: string): Promise<QueryContext> {
+  const busiest = await lake.query(`SELECT dt FROM "${TRADES_TABLE}" GROUP BY dt ORDER BY count(*) DESC, dt LIMIT 1`);
+  const quarantine = await lake.query(
+    `SELECT dt FROM "${QUARANTINE_TABLE}" GROUP BY dt ORDER BY count(*) DESC, dt LIMIT 1`,
+  );
+  const sample = await lake.query(
+    `SELECT trade_id, min(dt), max(dt) FROM "${TRADES_TABLE}" GROUP BY trade_id ORDER BY count(*) DESC, trade_id LIMIT 1`,
+  );
+  const [tradeId, firstDate, lastDate] = (sample.rows[0] ?? [undefined, today, today]) as (string | undefined)[];
+  return {
+    busiestDate: (busiest.rows[0]?.[0] as string | undefined) ?? today,
+    quarantineDate: (quarantine.rows[0]?.[0] as string | undefined) ?? today,
+    sampleTrade: { tradeId: tradeId ?? '', firstDate: firstDate ?? today, lastDate: lastDate ?? today },
+  };
+}
+
+/** One named query with the parameters it ran with and its answer. */
+export interface NamedAnswer {
+  readonly query: TradeQuery;
+  readonly parameters: readonly string[];
+  readonly answer: QueryAnswer;
+}
+
+/** Runs every named query of `queries` with the parameters from `context`. */
+export async function answerNamedQueries(
+  lake: DuckDbLake,
+  context: QueryContext,
+  queries: readonly TradeQuery[] = TRADE_QUERIES,
+): Promise<NamedAnswer[]> {
+  const answers: NamedAnswer[] = [];
+  for (const query of queries) {
+    const parametersOf = QUERY_PARAMETERS[query.name];
+    if (parametersOf === undefined) throw new Error(`no local parameters for the named query ${query.name}`);
+    const parameters = parametersOf(context);
+    answers.push({ query, parameters, answer: await lake.query(query.sql(GLUE_TABLES), parameters) });
+  }
+  return answers;
+}
+
+function cell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : value.toFixed(4);
+  return String(value);
+}
+
+/** More columns than this do not fit a terminal side by side: each row is then shown as a column of its own. */
+const WIDE_ANSWER_COLUMNS = 8;
+
+/** A query's answer as a table for a terminal, with at most `maxRows` rows. */
+export function formatAnswer({ query, parameters, answer }: NamedAnswer, maxRows = 10): string {
+  const shown = answer.rows.slice(0, maxRows);
+  let table: InstanceType<typeof Table>;
+  if (answer.columns.length > WIDE_ANSWER_COLUMNS) {
+    table = new Table({ head: ['', ...shown.map((_, i) => `row ${i + 1}`)], style: { head: [], border: [] } });
+    answer.columns.forEach((column, c) => {
+      table.push([column, ...shown.map((row) => cell(row[c]))]);
+    });
+  } else {
+    table = new Table({ head: [...answer.columns], style: { head: [], border: [] } });
+    for (const row of shown) table.push(row.map(cell));
+  }
+  const more = answer.rows.length > maxRows ? `\n… ${answer.rows.length - maxRows} more rows` : '';
+  const title = `${query.name} (${parameters.join(', ')}): ${query.description}`;
+  return `${title}\n${table.toString()}${more}`;
+}

@@ -1,0 +1,97 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The faults `--chaos` injects between the writer and S3, and into Lambda's delivery of batches.
+ *
+ * Every decision is a keyed hash of the seed and the identity of what it decides about (an object
+ * key with its sequence numbers replaced by the records' positions in their shard, the attempt at
+ * it, a batch's position), not a draw from a stream of random numbers: the writer sends an
+ * invocation's objects in parallel and shards are polled concurrently, so the order in which
+ * decisions are asked for changes from run to run, while the identities do not. The same seed and
+ * the same records in the same order per shard therefore give the same faults.
+ */
+
+/** What happens to one PutObject on its way to S3. */
+export type PutFault =
+  /** Reaches S3 and is answered as S3 answers it. */
+  | 'none'
+  /** Answered 503 SlowDown without reaching S3; the SDK retries it (three attempts in all). */
+  | 'unavailable'
+  /** Never reaches S3 and is never answered: the invocation hangs until its timeout. */
+  | 'hang-before-store'
+  /** Stored, but the answer never comes: the invocation hangs with some of its work done. */
+  | 'hang-after-store';
+
+/** How often each fault is injected. */
+export interface ChaosRates {
+  /** Share of object keys that meet an outage: 1 to 4 consecutive attempts answered 503. */
+  readonly outage: number;
+  /** Share of PutObject attempts that hang (half before, half after the object is stored). */
+  readonly hang: number;
+  /** Share of successful invocations that Lambda delivers again, unchanged. */
+  readonly redelivery: number;
+}
+
+/** Rates that exercise every path in a run of a few dozen invocations. */
+export const DEFAULT_CHAOS_RATES: ChaosRates = { outage: 0.3, hang: 0.04, redelivery: 0.3 };
+
+/** The longest outage, in attempts: more than the SDK's three, so the writer sees some write fail. */
+const LONGEST_OUTAGE = 4;
+
+/** Faults injected so far, by kind. */
+export interface FaultCounts {
+  /** PutObject attempts answered 503. */
+  readonly unavailable: number;
+  /** PutObject attempts that hung: each one kills its invocation at the timeout. */
+  readonly hung: number;
+  /** Batches delivered again after they succeeded. */
+  readonly redelivered: number;
+}
+
+/** Replaces the sequence numbers in an object key by positions, so that a decision survives a rerun. */
+export type KeyIdentity = (key: string) => string;
+
+export class Chaos {
+  private readonly attempts = new Map<string, number>();
+  private counts = { unavailable: 0, hung: 0, redelivered: 0 };
+
+  constructor(
+    readonly seed: string,
+    private readonly rates: ChaosRates = DEFAULT_CHAOS_RATES,
+  ) {}
+
+  /** A number in [0, 1), the same for the same seed, kind and identity. */
+  chance(kind: string, identity: string): number {
+    const digest = createHash('sha256').update(`${this.seed}\0${kind}\0${identity}`).digest();
+    // 48 bits: exact in a double.
+    return digest.readUIntBE(0, 6) / 2 ** 48;
+  }
+
+  /** Decides the fate of the next attempt at putting `identity` (see {@link KeyIdentity}). */
+  putFault(identity: string): PutFault {
+    const attempt = (this.attempts.get(identity) ?? 0) + 1;
+    this.attempts.set(identity, attempt);
+    if (this.chance('outage', identity) < this.rates.outage) {
+      const length = 1 + Math.floor(this.chance('outage-length', identity) * LONGEST_OUTAGE);
+      if (attempt <= length) {
+        this.counts.unavailable += 1;
+        return 'unavailable';
+      }
+    }
+    const hang = this.chance('hang', `${identity}#${attempt}`);
+    if (hang >= this.rates.hang) return 'none';
+    this.counts.hung += 1;
+    return hang < this.rates.hang / 2 ? 'hang-before-store' : 'hang-after-store';
+  }
+
+  /** Whether Lambda delivers a batch again after it succeeded; `identity` names the batch and its delivery. */
+  redeliver(identity: string): boolean {
+    const again = this.chance('redelivery', identity) < this.rates.redelivery;
+    if (again) this.counts.redelivered += 1;
+    return again;
+  }
+
+  faults(): FaultCounts {
+    return { ...this.counts };
+  }
+}
