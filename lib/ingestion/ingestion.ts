@@ -16,7 +16,7 @@ import type { DataLakeBucket } from '../raw-zone/lake-bucket';
 import type { AuditKey } from '../security/audit-key';
 import { grantReadObjects } from '../security/bucket-grants';
 import type { DataKey } from '../security/data-key';
-import { createKmsBucket } from '../security/secure-bucket';
+import { acknowledgeUnlockedRecords, createKmsBucket, type ObjectLockProps } from '../security/secure-bucket';
 import { FailedBatchBucketDestination } from './failed-batch-destination';
 import { WRITER_BUNDLING } from './writer-bundling';
 
@@ -57,6 +57,11 @@ export interface IngestionProps {
   readonly parallelizationFactor: number;
   /** Days after which a version of a failed-batch record that is no longer current expires. */
   readonly noncurrentVersionDays: number;
+  /**
+   * Object Lock of the failed-batch bucket: a batch Lambda gave up on is a copy of trades, kept as
+   * long as they are (DESIGN §5c). @default - no Object Lock
+   */
+  readonly objectLock?: ObjectLockProps;
   /** Removal policy of the stream and the log group (the failed-batch bucket is always retained). */
   readonly removalPolicy: RemovalPolicy;
 }
@@ -108,7 +113,9 @@ export class Ingestion extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       // S3 request metrics (one-minute PutRequests): the alarm on batches given up on reads them.
       metrics: [{ id: FAILED_BATCH_METRICS_FILTER }],
+      objectLock: props.objectLock,
     });
+    if (props.objectLock === undefined) acknowledgeUnlockedRecords(this.failedBatchBucket);
 
     this.logGroup = props.auditKey.createLogGroup(this, 'WriterLogGroup', {
       logGroupName: props.logGroupName,
