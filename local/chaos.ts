@@ -32,8 +32,28 @@ export interface ChaosRates {
   readonly redelivery: number;
 }
 
-/** Rates that exercise every path in a run of a few dozen invocations. */
-export const DEFAULT_CHAOS_RATES: ChaosRates = { outage: 0.3, hang: 0.04, redelivery: 0.3 };
+/** Rates for the faults the seed decides, on top of the scripted ones. */
+export const DEFAULT_CHAOS_RATES: ChaosRates = { outage: 0.3, hang: 0.05, redelivery: 0.3 };
+
+/**
+ * The object that holds the first record of the first shard, in the first batch and in its retries
+ * of the same records. Its fate is scripted, so that every run, whatever its seed and however few
+ * its invocations (a burst of 10,000 trades is one batch a shard), takes every path: four attempts
+ * answered 503 (the SDK gives up after three, the writer reports the batch item failure, Lambda
+ * retries the batch, whose retry meets the fourth), then a write that is stored but never answered
+ * (the invocation is killed part-way at its timeout, and Lambda bisects the batch, so the stored
+ * records are written again by the halves), and the first half's success delivered twice (its
+ * writes find their own objects: 412).
+ */
+const SCRIPTED_OBJECT = /\/shardId-0+-#0-#\d+\.[a-z.]+$/;
+const SCRIPTED_PUTS: readonly PutFault[] = [
+  'unavailable',
+  'unavailable',
+  'unavailable',
+  'unavailable',
+  'hang-after-store',
+];
+const SCRIPTED_BATCH = /^shardId-0+#0\+/;
 
 /** The longest outage, in attempts: more than the SDK's three, so the writer sees some write fail. */
 const LONGEST_OUTAGE = 4;
@@ -53,6 +73,9 @@ export type KeyIdentity = (key: string) => string;
 
 export class Chaos {
   private readonly attempts = new Map<string, number>();
+  /** The first object seen at position 0 of the first shard: only it gets the scripted faults. */
+  private scriptedObject: string | undefined;
+  private scriptedRedelivered = false;
   private counts = { unavailable: 0, hung: 0, redelivered: 0 };
 
   constructor(
@@ -71,6 +94,13 @@ export class Chaos {
   putFault(identity: string): PutFault {
     const attempt = (this.attempts.get(identity) ?? 0) + 1;
     this.attempts.set(identity, attempt);
+    if (this.scriptedObject === undefined && SCRIPTED_OBJECT.test(identity)) this.scriptedObject = identity;
+    if (identity === this.scriptedObject) {
+      const fault = SCRIPTED_PUTS[attempt - 1] ?? 'none';
+      if (fault === 'unavailable') this.counts.unavailable += 1;
+      else if (fault !== 'none') this.counts.hung += 1;
+      return fault;
+    }
     if (this.chance('outage', identity) < this.rates.outage) {
       const length = 1 + Math.floor(this.chance('outage-length', identity) * LONGEST_OUTAGE);
       if (attempt <= length) {
@@ -86,7 +116,9 @@ export class Chaos {
 
   /** Whether Lambda delivers a batch again after it succeeded; `identity` names the batch and its delivery. */
   redeliver(identity: string): boolean {
-    const again = this.chance('redelivery', identity) < this.rates.redelivery;
+    const scripted = !this.scriptedRedelivered && SCRIPTED_BATCH.test(identity);
+    if (scripted) this.scriptedRedelivered = true;
+    const again = scripted || this.chance('redelivery', identity) < this.rates.redelivery;
     if (again) this.counts.redelivered += 1;
     return again;
   }

@@ -96,7 +96,8 @@ export class DuckDbLake {
     for (const { shardId, sequenceNumber, subSequenceNumber, price } of exactPrices) {
       appender.appendVarchar(shardId);
       appender.appendVarchar(sequenceNumber);
-      appender.appendBigInt(BigInt(subSequenceNumber));
+      if (subSequenceNumber === null) appender.appendNull();
+      else appender.appendBigInt(BigInt(subSequenceNumber));
       appender.appendVarchar(price);
       appender.endRow();
     }
@@ -104,7 +105,8 @@ export class DuckDbLake {
 
     if (hasObjects(folder, TRADES_PREFIX)) {
       // A record stored twice (a retried write) has the same text twice: one exact price per record.
-      const join = RECORD_IDENTITY.map((name) => `x.${name} = r.${name}`).join(' AND ');
+      // A plain record's sub_sequence_number is NULL on both sides.
+      const join = RECORD_IDENTITY.map((name) => `x.${name} IS NOT DISTINCT FROM r.${name}`).join(' AND ');
       await connection.run(
         `CREATE VIEW ${sqlIdentifier(TRADES_TABLE)} AS
 SELECT r.* REPLACE (coalesce(x.price, r.price) AS price)

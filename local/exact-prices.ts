@@ -19,8 +19,8 @@ export const EXACT_TEXT_FIELD = 'price';
 export interface ExactPrice {
   readonly shardId: string;
   readonly sequenceNumber: string;
-  /** Position in an aggregated record; 0 for a plain record or a line without the field. */
-  readonly subSequenceNumber: number;
+  /** Position in a KPL aggregated record; null for a plain record, whose line has no such field. */
+  readonly subSequenceNumber: number | null;
   readonly price: string;
 }
 
@@ -38,7 +38,7 @@ export function exactPricesOf(objectBody: Buffer): ExactPrice[] {
     if (view.scan(text, start, end) === SCANNED_OBJECT) {
       let shardId: string | undefined;
       let sequenceNumber: string | undefined;
-      let subSequenceNumber = 0;
+      let subSequenceNumber: number | null = null;
       let price: string | undefined;
       for (let member = 0; member < view.count; member += 1) {
         const key = view.keyOf(member);

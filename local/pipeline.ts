@@ -22,7 +22,7 @@ import { FunctionInstances } from './function-instances';
 import { countLake, type LakeCount } from './lake-count';
 import { mirrorBucket } from './lake-mirror';
 import { startPeers } from './peers';
-import { startS3Front } from './s3-front';
+import { type FrontStats, startS3Front } from './s3-front';
 import { lossesOf, type Summary, summaryLine } from './summary';
 import { createLocalWriter, LOCAL_CREDENTIALS, MetricTotals } from './writer-function';
 
@@ -54,6 +54,8 @@ export interface ProducerReport {
   readonly events: number;
   readonly invalid: number;
   readonly trades: number;
+  /** Kinesis records the user records travelled in (fewer with `--aggregate`). */
+  readonly kinesisRecords: number;
   /** What the generator produced, for checks against the answers. */
   readonly expected: unknown;
 }
@@ -98,6 +100,8 @@ export interface LocalRunResult {
   readonly eventSource: EventSourceStats;
   readonly answers: readonly NamedAnswer[];
   readonly writerMetrics: ReadonlyMap<string, number>;
+  /** What the S3 front did with the writes: stored, refused by the bucket policy, answered 412. */
+  readonly writes: FrontStats;
   readonly faults?: FaultCounts;
   /** Where the run's data is (gone after the run unless `keep`). */
   readonly directory: string;
@@ -265,7 +269,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalR
     const producer = await options.producer({ kinesis, streamName: LOCAL_STACK.streamName, shards: listed.Shards });
     producerFinished = true;
     print(
-      `sent ${producer.sent} records (${producer.events} trade events of ${producer.trades} trades, ${producer.invalid} invalid) to ${shardCount} shards in ${seconds(sendStarted)} s`,
+      `sent ${producer.sent} records (${producer.events} trade events of ${producer.trades} trades, ${producer.invalid} invalid) in ${producer.kinesisRecords} Kinesis records to ${shardCount} shards in ${seconds(sendStarted)} s`,
     );
 
     const metrics = new MetricTotals({ namespace: 'TradingDataLake/local', serviceName: 'trade-writer' });
@@ -350,6 +354,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalR
       eventSource: delivery,
       answers,
       writerMetrics: metrics.totals,
+      writes: front.stats(),
       faults,
       directory,
     };

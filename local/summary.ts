@@ -30,7 +30,8 @@ export interface Summary {
   readonly faults?: FaultCounts;
 }
 
-function oneDecimal(value: number): string {
+/** A figure of the summary line: one decimal. */
+export function oneDecimal(value: number): string {
   return (Math.round(value * 10) / 10).toFixed(1);
 }
 

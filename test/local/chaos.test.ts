@@ -4,7 +4,7 @@ import { Chaos, type PutFault } from '../../local/chaos';
 function faultsOf(chaos: Chaos, keys: number, attempts: number): PutFault[][] {
   return Array.from({ length: keys }, (_, key) =>
     Array.from({ length: attempts }, () =>
-      chaos.putFault(`trades/dt=2026-03-11/shardId-000000000000-#${key}-#9.jsonl.gz`),
+      chaos.putFault(`trades/dt=2026-03-11/shardId-000000000001-#${key}-#9.jsonl.gz`),
     ),
   );
 }
@@ -15,7 +15,7 @@ describe('chaos: seeded faults', () => {
     const reversed = new Chaos('seed-7');
     const backwards = Array.from({ length: 200 }, (_, i) => 199 - i).map((key) =>
       Array.from({ length: 6 }, () =>
-        reversed.putFault(`trades/dt=2026-03-11/shardId-000000000000-#${key}-#9.jsonl.gz`),
+        reversed.putFault(`trades/dt=2026-03-11/shardId-000000000001-#${key}-#9.jsonl.gz`),
       ),
     );
     expect(backwards.reverse()).toEqual(forward);
@@ -51,5 +51,28 @@ describe('chaos: seeded faults', () => {
     });
     expect(redelivered / 2000).toBeGreaterThan(0.2);
     expect(redelivered / 2000).toBeLessThan(0.3);
+  });
+
+  it('scripts the first object of the first shard: four 503s, then a write stored but never answered', () => {
+    const chaos = new Chaos('any-seed', { outage: 0, hang: 0, redelivery: 0 });
+    const first = 'trades/dt=2026-03-11/shardId-000000000000-#0-#2499.jsonl.gz';
+    expect(Array.from({ length: 6 }, () => chaos.putFault(first))).toEqual([
+      'unavailable',
+      'unavailable',
+      'unavailable',
+      'unavailable',
+      'hang-after-store',
+      'none',
+    ]);
+    // The halves of the bisected batch start at position 0 too, and are left to the seed.
+    expect(chaos.putFault('trades/dt=2026-03-11/shardId-000000000000-#0-#1249.jsonl.gz')).toBe('none');
+    expect(chaos.faults()).toMatchObject({ unavailable: 4, hung: 1 });
+  });
+
+  it('delivers the first success at position 0 of the first shard twice, once', () => {
+    const chaos = new Chaos('any-seed', { outage: 0, hang: 0, redelivery: 0 });
+    expect(chaos.redeliver('shardId-000000000000#0+1250@1')).toBe(true);
+    expect(chaos.redeliver('shardId-000000000000#0+625@2')).toBe(false);
+    expect(chaos.redeliver('shardId-000000000001#0+2500@0')).toBe(false);
   });
 });
