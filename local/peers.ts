@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
@@ -8,13 +9,12 @@ import { join } from 'node:path';
  * collide, and both keep their data under one folder (kinesalite in LevelDB, s3rver as files).
  */
 
-/** The part of kinesalite 3.3.3 used here; the package ships no types. */
-interface KinesaliteServer {
-  listen(port: number, host: string, callback: () => void): void;
-  address(): AddressInfo;
-  close(callback: (error?: Error) => void): void;
-  on(event: 'error', listener: (error: Error) => void): void;
-}
+/** kinesalite 3.3.3 returns an HTTP server whose close() closes its LevelDB first; it ships no types. */
+type KinesaliteServer = Server & { close(callback: (error?: Error) => void): void };
+type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
+
+/** How long stopping waits for kinesalite's requests in flight. */
+const DRAIN_TIMEOUT_MS = 5_000;
 type Kinesalite = (options: Record<string, unknown>) => KinesaliteServer;
 
 /** The part of s3rver 3.7.1 used here; the package ships no types. */
@@ -53,10 +53,41 @@ async function startKinesalite(
     server.on('error', reject);
     server.listen(0, '127.0.0.1', resolve);
   });
-  const { port } = server.address();
+  // Closing LevelDB while a request still reads or writes it crashes the process (a native
+  // segfault): stopping first refuses new requests (503, which clients retry or report) and waits
+  // for those in flight.
+  const [handle] = server.listeners('request') as RequestListener[];
+  server.removeAllListeners('request');
+  let inFlight = 0;
+  let stopping = false;
+  let drained: (() => void) | undefined;
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    if (stopping) {
+      response.writeHead(503, { 'content-type': 'application/x-amz-json-1.1' });
+      response.end(JSON.stringify({ __type: 'ServiceUnavailable', message: 'kinesalite is stopping' }));
+      return;
+    }
+    inFlight += 1;
+    response.on('close', () => {
+      inFlight -= 1;
+      if (inFlight === 0) drained?.();
+    });
+    handle?.(request, response);
+  });
+  const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    stop: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+    async stop() {
+      stopping = true;
+      if (inFlight > 0) {
+        await new Promise<void>((resolve) => {
+          drained = resolve;
+          setTimeout(resolve, DRAIN_TIMEOUT_MS).unref();
+        });
+      }
+      server.closeAllConnections();
+      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+    },
   };
 }
 

@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { ExpectedOutcome } from '../cli/produce';
 import { loadConfig, type TradingDataLakeConfig } from '../lib/config';
 import { resourceNames } from '../lib/names';
 import { QUARANTINE_PREFIX, TRADES_PREFIX } from '../schema/layout';
@@ -56,8 +57,8 @@ export interface ProducerReport {
   readonly trades: number;
   /** Kinesis records the user records travelled in (fewer with `--aggregate`). */
   readonly kinesisRecords: number;
-  /** What the generator produced, for checks against the answers. */
-  readonly expected: unknown;
+  /** What the generator says the lake must hold, for checks against the answers. */
+  readonly expected: ExpectedOutcome;
 }
 
 /** What a producer gets: the stream to send to. */
