@@ -9,7 +9,13 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { WRITER_ENV, WRITER_METRICS, WRITER_SERVICE_NAME } from '../../lambda/trade-writer/contract';
+import {
+  WRITER_ARCHITECTURE,
+  WRITER_ENV,
+  WRITER_MEMORY_MB,
+  WRITER_METRICS,
+  WRITER_SERVICE_NAME,
+} from '../../lambda/trade-writer/contract';
 import type { StreamCapacity } from '../config';
 import { acknowledge, CONTROL_TOWER, NAG } from '../nag-acknowledgements';
 import type { DataLakeBucket } from '../raw-zone/lake-bucket';
@@ -135,8 +141,9 @@ export class Ingestion extends Construct {
       entry: path.join(PROJECT_ROOT, 'lambda', 'trade-writer', 'index.ts'),
       handler: 'handler',
       runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 1024,
+      // The cost model (tools/cost) reads the same two values from the writer's contract.
+      architecture: WRITER_ARCHITECTURE === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64,
+      memorySize: WRITER_MEMORY_MB,
       timeout: Duration.minutes(2),
       role: this.writerRole,
       logGroup: this.logGroup,
