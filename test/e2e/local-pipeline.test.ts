@@ -17,8 +17,6 @@ import { lossesOf, parseSummaryLine } from '../../local/summary';
  * queries see.
  */
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 const COUNT = 1_000;
 const SEED = 'e2e-local-pipeline';
 

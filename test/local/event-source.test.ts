@@ -14,8 +14,6 @@ import { type EventSourceOptions, type FailedBatch, KinesisEventSource, verdictO
 import { type FunctionInstance, FunctionInstances } from '../../local/function-instances';
 import { type Peers, startPeers } from '../../local/peers';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 const SHARDS = 3;
 const RECORDS = 60;
 

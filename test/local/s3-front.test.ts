@@ -7,8 +7,6 @@ import { type Peers, startPeers } from '../../local/peers';
 import { type S3Front, startS3Front } from '../../local/s3-front';
 import { LOCAL_CREDENTIALS } from '../../local/writer-function';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 const LAKE = 'lake';
 const OTHER = 'failed-batches';
 const KEY_ARN = 'arn:aws:kms:us-east-1:000000000000:key/00000000-0000-4000-8000-000000000000';
