@@ -15,7 +15,11 @@ import { createHash } from 'node:crypto';
 export type PutFault =
   /** Reaches S3 and is answered as S3 answers it. */
   | 'none'
-  /** Answered 503 SlowDown without reaching S3; the SDK retries it (three attempts in all). */
+  /**
+   * Answered 503 ServiceUnavailable without reaching S3; the SDK retries it (three attempts in all).
+   * Not SlowDown: the SDK backs off from a throttling error for up to seconds, which would race the
+   * local function timeout and make a run's faults depend on timing instead of on the seed.
+   */
   | 'unavailable'
   /** Never reaches S3 and is never answered: the invocation hangs until its timeout. */
   | 'hang-before-store'

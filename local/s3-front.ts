@@ -11,7 +11,7 @@ import type { PutFault } from './chaos';
  *   with 403, as the deny statements refuse it. (TLS cannot be checked: the peers speak HTTP.)
  * - Conditional writes: `If-None-Match: *` on a key that exists is answered 412, which s3rver
  *   ignores (it overwrites). The check and the write are one step per key, as in S3.
- * - Faults: a PutObject answered 503 SlowDown, or never answered (before or after it is stored).
+ * - Faults: a PutObject answered 503 ServiceUnavailable, or never answered (before or after it is stored).
  *
  * Everything else passes through unchanged, signatures included (the Host header is kept).
  */
@@ -155,7 +155,7 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
     const fault = options.putFault?.(bucket, key) ?? 'none';
     if (fault === 'unavailable') {
       counts.unavailable += 1;
-      answerAfterBody(request, () => s3Error(response, 503, 'SlowDown', 'Please reduce your request rate.'));
+      answerAfterBody(request, () => s3Error(response, 503, 'ServiceUnavailable', 'Service Unavailable'));
       return;
     }
     if (fault === 'hang-before-store') {
