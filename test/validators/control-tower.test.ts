@@ -31,8 +31,10 @@ const PENDING: readonly { readonly finding: string; readonly until: string }[] =
 
 /** The only buckets on which a control may be accepted, by control: everywhere else it must be met. */
 const ACCEPTED_ONLY_ON: Readonly<Record<string, RegExp>> = {
-  // Object Lock is for records; these hold derived results or access logs (DESIGN §5c).
-  'CT.S3.PR.9': /^(AccessLogsBucket|\w+\/(Queries|EngineerQueries)\/ResultsBucket)\/Resource$/,
+  // Object Lock is for records; these hold derived results, access logs, or the curated table whose
+  // files OPTIMIZE rewrites and VACUUM deletes (DESIGN §5c).
+  'CT.S3.PR.9':
+    /^(AccessLogsBucket|CuratedZone\/Bucket|\w+\/(Queries|EngineerQueries|CurationQueries)\/ResultsBucket)\/Resource$/,
   // SSE-S3 and no access logging: the access-log target alone.
   'CT.S3.PR.10': /^AccessLogsBucket\/Resource$/,
   'CT.S3.PR.2': /^AccessLogsBucket\/Resource$/,
