@@ -15,7 +15,7 @@ import { RawTables } from './raw-zone/raw-tables';
 import { AccessRoles } from './security/access-roles';
 import { AuditKey } from './security/audit-key';
 import { DataKey } from './security/data-key';
-import { createAccessLogsBucket } from './security/secure-bucket';
+import { createAccessLogsBucket, type ObjectLockProps } from './security/secure-bucket';
 
 export interface TradingDataLakeStackProps extends StackProps {
   readonly config: TradingDataLakeConfig;
@@ -47,11 +47,20 @@ export class TradingDataLakeStack extends Stack {
     this.roles = new AccessRoles(this, 'Roles', config);
 
     const administrators = this.keyAdministrators(config);
-    this.dataKey = new DataKey(this, 'DataKey', { alias: config.keyAlias, administrators });
+    // DESIGN §5c: the lake, failed-batch and trail buckets are locked alike, or none is.
+    const objectLock = this.objectLock(config);
+    const compliance = config.recordsRetention.mode === 'COMPLIANCE';
+    this.dataKey = new DataKey(this, 'DataKey', {
+      alias: config.keyAlias,
+      administrators,
+      denyKeyDeletion: compliance,
+    });
     this.auditKey = new AuditKey(this, 'AuditKey', {
       alias: config.auditKeyAlias,
       administrators,
       trailName: config.createTrail ? this.names.trailName : undefined,
+      // The audit key encrypts the locked trail files as the data key encrypts locked trades.
+      denyKeyDeletion: compliance && config.createTrail,
     });
 
     const { noncurrentVersionDays } = config;
@@ -66,6 +75,8 @@ export class TradingDataLakeStack extends Stack {
       accessLogsBucket,
       removalPolicy,
       noncurrentVersionDays,
+      archiveAfterDays: config.archiveAfterDays,
+      objectLock,
     });
 
     this.ingestion = new Ingestion(this, 'Ingestion', {
@@ -87,6 +98,7 @@ export class TradingDataLakeStack extends Stack {
       maxRecordAge: Duration.hours(config.maxRecordAgeHours),
       parallelizationFactor: config.parallelizationFactor,
       noncurrentVersionDays,
+      objectLock,
       removalPolicy,
     });
 
@@ -135,6 +147,7 @@ export class TradingDataLakeStack extends Stack {
           removalPolicy,
           noncurrentVersionDays,
           readDataEvents: config.auditReadDataEvents,
+          objectLock,
         })
       : undefined;
 
@@ -194,6 +207,8 @@ export class TradingDataLakeStack extends Stack {
     this.ingestion.grantReadFailedBatches(this.roles.dataEngineer);
     this.auditAnalytics?.grantQueryTrail(this.roles.auditor);
     this.audit?.grantValidateLogs(this.roles.auditor);
+    // Only where S3 takes legal holds at all: without Object Lock it refuses each one (docs/retention.md).
+    if (this.lake.locked) this.lake.grantLegalHolds(this.roles.dataEngineer);
 
     this.outputs();
   }
@@ -209,17 +224,46 @@ export class TradingDataLakeStack extends Stack {
     if (config.stage === 'dev' && config.keyAdminPrincipals.length === 0) {
       return [new iam.AccountRootPrincipal()];
     }
-    if (!(this.synthesizer instanceof DefaultStackSynthesizer)) {
-      throw new Error(
-        'trading-data-lake: key administration needs the CloudFormation execution role of the CDK bootstrap; use the DefaultStackSynthesizer',
-      );
-    }
     return [
       ...config.keyAdminPrincipals.map((arn) => new iam.ArnPrincipal(arn)),
-      // The synthesizer's ARN holds `${AWS::Partition}`-style placeholders meant for the CLI; Fn::Sub
-      // makes CloudFormation fill them in the template.
-      new iam.ArnPrincipal(Fn.sub(this.synthesizer.cloudFormationExecutionRoleArn)),
+      new iam.ArnPrincipal(this.deployRoleArn()),
     ];
+  }
+
+  /**
+   * The role CloudFormation deploys this stack with: the CloudFormation execution role of the CDK
+   * bootstrap. It administers the keys in prod and is the only principal that may change the Object
+   * Lock configuration of a locked bucket.
+   */
+  private deployRoleArn(): string {
+    if (!(this.synthesizer instanceof DefaultStackSynthesizer)) {
+      throw new Error(
+        'trading-data-lake: key administration and Object Lock need the CloudFormation execution role of the CDK bootstrap; use the DefaultStackSynthesizer',
+      );
+    }
+    // The synthesizer's ARN holds `${AWS::Partition}`-style placeholders meant for the CLI; Fn::Sub
+    // makes CloudFormation fill them in the template.
+    return Fn.sub(this.synthesizer.cloudFormationExecutionRoleArn);
+  }
+
+  /**
+   * The Object Lock of the locked buckets, or none (`recordsRetention: none`). Governance retention may
+   * be bypassed by the configured key administrators only; without any, by the account's root user
+   * alone (the root user signs in with the account's own credentials, not through IAM): no IAM
+   * principal, administrators included, can then shorten a governance retention or delete a locked
+   * version. The same Deny stands in compliance mode, for objects that carry governance retention
+   * from an earlier setting.
+   */
+  private objectLock(config: TradingDataLakeConfig): ObjectLockProps | undefined {
+    const retention = config.recordsRetention;
+    if (retention.mode === 'none') return undefined;
+    return {
+      defaultRetention: retention,
+      deployRoleArn: this.deployRoleArn(),
+      governanceBypassArns:
+        config.keyAdminPrincipals.length > 0 ? [...config.keyAdminPrincipals] : [new iam.AccountRootPrincipal().arn],
+      expireAfterRetention: config.expireAfterRetention,
+    };
   }
 
   private outputs(): void {

@@ -3,7 +3,7 @@
  * tables (derived from the trade-field table), shared by the writer, the Glue tables, the CLI, the
  * local pipeline and the tests. Pure data: no AWS SDK, no aws-cdk-lib, so every side can import it.
  */
-import { INGESTION_FIELDS, TRADE_FIELDS } from './trade-fields';
+import { INGESTION_FIELDS, SUB_SEQUENCE_NUMBER_FIELD, TRADE_FIELDS } from './trade-fields';
 
 /** Prefix of valid trades; the raw table's location. */
 export const TRADES_PREFIX = 'trades/';
@@ -49,6 +49,12 @@ const QUARANTINE_LINE_COLUMNS: readonly LayoutColumn[] = [
   },
   { name: 'shard_id', glueType: 'string', duckdbType: 'VARCHAR', comment: 'Kinesis shard id' },
   { name: 'sequence_number', glueType: 'string', duckdbType: 'VARCHAR', comment: 'Kinesis sequence number' },
+  {
+    name: SUB_SEQUENCE_NUMBER_FIELD,
+    glueType: 'int',
+    duckdbType: 'INTEGER',
+    comment: 'position of the user record in a KPL aggregate, from 0; NULL for a plain record or a whole aggregate',
+  },
   { name: 'partition_key', glueType: 'string', duckdbType: 'VARCHAR', comment: 'Kinesis partition key' },
   {
     name: 'arrival_time',
@@ -100,7 +106,7 @@ export const TRADE_FIELD_VALUES: Readonly<Record<string, readonly string[]>> = O
   TRADE_FIELDS.flatMap(({ name, rule }) => (rule.kind === 'enum' ? [[name, rule.values]] : [])),
 );
 
-/** The names a producer may not use, in any case: the writer adds them to every line. */
+/** The names a producer may not use, in any case: the writer adds them to the lines it stores. */
 export const RESERVED_FIELDS: readonly string[] = INGESTION_FIELDS.map(({ name }) => name);
 
 /**

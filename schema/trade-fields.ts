@@ -63,7 +63,7 @@ export interface TradeField {
   readonly comment: string;
 }
 
-/** A field the writer splices into every trade line; a producer may not send it, in any case. */
+/** A field the writer splices into trade lines; a producer may not send it, in any case. */
 export interface IngestionField {
   readonly name: string;
   readonly glueType: string;
@@ -232,7 +232,17 @@ export const RECORD_RULES: readonly RecordRule[] = [
   },
 ];
 
-/** The fields the writer adds to every trade line, in column order after the trade fields. */
+/**
+ * The ingestion field that places a user record inside a KPL aggregated record (DESIGN §5a): with the
+ * sequence number, the key of a user record.
+ */
+export const SUB_SEQUENCE_NUMBER_FIELD = 'sub_sequence_number';
+
+/**
+ * The fields the writer adds to trade lines, in column order after the trade fields; a producer may
+ * send none of them. Every line carries each of them except `sub_sequence_number`, which only the
+ * user records of a KPL aggregate carry.
+ */
 export const INGESTION_FIELDS: readonly IngestionField[] = [
   { name: 'shard_id', glueType: 'string', duckdbType: 'VARCHAR', comment: 'ingestion: Kinesis shard id' },
   {
@@ -240,6 +250,16 @@ export const INGESTION_FIELDS: readonly IngestionField[] = [
     glueType: 'string',
     duckdbType: 'VARCHAR',
     comment: 'ingestion: Kinesis sequence number (dedup order)',
+  },
+  {
+    // Absent (NULL) for a plain Kinesis record: its line stays byte for byte what it was before KPL
+    // aggregation was read, and so does every line stored before; Athena's JSON SerDe and DuckDB read
+    // an absent member as NULL, so both mean "not aggregated". A sequence number is either an
+    // aggregate or a plain record, so NULL never competes with a number for the same sequence number.
+    name: SUB_SEQUENCE_NUMBER_FIELD,
+    glueType: 'int',
+    duckdbType: 'INTEGER',
+    comment: 'ingestion: position of the user record in a KPL aggregated record, from 0; NULL for a plain record',
   },
   {
     name: 'arrival_time',

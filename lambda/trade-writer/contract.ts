@@ -11,6 +11,15 @@ export const WRITER_ENV = {
   keyArn: 'DATA_KEY_ARN',
 } as const;
 
+/**
+ * Memory of the writer function in MB. One constant for lib/ingestion (which deploys it) and the cost
+ * model (tools/cost, which prices its GB-seconds): Lambda gives a function CPU in proportion to memory.
+ */
+export const WRITER_MEMORY_MB = 1024;
+
+/** Architecture of the writer function (Graviton): its GB-second price in the cost model. */
+export const WRITER_ARCHITECTURE = 'arm64';
+
 /** The Powertools service name, the `service` dimension of every metric. */
 export const WRITER_SERVICE_NAME = 'trade-writer';
 
@@ -29,4 +38,9 @@ export const WRITER_METRICS = {
   objectsAlreadyPresent: 'ObjectsAlreadyPresent',
   /** Objects whose write failed; their records are reported to Lambda for retry. */
   writeFailures: 'WriteFailures',
+  /**
+   * Kinesis records that were KPL aggregates (readable or not): how much of the stream a producer
+   * aggregates, which decides the Kinesis bill (docs/cost.md).
+   */
+  aggregatedRecords: 'AggregatedRecords',
 } as const;

@@ -14,6 +14,9 @@ const GZIP_MEM_LEVEL = 9;
 export interface RecordOrigin {
   readonly shardId: string;
   readonly sequenceNumber: string;
+  /** The user record's place in a KPL aggregate; null for a plain record or a whole aggregate. */
+  readonly subSequenceNumber: number | null;
+  /** The user record's own partition key inside an aggregate, else the Kinesis record's. */
   readonly partitionKey: string;
   /** ISO 8601 UTC. */
   readonly arrivalTime: string;
@@ -45,8 +48,14 @@ export function ingestionSuffix(shardId: string, ingestionTime: string): Ingesti
   };
 }
 
-// A constant: only ever copied from, never written, so no call can see another's bytes in it.
+// Constants: only ever copied from, never written, so no call can see another's bytes in them.
 const ARRIVAL_TIME_FIELD = Buffer.from('","arrival_time":"', 'latin1');
+const SUB_SEQUENCE_NUMBER_MEMBER = Buffer.from('","sub_sequence_number":', 'latin1');
+const ARRIVAL_TIME_AFTER_NUMBER = Buffer.from(',"arrival_time":"', 'latin1');
+/** Room for a sub-sequence number member: the name and up to 16 digits. */
+const SUB_SEQUENCE_NUMBER_ROOM = SUB_SEQUENCE_NUMBER_MEMBER.length + ARRIVAL_TIME_AFTER_NUMBER.length + 16;
+/** What appendTrade is given for a plain Kinesis record, which has no sub-sequence number. */
+export const NO_SUB_SEQUENCE_NUMBER = -1;
 const LF = 0x0a;
 const CR = 0x0d;
 const SPACE = 0x20;
@@ -77,7 +86,10 @@ function writePlainAscii(buffer: Buffer, at: number, value: string): number {
   return plain ? at + value.length : -1;
 }
 
-/** The body of one object: JSON Lines, each line ending in `\n`, in a buffer that grows by doubling. */
+/**
+ * JSON Lines, each line ending in `\n`, in one buffer: the body of a quarantine object, or the lines
+ * of every trade of a batch, which the planner then hands out per partition.
+ */
 export class JsonLines {
   private buffer: Buffer;
   private length = 0;
@@ -91,11 +103,19 @@ export class JsonLines {
 
   /**
    * Makes room for `bytes` more bytes and returns the buffer: a record decoded into it just past
-   * {@link end} is appended by {@link appendTrade} without being copied.
+   * {@link end} is appended by {@link appendTrade} without being copied. When the buffer must grow,
+   * it grows to hold `expected` more bytes (what the caller knows the rest of its batch needs)
+   * instead of doubling.
    */
-  spareRoom(bytes: number): Buffer {
-    this.reserve(bytes);
+  spareRoom(bytes: number, expected?: number): Buffer {
+    this.reserve(bytes, expected);
     return this.buffer;
+  }
+
+  /** Empties the lines, keeping the buffer. */
+  reset(): void {
+    this.length = 0;
+    this.lines = 0;
   }
 
   /** Where the next line starts. */
@@ -103,11 +123,27 @@ export class JsonLines {
     return this.length;
   }
 
-  private reserve(bytes: number): void {
+  /** Bytes the buffer holds before it must grow. */
+  get capacity(): number {
+    return this.buffer.length;
+  }
+
+  private reserve(bytes: number, expected?: number): void {
     if (this.length + bytes <= this.buffer.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.length + bytes, this.buffer.length * 2));
+    const size = expected === undefined ? this.buffer.length * 2 : this.length + expected;
+    const grown = Buffer.allocUnsafe(Math.max(this.length + bytes, size));
     this.buffer.copy(grown, 0, 0, this.length);
     this.buffer = grown;
+  }
+
+  /** Copies the bytes `[start, end)` into `target` at `at`; returns how many. */
+  copyTo(target: Buffer, at: number, start: number, end: number): number {
+    return this.buffer.copy(target, at, start, end);
+  }
+
+  /** The bytes `[start, end)` (a view: appending more may replace the buffer). */
+  slice(start: number, end: number): Buffer {
+    return this.buffer.subarray(start, end);
   }
 
   /**
@@ -116,7 +152,9 @@ export class JsonLines {
    * 18-decimal price or a 20-digit trade_id keeps every digit. JSON allows a raw line break only
    * between tokens, so `hasLineBreak` blanks them, keeping a pretty-printed trade on one line
    * without touching a value. `source` may be this body's own buffer past {@link end} (see
-   * {@link spareRoom}): the object is then moved into place, or left where it is.
+   * {@link spareRoom}): the object is then moved into place, or left where it is. A user record of a
+   * KPL aggregate also gets its `subSequenceNumber` (a whole number); a plain record, given
+   * {@link NO_SUB_SEQUENCE_NUMBER}, gets no such member, so its line is what it always was.
    */
   appendTrade(
     source: Buffer,
@@ -124,6 +162,7 @@ export class JsonLines {
     end: number,
     hasLineBreak: boolean,
     sequenceNumber: string,
+    subSequenceNumber: number,
     arrivalTime: string | AsciiValue,
     suffix: IngestionSuffix,
   ): void {
@@ -136,7 +175,7 @@ export class JsonLines {
         start +
         suffix.head.length +
         sequenceNumber.length * 6 +
-        ARRIVAL_TIME_FIELD.length +
+        SUB_SEQUENCE_NUMBER_ROOM +
         arrivalTime.length +
         suffix.tail.length,
     );
@@ -154,8 +193,16 @@ export class JsonLines {
     // Never for a sequence number from Kinesis; escaped rather than trusted.
     at =
       afterSequence >= 0 ? afterSequence : at + buffer.write(JSON.stringify(sequenceNumber).slice(1, -1), at, 'utf8');
-    buffer.set(ARRIVAL_TIME_FIELD, at);
-    at += ARRIVAL_TIME_FIELD.length;
+    if (subSequenceNumber === NO_SUB_SEQUENCE_NUMBER) {
+      buffer.set(ARRIVAL_TIME_FIELD, at);
+      at += ARRIVAL_TIME_FIELD.length;
+    } else {
+      buffer.set(SUB_SEQUENCE_NUMBER_MEMBER, at);
+      at += SUB_SEQUENCE_NUMBER_MEMBER.length;
+      at = writeAscii(buffer, at, String(subSequenceNumber));
+      buffer.set(ARRIVAL_TIME_AFTER_NUMBER, at);
+      at += ARRIVAL_TIME_AFTER_NUMBER.length;
+    }
     at = typeof arrivalTime === 'string' ? writeAscii(buffer, at, arrivalTime) : arrivalTime.writeTo(buffer, at);
     buffer.set(suffix.tail, at);
     this.length = at + suffix.tail.length;
@@ -193,6 +240,7 @@ export function quarantineLine(
     raw_data: rawData,
     shard_id: origin.shardId,
     sequence_number: origin.sequenceNumber,
+    sub_sequence_number: origin.subSequenceNumber,
     partition_key: origin.partitionKey,
     arrival_time: origin.arrivalTime,
     ingestion_time: ingestionTime,

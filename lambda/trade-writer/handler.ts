@@ -68,10 +68,15 @@ function logQuarantine(logger: Logger, plan: BatchPlan): void {
   if (plan.quarantined.length === 0) return;
   const reasons: Record<string, number> = {};
   for (const { reason } of plan.quarantined) reasons[reason] = (reasons[reason] ?? 0) + 1;
+  const logged = plan.quarantined.slice(0, LOGGED_SEQUENCE_NUMBERS);
   logger.warn('records quarantined', {
     quarantined: plan.quarantined.length,
     reasons,
-    sequenceNumbers: plan.quarantined.slice(0, LOGGED_SEQUENCE_NUMBERS).map(({ sequenceNumber }) => sequenceNumber),
+    sequenceNumbers: logged.map(({ sequenceNumber }) => sequenceNumber),
+    // Beside each sequence number, the user record's place in its KPL aggregate (null for a plain record).
+    ...(logged.some(({ subSequenceNumber }) => subSequenceNumber !== undefined)
+      ? { subSequenceNumbers: logged.map(({ subSequenceNumber }) => subSequenceNumber ?? null) }
+      : {}),
   });
 }
 
@@ -118,12 +123,14 @@ export function createTradeWriter(dependencies: TradeWriterDependencies): TradeW
         objectsWritten: countOutcomes(results, 'created'),
         objectsAlreadyPresent: countOutcomes(results, 'already-present'),
         writeFailures: countOutcomes(results, 'failed'),
+        aggregatedRecords: plan.aggregates,
       };
       metrics.addMetric(WRITER_METRICS.tradesWritten, MetricUnit.Count, summary.tradesWritten);
       metrics.addMetric(WRITER_METRICS.recordsQuarantined, MetricUnit.Count, summary.recordsQuarantined);
       metrics.addMetric(WRITER_METRICS.objectsWritten, MetricUnit.Count, summary.objectsWritten);
       metrics.addMetric(WRITER_METRICS.objectsAlreadyPresent, MetricUnit.Count, summary.objectsAlreadyPresent);
       metrics.addMetric(WRITER_METRICS.writeFailures, MetricUnit.Count, summary.writeFailures);
+      metrics.addMetric(WRITER_METRICS.aggregatedRecords, MetricUnit.Count, summary.aggregatedRecords);
 
       logQuarantine(logger, plan);
       logFailures(logger, results);

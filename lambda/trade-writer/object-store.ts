@@ -13,6 +13,8 @@ export interface ObjectStore {
 /** Content-Type and Content-Encoding of every object: JSON Lines, gzip-encoded. */
 export const OBJECT_CONTENT_TYPE = 'application/x-ndjson';
 export const OBJECT_CONTENT_ENCODING = 'gzip';
+/** The checksum every PutObject carries (`x-amz-checksum-crc32`): what a bucket with Object Lock requires. */
+export const OBJECT_CHECKSUM_ALGORITHM = 'CRC32';
 
 function httpStatusOf(error: unknown): number | undefined {
   const metadata = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata;
@@ -43,7 +45,8 @@ export function describeWriteError(error: unknown): {
  * The S3 object store. Every PutObject names SSE-KMS and the data key's ARN, as the bucket policy
  * demands (DESIGN §4): there is no other encryption to fall back to, and a denied write fails
  * rather than being retried without the headers. Single-part PutObject only. `If-None-Match: *`
- * makes a retry find its own object (412) instead of overwriting it.
+ * makes a retry find its own object (412) instead of overwriting it. Every write carries a CRC32
+ * checksum, which S3 verifies and Object Lock requires.
  */
 export function s3ObjectStore(client: S3Client, config: WriterConfig): ObjectStore {
   return {
@@ -59,6 +62,11 @@ export function s3ObjectStore(client: S3Client, config: WriterConfig): ObjectSto
             ServerSideEncryption: 'aws:kms',
             SSEKMSKeyId: config.keyArn,
             IfNoneMatch: '*',
+            // S3 Object Lock refuses a PutObject without Content-MD5 or an x-amz-checksum-* header
+            // (DESIGN §5c). Named here, not left to the SDK's default: with
+            // AWS_REQUEST_CHECKSUM_CALCULATION=WHEN_REQUIRED (or requestChecksumCalculation) the SDK
+            // sends a checksum only when the operation requires one, and PutObject does not.
+            ChecksumAlgorithm: OBJECT_CHECKSUM_ALGORITHM,
           }),
         );
         return 'created';

@@ -5,19 +5,30 @@ import type { TradeField } from '../../schema/trade-fields';
 import { type DateWindow, dateWindow } from '../../schema/validation/date-window';
 import type { Rejection, RejectionReason } from '../../schema/validation/rejection';
 import { TradeValidator } from '../../schema/validation/validate-trade';
+import { deaggregate, isKplAggregate } from './deaggregate';
 import { decodeRecordData, RecordBytes } from './decode';
-import { type AsciiValue, type IngestionSuffix, ingestionSuffix, JsonLines, quarantineLine } from './encode';
+import {
+  type AsciiValue,
+  type IngestionSuffix,
+  ingestionSuffix,
+  JsonLines,
+  NO_SUB_SEQUENCE_NUMBER,
+  quarantineLine,
+} from './encode';
 
 /** Whether an object holds trades or quarantined records. */
 export type ObjectKind = 'trades' | 'quarantine';
 
-/** One object the invocation will write: the records of one shard that share a kind and a `dt`. */
+/**
+ * One object the invocation will write: the records of one shard that share a kind and a `dt`. Its
+ * first and last are Kinesis sequence numbers, also when it holds user records of KPL aggregates.
+ */
 export interface PlannedObject {
   readonly kind: ObjectKind;
   readonly key: string;
   readonly dt: string;
   readonly shardId: string;
-  /** Records in the object. */
+  /** Lines in the object: plain records and user records of aggregates. */
   readonly records: number;
   /** The uncompressed JSON Lines, one line a record in the order of the batch. */
   readonly body: Buffer;
@@ -28,13 +39,20 @@ export interface PlannedObject {
 /** A record that went to quarantine, for the logs: never its data. */
 export interface QuarantinedRecord {
   readonly sequenceNumber: string;
+  /** Set for a user record of a KPL aggregate. */
+  readonly subSequenceNumber?: number;
   readonly reason: RejectionReason;
 }
 
-/** What one invocation will write. Every record of the batch is in exactly one object. */
+/**
+ * What one invocation will write. Every record of the batch is in exactly one object, or, when it is
+ * a KPL aggregate, each of its user records is.
+ */
 export interface BatchPlan {
   readonly objects: readonly PlannedObject[];
   readonly quarantined: readonly QuarantinedRecord[];
+  /** Kinesis records that were KPL aggregates, readable or not. */
+  readonly aggregates: number;
 }
 
 const MINUTE_MS = 60_000;
@@ -103,18 +121,22 @@ class ArrivalTime implements AsciiValue {
 }
 
 class ObjectBuilder {
-  readonly body: JsonLines;
+  /** Quarantine lines; trades keep theirs in the batch's lines. */
+  private readonly quarantineLines: JsonLines | undefined;
+  /** `[start, end)` of each run of this object's consecutive trade lines in the batch's lines. */
+  private readonly runs: number[] = [];
+  private bytes = 0;
   private first: string;
   private last: string;
+  records = 0;
 
   constructor(
     readonly kind: ObjectKind,
     readonly dt: string,
     readonly shardId: string,
     sequenceNumber: string,
-    capacity: number,
   ) {
-    this.body = new JsonLines(capacity);
+    this.quarantineLines = kind === 'quarantine' ? new JsonLines() : undefined;
     this.first = sequenceNumber;
     this.last = sequenceNumber;
   }
@@ -124,18 +146,49 @@ class ObjectBuilder {
     if (compareSequenceNumbers(sequenceNumber, this.last) > 0) this.last = sequenceNumber;
   }
 
-  build(): PlannedObject {
+  addTradeLine(start: number, end: number): void {
+    const { runs } = this;
+    if (runs.length > 0 && runs[runs.length - 1] === start) runs[runs.length - 1] = end;
+    else runs.push(start, end);
+    this.bytes += end - start;
+    this.records += 1;
+  }
+
+  addQuarantineLine(line: string): void {
+    this.quarantineLines?.appendLine(line);
+    this.records += 1;
+  }
+
+  /**
+   * The object, its body taken from the batch's trade lines: a view when its lines are one run (a
+   * batch of one date), else a buffer of exactly its size, so a batch spread over many dates
+   * allocates its lines once more at most, never a presized body per date.
+   */
+  /** Bytes its body takes when its lines are not one run of the batch's lines, else 0. */
+  get gatheredBytes(): number {
+    return this.runs.length > 2 ? this.bytes : 0;
+  }
+
+  build(tradeLines: JsonLines, gathered: Buffer, at: number): PlannedObject {
     const prefix = this.kind === 'trades' ? TRADES_PREFIX : QUARANTINE_PREFIX;
     return {
       kind: this.kind,
       key: objectKey(prefix, this.dt, this.shardId, this.first, this.last),
       dt: this.dt,
       shardId: this.shardId,
-      records: this.body.lines,
-      body: this.body.contents(),
+      records: this.records,
+      body: this.quarantineLines?.contents() ?? this.tradesBody(tradeLines, gathered, at),
       firstSequenceNumber: this.first,
       lastSequenceNumber: this.last,
     };
+  }
+
+  private tradesBody(tradeLines: JsonLines, gathered: Buffer, at: number): Buffer {
+    const { runs } = this;
+    if (runs.length === 2) return tradeLines.slice(runs[0], runs[1]);
+    const start = at;
+    for (let i = 0; i < runs.length; i += 2) at += tradeLines.copyTo(gathered, at, runs[i], runs[i + 1]);
+    return gathered.subarray(start, at);
   }
 }
 
@@ -154,8 +207,24 @@ function suffixRoom(sequenceNumber: string): number {
   return SUFFIX_ROOM + sequenceNumber.length * 6;
 }
 const SUFFIX_ROOM = 512;
-/** The most a trades body is sized for up front; past it, it grows by doubling. */
-const MAX_PRESIZE = 4 * 1024 * 1024;
+
+/**
+ * The most bytes a record's trade line takes: its decoded data (at most 3 bytes for every 4
+ * characters of base64) and the ingestion fields, whose names and times take
+ * {@link INGESTION_FIELDS_BYTES} besides the shard id and the sequence number (together the eventID
+ * less its colon).
+ */
+function lineBytes(dataLength: number, eventIdLength: number): number {
+  return (dataLength >> 2) * 3 + INGESTION_FIELDS_BYTES + eventIdLength;
+}
+/** The member names, quotes, two 24-character times and the line break, less the record's own closing brace. */
+const INGESTION_FIELDS_BYTES =
+  ',"shard_id":"","sequence_number":"","arrival_time":"","ingestion_time":""}\n'.length + 48 - 1;
+/** What a user record's line adds: `,"sub_sequence_number":` and its digits. */
+const SUB_SEQUENCE_NUMBER_BYTES = ',"sub_sequence_number":'.length + 10;
+
+/** What readTrade says of a record that is a KPL aggregate: its user records are read one by one. */
+const KPL_AGGREGATE = Symbol('KPL aggregate');
 
 /** What a planner is built from. */
 export interface BatchPlannerOptions {
@@ -165,16 +234,20 @@ export interface BatchPlannerOptions {
 
 /**
  * Decodes, validates and partitions batches: valid trades by (shard, UTC date of `executed_at`),
- * rejected records by (shard, ingestion date). Built once per handler: it keeps the buffers it
- * reuses record after record (planning is synchronous, so no two batches share them at once) and
- * holds no module state.
+ * rejected records by (shard, ingestion date); the user records of a KPL aggregate each on their
+ * own. Built once per handler: it keeps the validator and the view of the record being read
+ * (planning is synchronous, so no two batches share them at once) and holds no module state.
  */
 export class BatchPlanner {
   private readonly validator: TradeValidator;
-  // `recordBytes` is the record being read: in `scratch` until the batch has a trades body, then in
-  // the spare room of the last trades body, where appendTrade leaves it instead of copying it.
-  private readonly scratch = new RecordBytes();
+  /** The record being read, decoded into the spare room of the batch's trade lines. */
   private readonly recordBytes = new RecordBytes();
+  // The trade lines of a batch, and the bodies gathered from them for objects whose lines are not
+  // one run: kept for the next batch, so a warm writer allocates neither again unless a batch needs
+  // more. A plan's bodies are therefore valid until the planner plans again (the handler writes them
+  // before it returns).
+  private tradeLines: JsonLines | undefined;
+  private gathered: Buffer = Buffer.alloc(0);
 
   constructor(options: BatchPlannerOptions = {}) {
     this.validator = new TradeValidator({ fields: options.fields });
@@ -182,21 +255,24 @@ export class BatchPlanner {
 
   /**
    * Decodes and checks the record data into `recordBytes` and the validator's view: the trade's
-   * `dt`, or why not. The bytes go just past the end of `target` when there is one.
+   * `dt`, or why not, or {@link KPL_AGGREGATE}. The bytes go just past the end of `lines`, where
+   * appendTrade finds them; `expected` is what the rest of the batch should need, so that the
+   * lines grow to hold it when they must grow.
    */
-  private readTrade(data: string, window: DateWindow, target: JsonLines | undefined, room: number): string | Rejection {
-    const { recordBytes, scratch } = this;
-    let at = 0;
-    if (target === undefined) {
-      recordBytes.buffer = scratch.buffer;
-    } else {
-      // At most 3 bytes for every 4 characters.
-      recordBytes.buffer = target.spareRoom((data.length >> 2) * 3 + room);
-      at = target.end;
-    }
+  private readTrade(
+    data: string,
+    window: DateWindow,
+    lines: JsonLines,
+    room: number,
+    expected: number,
+    mayBeAggregate: boolean,
+  ): string | Rejection | typeof KPL_AGGREGATE {
+    const { recordBytes } = this;
+    const at = lines.end;
+    recordBytes.buffer = lines.spareRoom((data.length >> 2) * 3 + room, expected);
     const decodeProblem = decodeRecordData(data, recordBytes, at);
-    if (target === undefined) scratch.buffer = recordBytes.buffer;
     if (decodeProblem !== undefined) return decodeProblem;
+    if (mayBeAggregate && isKplAggregate(recordBytes.buffer, at, recordBytes.end)) return KPL_AGGREGATE;
     return this.validator.check(recordBytes.buffer, recordBytes.start, recordBytes.end, window);
   }
 
@@ -211,14 +287,35 @@ export class BatchPlanner {
     const ingestionDate = ingestionIso.slice(0, 10);
     const window = dateWindow(ingestionTime);
     const arrivalTime = new ArrivalTime();
-    const builders = new Map<string, ObjectBuilder>();
+    // Every object in the order its first record came, and each found by (kind, shard, dt) without
+    // building a key: the dates are the same strings record after record (UtcDateReader).
+    const objects: ObjectBuilder[] = [];
+    const builders = {
+      trades: new Map<string, Map<string, ObjectBuilder>>(),
+      quarantine: new Map<string, Map<string, ObjectBuilder>>(),
+    };
     const quarantined: QuarantinedRecord[] = [];
+    let aggregates = 0;
+
+    // Every trade line of the batch goes into one buffer sized for the whole batch, whatever the
+    // number of dates; each object then takes its lines from it (ObjectBuilder.build).
+    let expected = 0;
+    let slack = 0;
+    for (const { kinesis, eventID } of records) {
+      expected += lineBytes(kinesis.data.length, eventID.length);
+      slack = Math.max(slack, suffixRoom(kinesis.sequenceNumber));
+    }
+    let lines = this.tradeLines;
+    if (lines === undefined || lines.capacity < expected + slack) {
+      lines = new JsonLines(expected + slack);
+      this.tradeLines = lines;
+    } else {
+      lines.reset();
+    }
 
     // A batch comes from one shard and nearly always one date: remember the last object and the
     // last shard's ingestion fields instead of looking them up for every record.
     let lastBuilder: ObjectBuilder | undefined;
-    let lastTrades: ObjectBuilder | undefined;
-    let index = 0;
     let suffixShardId: string | undefined;
     let suffix: IngestionSuffix | undefined;
     let lastShardId = '';
@@ -228,21 +325,68 @@ export class BatchPlanner {
         lastBuilder.include(sequenceNumber);
         return lastBuilder;
       }
-      const id = `${kind}/${shardId}/${dt}`;
-      let builder = builders.get(id);
+      let ofShard = builders[kind].get(shardId);
+      if (ofShard === undefined) {
+        ofShard = new Map();
+        builders[kind].set(shardId, ofShard);
+      }
+      let builder = ofShard.get(dt);
       if (builder === undefined) {
-        // A trades body is sized for the rest of the batch at this record's size, plus a quarter.
-        const capacity =
-          kind === 'trades'
-            ? Math.min(MAX_PRESIZE, (records.length - index) * (recordBytes.end - recordBytes.start + 256) * 1.25)
-            : 0;
-        builder = new ObjectBuilder(kind, dt, shardId, sequenceNumber, capacity);
-        builders.set(id, builder);
+        builder = new ObjectBuilder(kind, dt, shardId, sequenceNumber);
+        ofShard.set(dt, builder);
+        objects.push(builder);
       } else {
         builder.include(sequenceNumber);
       }
       lastBuilder = builder;
       return builder;
+    };
+
+    /** Stores the record just read: its trade line, or its quarantine line with `data` as it came. */
+    const place = (
+      verdict: string | Rejection,
+      shardId: string,
+      sequenceNumber: string,
+      subSequenceNumber: number,
+      partitionKey: string,
+      data: string,
+    ): void => {
+      if (typeof verdict === 'string') {
+        if (suffix === undefined || shardId !== suffixShardId) {
+          suffixShardId = shardId;
+          suffix = ingestionSuffix(shardId, ingestionIso);
+        }
+        const builder = builderFor('trades', shardId, verdict, sequenceNumber);
+        const start = lines.end;
+        lines.appendTrade(
+          recordBytes.buffer,
+          recordBytes.start,
+          recordBytes.end,
+          view.hasLineBreak,
+          sequenceNumber,
+          subSequenceNumber,
+          arrivalTime,
+          suffix,
+        );
+        builder.addTradeLine(start, lines.end);
+        return;
+      }
+      const userRecord = subSequenceNumber !== NO_SUB_SEQUENCE_NUMBER;
+      const origin = {
+        shardId,
+        sequenceNumber,
+        subSequenceNumber: userRecord ? subSequenceNumber : null,
+        partitionKey,
+        arrivalTime: arrivalTime.text(),
+      };
+      builderFor('quarantine', shardId, ingestionDate, sequenceNumber).addQuarantineLine(
+        quarantineLine(verdict, data, origin, ingestionIso),
+      );
+      quarantined.push(
+        userRecord
+          ? { sequenceNumber, subSequenceNumber, reason: verdict.reason }
+          : { sequenceNumber, reason: verdict.reason },
+      );
     };
 
     for (const record of records) {
@@ -251,33 +395,50 @@ export class BatchPlanner {
       const shardId = sameShard(record.eventID, lastShardId) ? lastShardId : shardIdOf(record.eventID);
       lastShardId = shardId;
       arrivalTime.set(kinesis.approximateArrivalTimestamp);
-      const verdict = this.readTrade(kinesis.data, window, lastTrades?.body, suffixRoom(sequenceNumber));
-      if (typeof verdict === 'string') {
-        if (suffix === undefined || shardId !== suffixShardId) {
-          suffixShardId = shardId;
-          suffix = ingestionSuffix(shardId, ingestionIso);
-        }
-        lastTrades = builderFor('trades', shardId, verdict, sequenceNumber);
-        lastTrades.body.appendTrade(
-          recordBytes.buffer,
-          recordBytes.start,
-          recordBytes.end,
-          view.hasLineBreak,
-          sequenceNumber,
-          arrivalTime,
-          suffix,
-        );
-      } else {
-        const origin = { shardId, sequenceNumber, partitionKey: kinesis.partitionKey, arrivalTime: arrivalTime.text() };
-        builderFor('quarantine', shardId, ingestionDate, sequenceNumber).body.appendLine(
-          quarantineLine(verdict, kinesis.data, origin, ingestionIso),
-        );
-        quarantined.push({ sequenceNumber, reason: verdict.reason });
+      const room = suffixRoom(sequenceNumber);
+      const verdict = this.readTrade(kinesis.data, window, lines, room, expected + slack, true);
+      expected -= lineBytes(kinesis.data.length, record.eventID.length);
+      if (verdict !== KPL_AGGREGATE) {
+        place(verdict, shardId, sequenceNumber, NO_SUB_SEQUENCE_NUMBER, kinesis.partitionKey, kinesis.data);
+        continue;
       }
-      index += 1;
+      // Each user record is a trade or quarantined on its own, at (sequence number, sub-sequence
+      // number); an aggregate that cannot be read is quarantined whole (DESIGN §5a).
+      aggregates += 1;
+      const deaggregated = deaggregate(kinesis);
+      if ('reason' in deaggregated) {
+        place(deaggregated, shardId, sequenceNumber, NO_SUB_SEQUENCE_NUMBER, kinesis.partitionKey, kinesis.data);
+        continue;
+      }
+      for (const { data } of deaggregated) {
+        expected += lineBytes(data.length, record.eventID.length) + SUB_SEQUENCE_NUMBER_BYTES;
+      }
+      for (const userRecord of deaggregated) {
+        // Never KPL_AGGREGATE: a user record is not read as an aggregate again, as the KCL does not.
+        const userVerdict = this.readTrade(userRecord.data, window, lines, room, expected + slack, false) as
+          | string
+          | Rejection;
+        expected -= lineBytes(userRecord.data.length, record.eventID.length) + SUB_SEQUENCE_NUMBER_BYTES;
+        place(
+          userVerdict,
+          shardId,
+          sequenceNumber,
+          userRecord.subSequenceNumber,
+          userRecord.partitionKey,
+          userRecord.data,
+        );
+      }
     }
 
-    return { objects: [...builders.values()].map((builder) => builder.build()), quarantined };
+    const gatheredBytes = objects.reduce((sum, builder) => sum + builder.gatheredBytes, 0);
+    if (this.gathered.length < gatheredBytes) this.gathered = Buffer.allocUnsafe(gatheredBytes);
+    let at = 0;
+    const planned = objects.map((builder) => {
+      const object = builder.build(lines, this.gathered, at);
+      at += builder.gatheredBytes;
+      return object;
+    });
+    return { objects: planned, quarantined, aggregates };
   }
 }
 

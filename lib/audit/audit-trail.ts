@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { acknowledge, acknowledgeOnGrantee, NAG } from '../nag-acknowledgements';
 import type { AuditKey } from '../security/audit-key';
 import { grantReadObjects } from '../security/bucket-grants';
-import { createKmsBucket } from '../security/secure-bucket';
+import { acknowledgeUnlockedRecords, createKmsBucket, type ObjectLockProps } from '../security/secure-bucket';
 
 export interface AuditTrailProps {
   readonly auditKey: AuditKey;
@@ -32,6 +32,11 @@ export interface AuditTrailProps {
   readonly removalPolicy: RemovalPolicy;
   /** Days after which a version of a trail file that is no longer current expires. */
   readonly noncurrentVersionDays: number;
+  /**
+   * Object Lock of the trail bucket: the record of who read and changed the books is kept as long as
+   * the books (DESIGN §5c). @default - no Object Lock
+   */
+  readonly objectLock?: ObjectLockProps;
 }
 
 /**
@@ -68,7 +73,9 @@ export class AuditTrail extends Construct {
       accessLogsPrefix: 'cloudtrail/',
       noncurrentVersionDays: props.noncurrentVersionDays,
       removalPolicy: props.removalPolicy,
+      objectLock: props.objectLock,
     });
+    if (props.objectLock === undefined) acknowledgeUnlockedRecords(this.trailBucket);
     this.allowDeliveryFromThisTrailOnly(stack);
 
     this.logGroup = props.auditKey.createLogGroup(this, 'TrailLogGroup', {

@@ -9,14 +9,20 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { WRITER_ENV, WRITER_METRICS, WRITER_SERVICE_NAME } from '../../lambda/trade-writer/contract';
+import {
+  WRITER_ARCHITECTURE,
+  WRITER_ENV,
+  WRITER_MEMORY_MB,
+  WRITER_METRICS,
+  WRITER_SERVICE_NAME,
+} from '../../lambda/trade-writer/contract';
 import type { StreamCapacity } from '../config';
 import { acknowledge, CONTROL_TOWER, NAG } from '../nag-acknowledgements';
 import type { DataLakeBucket } from '../raw-zone/lake-bucket';
 import type { AuditKey } from '../security/audit-key';
 import { grantReadObjects } from '../security/bucket-grants';
 import type { DataKey } from '../security/data-key';
-import { createKmsBucket } from '../security/secure-bucket';
+import { acknowledgeUnlockedRecords, createKmsBucket, type ObjectLockProps } from '../security/secure-bucket';
 import { FailedBatchBucketDestination } from './failed-batch-destination';
 import { WRITER_BUNDLING } from './writer-bundling';
 
@@ -57,6 +63,11 @@ export interface IngestionProps {
   readonly parallelizationFactor: number;
   /** Days after which a version of a failed-batch record that is no longer current expires. */
   readonly noncurrentVersionDays: number;
+  /**
+   * Object Lock of the failed-batch bucket: a batch Lambda gave up on is a copy of trades, kept as
+   * long as they are (DESIGN §5c). @default - no Object Lock
+   */
+  readonly objectLock?: ObjectLockProps;
   /** Removal policy of the stream and the log group (the failed-batch bucket is always retained). */
   readonly removalPolicy: RemovalPolicy;
 }
@@ -108,7 +119,9 @@ export class Ingestion extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       // S3 request metrics (one-minute PutRequests): the alarm on batches given up on reads them.
       metrics: [{ id: FAILED_BATCH_METRICS_FILTER }],
+      objectLock: props.objectLock,
     });
+    if (props.objectLock === undefined) acknowledgeUnlockedRecords(this.failedBatchBucket);
 
     this.logGroup = props.auditKey.createLogGroup(this, 'WriterLogGroup', {
       logGroupName: props.logGroupName,
@@ -128,8 +141,9 @@ export class Ingestion extends Construct {
       entry: path.join(PROJECT_ROOT, 'lambda', 'trade-writer', 'index.ts'),
       handler: 'handler',
       runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 1024,
+      // The cost model (tools/cost) reads the same two values from the writer's contract.
+      architecture: WRITER_ARCHITECTURE === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64,
+      memorySize: WRITER_MEMORY_MB,
       timeout: Duration.minutes(2),
       role: this.writerRole,
       logGroup: this.logGroup,

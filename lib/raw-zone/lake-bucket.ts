@@ -1,12 +1,24 @@
-import type { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { QUARANTINE_PREFIX, TRADES_PREFIX } from '../../schema/layout';
 import { acknowledgeOnGrantee, objectWildcardFinding } from '../nag-acknowledgements';
 import { grantReadObjects } from '../security/bucket-grants';
 import type { DataKey } from '../security/data-key';
-import { createKmsBucket, denyUnlessKey } from '../security/secure-bucket';
+import {
+  acknowledgeUnlockedRecords,
+  createKmsBucket,
+  denyUnlessKey,
+  type ObjectLockProps,
+} from '../security/secure-bucket';
+
+/**
+ * Objects of at least 128 KiB move to S3 Glacier Instant Retrieval (ObjectSizeGreaterThan is strict).
+ * Glacier Instant Retrieval bills a smaller object as 128 KB, and each transition costs a request fee:
+ * at 128 KiB it pays back in under nine months, well below (about 22 KiB) never (docs/retention.md).
+ */
+export const ARCHIVE_MIN_OBJECT_BYTES = 128 * 1024;
 
 export interface DataLakeBucketProps {
   /** The data key: default encryption, and the only key the bucket policy accepts on PutObject. */
@@ -17,6 +29,13 @@ export interface DataLakeBucketProps {
   readonly removalPolicy: RemovalPolicy;
   /** Days after which a version of its objects that is no longer current expires. */
   readonly noncurrentVersionDays: number;
+  /**
+   * Days after which objects of at least 128 KiB move to S3 Glacier Instant Retrieval (Athena reads it
+   * like Standard; every read pays a retrieval fee per GB).
+   */
+  readonly archiveAfterDays: number;
+  /** Object Lock of trades and quarantined records (DESIGN §5c). @default - no Object Lock */
+  readonly objectLock?: ObjectLockProps;
 }
 
 /**
@@ -25,19 +44,53 @@ export interface DataLakeBucketProps {
  */
 export class DataLakeBucket extends Construct {
   public readonly bucket: s3.Bucket;
+  /** Whether the bucket has Object Lock, without which S3 refuses every legal hold. */
+  public readonly locked: boolean;
   private readonly dataKey: DataKey;
+  /** The Deny on legal-hold changes of a locked lake; each grantLegalHolds exempts its role. */
+  private readonly legalHoldDeny: iam.PolicyStatement | undefined;
+  private readonly legalHoldRoleArns: string[] = [];
 
   constructor(scope: Construct, id: string, props: DataLakeBucketProps) {
     super(scope, id);
     this.dataKey = props.dataKey;
+    this.locked = props.objectLock !== undefined;
     this.bucket = createKmsBucket(this, 'Bucket', {
       key: props.dataKey.key,
       accessLogs: props.accessLogsBucket,
       accessLogsPrefix: 'data-lake/',
       removalPolicy: props.removalPolicy,
       noncurrentVersionDays: props.noncurrentVersionDays,
+      lifecycleRules: [
+        {
+          id: 'ArchiveToGlacierInstantRetrieval',
+          objectSizeGreaterThan: ARCHIVE_MIN_OBJECT_BYTES - 1,
+          transitions: [
+            {
+              storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL,
+              transitionAfter: Duration.days(props.archiveAfterDays),
+            },
+          ],
+        },
+      ],
+      objectLock: props.objectLock,
     });
     denyUnlessKey(this.bucket, props.dataKey.key);
+    if (this.locked) {
+      // A legal hold is what keeps a record once its retention has run out; clearing one is as weighty
+      // as placing it. Only the roles given grantLegalHolds may do either, whatever IAM allows others;
+      // until one is, the Deny names everyone.
+      this.legalHoldDeny = new iam.PolicyStatement({
+        sid: 'DenyLegalHoldChangesExceptHolders',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:PutObjectLegalHold'],
+        resources: [this.bucket.arnForObjects('*')],
+      });
+      this.bucket.addToResourcePolicy(this.legalHoldDeny);
+    } else {
+      acknowledgeUnlockedRecords(this.bucket);
+    }
   }
 
   /** Write new trade and quarantine objects: PutObject on `trades/` and `quarantine/` only; no read, no delete. */
@@ -72,6 +125,48 @@ export class DataLakeBucket extends Construct {
   /** Read every prefix (trades and quarantine). */
   public grantReadAll(grantee: iam.IGrantable): iam.Grant {
     return this.grantReadPrefixes(grantee, [TRADES_PREFIX, QUARANTINE_PREFIX]);
+  }
+
+  /**
+   * Place, clear and read S3 legal holds on trade and quarantine objects, and list them by date
+   * (`trades/dt=YYYY-MM-DD/`). On a locked lake, the bucket policy denies legal-hold changes to every
+   * other principal. Without Object Lock, S3 refuses every legal-hold call (400 InvalidRequest, "Bucket
+   * is missing Object Lock Configuration"): the grant stands, and GetBucketObjectLockConfiguration lets
+   * the caller say why.
+   */
+  public grantLegalHolds(grantee: iam.IGrantable): iam.Grant {
+    const role = grantee.grantPrincipal as Partial<iam.IRole>;
+    if (typeof role.roleArn !== 'string') {
+      throw new Error(
+        'trading-data-lake: legal holds are granted to IAM roles (the bucket policy exempts them by ARN)',
+      );
+    }
+    const patterns = [`${TRADES_PREFIX}*`, `${QUARANTINE_PREFIX}*`];
+    const holds = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:PutObjectLegalHold', 's3:GetObjectLegalHold'],
+      resourceArns: patterns.map((pattern) => this.bucket.arnForObjects(pattern)),
+    });
+    const list = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:ListBucket'],
+      resourceArns: [this.bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': patterns } },
+    });
+    const lockConfiguration = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:GetBucketObjectLockConfiguration'],
+      resourceArns: [this.bucket.bucketArn],
+    });
+    acknowledgeOnGrantee(
+      grantee,
+      patterns.map((pattern) => objectWildcardFinding(this.bucket, pattern)),
+      'Legal holds are placed on whole days of trades (trades/dt=.../) and their quarantined records; the wildcard is scoped to those two prefixes and to the legal-hold actions.',
+    );
+    this.legalHoldRoleArns.push(role.roleArn);
+    // Rewritten with the whole list each time: addCondition replaces a condition key's value.
+    this.legalHoldDeny?.addCondition('ArnNotEquals', { 'aws:PrincipalArn': [...this.legalHoldRoleArns] });
+    return holds.combine(list).combine(lockConfiguration);
   }
 
   private grantReadPrefixes(grantee: iam.IGrantable, prefixes: readonly string[]): iam.Grant {

@@ -4,7 +4,12 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { denyGrantsExceptForAwsResourcesStatement, grantKeyUse, keyAdministrationStatement } from './key-policy';
+import {
+  denyGrantsExceptForAwsResourcesStatement,
+  denyKeyDeletionStatement,
+  grantKeyUse,
+  keyAdministrationStatement,
+} from './key-policy';
 
 export interface AuditKeyProps {
   /** Alias of the key, e.g. `alias/trading-audit-key`. */
@@ -17,6 +22,11 @@ export interface AuditKeyProps {
    * @default - no trail: CloudTrail gets no statement in the key policy
    */
   readonly trailName?: string;
+  /**
+   * Deny scheduling the key's deletion to everyone: set when the trail bucket, which this key
+   * encrypts, is under compliance retention. @default false
+   */
+  readonly denyKeyDeletion?: boolean;
 }
 
 export interface AlarmTopicProps {
@@ -46,6 +56,7 @@ export class AuditKey extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const statements = [keyAdministrationStatement(props.administrators), denyGrantsExceptForAwsResourcesStatement()];
+    if (props.denyKeyDeletion ?? false) statements.push(denyKeyDeletionStatement());
 
     if (props.trailName !== undefined) {
       const trailArn = stack.formatArn({ service: 'cloudtrail', resource: 'trail', resourceName: props.trailName });

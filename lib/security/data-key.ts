@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import {
   denyGrantsExceptForAwsResourcesStatement,
+  denyKeyDeletionStatement,
   grantKeyUse,
   type KeyUseOptions,
   keyAdministrationStatement,
@@ -14,6 +15,11 @@ export interface DataKeyProps {
   readonly alias: string;
   /** Who administers the key (never uses it). */
   readonly administrators: readonly iam.IPrincipal[];
+  /**
+   * Deny scheduling the key's deletion to everyone: set under compliance retention, where the key is
+   * as much a record as the objects it encrypts. @default false
+   */
+  readonly denyKeyDeletion?: boolean;
 }
 
 /**
@@ -36,7 +42,11 @@ export class DataKey extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       // Given a policy, CDK adds no statement of its own: no account-root `kms:*` (DESIGN §2a).
       policy: new iam.PolicyDocument({
-        statements: [keyAdministrationStatement(props.administrators), denyGrantsExceptForAwsResourcesStatement()],
+        statements: [
+          keyAdministrationStatement(props.administrators),
+          denyGrantsExceptForAwsResourcesStatement(),
+          ...((props.denyKeyDeletion ?? false) ? [denyKeyDeletionStatement()] : []),
+        ],
       }),
     });
   }

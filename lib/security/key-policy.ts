@@ -68,6 +68,23 @@ export function denyGrantsExceptForAwsResourcesStatement(): iam.PolicyStatement 
   });
 }
 
+/**
+ * Denies `kms:ScheduleKeyDeletion` to everyone, key administrators and the deploy role included. Under
+ * compliance retention a locked version outlives any request to delete it, but not its key: once
+ * deleted, the key takes every record it encrypts with it (DESIGN §5c). The Deny lasts as long as the
+ * key policy holds it; the organization's SCP (docs/retention.md) is what no key administrator can edit.
+ */
+export function denyKeyDeletionStatement(): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'DenyKeyDeletionUnderComplianceRetention',
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['kms:ScheduleKeyDeletion'],
+    // In a key policy, "*" means this key and nothing else.
+    resources: ['*'],
+  });
+}
+
 /** How a principal reaches a key: through which service, and for which resource's encryption context. */
 export interface KeyUseOptions {
   /** The service that calls KMS on the principal's behalf; the statement requires `kms:ViaService`. */

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import type { LockedRetention } from '../config';
 import { acknowledge, CONTROL_TOWER, NAG } from '../nag-acknowledgements';
 
 /**
@@ -37,10 +38,41 @@ export interface KmsBucketProps {
   readonly lifecycleRules?: s3.LifecycleRule[];
   /** S3 request metrics filters (one-minute CloudWatch metrics, billed as custom metrics). @default - none */
   readonly metrics?: s3.BucketMetrics[];
+  /**
+   * S3 Object Lock with a default retention, and the bucket policy and lifecycle that go with it
+   * (DESIGN §5c). Never for a bucket whose objects must be deleted early (query results, the curated
+   * zone) or that receives server access logs (S3 refuses a locked target).
+   * @default - no Object Lock
+   */
+  readonly objectLock?: ObjectLockProps;
+}
+
+/** What a locked bucket keeps, for how long, and who may change that (DESIGN §5c). */
+export interface ObjectLockProps {
+  /** Mode and period that S3 applies to every new object version that names no retention of its own. */
+  readonly defaultRetention: LockedRetention;
+  /**
+   * The only principal that may change the bucket's Object Lock configuration (`aws:PrincipalArn`):
+   * the deploy role, i.e. the CloudFormation execution role of the CDK bootstrap.
+   */
+  readonly deployRoleArn: string;
+  /**
+   * The only principals that may bypass governance-mode retention (`aws:PrincipalArn`, exact ARNs).
+   * An empty list denies the bypass to everyone.
+   */
+  readonly governanceBypassArns: readonly string[];
+  /**
+   * Expire current versions once their retention has passed; otherwise they are kept until deleted by hand.
+   * @default false
+   */
+  readonly expireAfterRetention?: boolean;
 }
 
 /** A bucket encrypted by default with a customer managed key, access-logged to the log bucket. */
 export function createKmsBucket(scope: Construct, id: string, props: KmsBucketProps): s3.Bucket {
+  const lock = props.objectLock;
+  const rules = props.lifecycleRules ?? [];
+  const lifecycleRules = versionedLifecycle(props.noncurrentVersionDays, rules, lock);
   const bucket = new s3.Bucket(scope, id, {
     ...ALWAYS,
     encryption: s3.BucketEncryption.KMS,
@@ -49,13 +81,115 @@ export function createKmsBucket(scope: Construct, id: string, props: KmsBucketPr
     bucketKeyEnabled: true,
     serverAccessLogsBucket: props.accessLogs,
     serverAccessLogsPrefix: props.accessLogsPrefix,
-    lifecycleRules: versionedLifecycle(props.noncurrentVersionDays, props.lifecycleRules),
+    lifecycleRules,
+    // Left out, S3 applies its default for new lifecycle configurations (no transition below 128 KB);
+    // written out where a rule transitions, so the template says what S3 does. A rule's own
+    // ObjectSizeGreaterThan takes precedence over it.
+    transitionDefaultMinimumObjectSize: rules.some((rule) => (rule.transitions ?? []).length > 0)
+      ? s3.TransitionDefaultMinimumObjectSize.ALL_STORAGE_CLASSES_128_K
+      : undefined,
+    // CT.S3.PR.9 checks this top-level flag. CloudFormation documents the Object Lock configuration
+    // set below (AWS::S3::Bucket ObjectLockConfiguration, ObjectLockRule, DefaultRetention) as "Update
+    // requires: No interruption": a change of mode or period happens in place. This flag its User Guide
+    // documented as "Update requires: Replacement", the CDK CLI's resource spec says the same, and a
+    // change set did (cloudformation-coverage-roadmap#1929), although S3 turns Object Lock on for an
+    // existing versioned bucket in place: switching a deployed stack between `none` and a retention
+    // replaces the bucket (docs/retention.md).
+    objectLockEnabled: lock === undefined ? undefined : true,
     metrics: props.metrics,
     removalPolicy: props.removalPolicy,
   });
   acknowledgeSingleRegion(bucket);
   acknowledgeNoEventNotifications(bucket);
+  writeObjectSizesAsStrings(bucket, lifecycleRules);
+  if (lock !== undefined) lockObjects(bucket, lock);
   return bucket;
+}
+
+/**
+ * CDK types a rule's ObjectSizeGreaterThan/LessThan as a number and writes one, but CloudFormation's
+ * resource schema types them as strings: `cdk synth` warns on every synthesis (W9003) that it coerced
+ * them. The override writes what the schema says, at the rule's index (CDK keeps the rules' order).
+ */
+function writeObjectSizesAsStrings(bucket: s3.Bucket, rules: readonly s3.LifecycleRule[]): void {
+  const cfnBucket = bucket.node.defaultChild as s3.CfnBucket;
+  rules.forEach((rule, index) => {
+    for (const [property, bytes] of [
+      ['ObjectSizeGreaterThan', rule.objectSizeGreaterThan],
+      ['ObjectSizeLessThan', rule.objectSizeLessThan],
+    ] as const) {
+      if (bytes !== undefined) {
+        cfnBucket.addPropertyOverride(`LifecycleConfiguration.Rules.${index}.${property}`, String(bytes));
+      }
+    }
+  });
+}
+
+/**
+ * The default retention, and the bucket policy of a locked bucket: only the deploy role may change
+ * the Object Lock configuration (a weaker default applies to new objects at once, silently), and only
+ * the named principals may bypass governance retention. In compliance mode the bypass does nothing
+ * for objects written under that mode, but objects written under an earlier governance default keep
+ * governance retention: the Deny guards them too.
+ */
+function lockObjects(bucket: s3.Bucket, lock: ObjectLockProps): void {
+  const { defaultRetention } = lock;
+  // Written on the L1: CDK's objectLockDefaultRetention renders every period in days, and a period
+  // of years is S3's to count (a regulation's 6 years are not 2190 days when they span leap days).
+  (bucket.node.defaultChild as s3.CfnBucket).objectLockConfiguration = {
+    objectLockEnabled: 'Enabled',
+    rule: {
+      defaultRetention:
+        defaultRetention.years === undefined
+          ? { mode: defaultRetention.mode, days: defaultRetention.days }
+          : { mode: defaultRetention.mode, years: defaultRetention.years },
+    },
+  };
+  bucket.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'DenyObjectLockConfigurationChanges',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['s3:PutBucketObjectLockConfiguration'],
+      resources: [bucket.bucketArn],
+      // aws:PrincipalArn is the role's ARN for a role session, whatever the session's name.
+      conditions: { ArnNotEquals: { 'aws:PrincipalArn': lock.deployRoleArn } },
+    }),
+  );
+  bucket.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'DenyGovernanceRetentionBypass',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['s3:BypassGovernanceRetention'],
+      resources: [bucket.arnForObjects('*')],
+      conditions:
+        lock.governanceBypassArns.length === 0
+          ? undefined
+          : { ArnNotEquals: { 'aws:PrincipalArn': [...lock.governanceBypassArns] } },
+    }),
+  );
+}
+
+/**
+ * For a bucket of books and records left without Object Lock (`recordsRetention: none`, the dev
+ * default): Control Tower's CT.S3.PR.9 is accepted there, and nowhere a retention is configured.
+ */
+export function acknowledgeUnlockedRecords(bucket: s3.Bucket): void {
+  acknowledge(
+    bucket,
+    [CONTROL_TOWER.bucketObjectLock],
+    'recordsRetention is none (the dev default, so a dev stack tears down cleanly): this records bucket is not locked. Prod refuses to synthesize without a retention, and then the lake, failed-batch and trail buckets are locked (DESIGN §5c).',
+  );
+}
+
+/**
+ * The most days a default retention can last. S3 counts a period in years itself; up to one leap day
+ * in every four years (or part of four) keeps a lifecycle action that waits this long from ever
+ * reaching a version before its retain-until date.
+ */
+export function retentionDays(retention: LockedRetention): number {
+  return retention.years === undefined ? retention.days : 365 * retention.years + Math.ceil(retention.years / 4);
 }
 
 export interface AccessLogsBucketProps {
@@ -69,15 +203,18 @@ export interface AccessLogsBucketProps {
 
 /**
  * The server access log target: SSE-S3, because S3 log delivery cannot write to a bucket whose
- * default encryption is SSE-KMS, and not logged itself.
+ * default encryption is SSE-KMS, and not logged itself. Never locked: S3 refuses a bucket with Object
+ * Lock as a server access log target, so it has no Object Lock option at all.
  */
 export function createAccessLogsBucket(scope: Construct, id: string, props: AccessLogsBucketProps): s3.Bucket {
   const bucket = new s3.Bucket(scope, id, {
     ...ALWAYS,
     encryption: s3.BucketEncryption.S3_MANAGED,
-    lifecycleRules: versionedLifecycle(props.noncurrentVersionDays, [
-      { id: 'ExpireAccessLogs', expiration: Duration.days(props.expireAfterDays) },
-    ]),
+    lifecycleRules: versionedLifecycle(
+      props.noncurrentVersionDays,
+      [{ id: 'ExpireAccessLogs', expiration: Duration.days(props.expireAfterDays) }],
+      undefined,
+    ),
     removalPolicy: props.removalPolicy,
   });
   acknowledgeSingleRegion(bucket);
@@ -134,17 +271,34 @@ export function denyUnlessKey(bucket: s3.IBucket, key: kms.IKey): void {
  * Every bucket here is versioned, so without a rule it grows forever: a version that is no longer
  * current expires after `noncurrentVersionDays`, and an upload left incomplete (its parts are billed
  * and invisible) is aborted after a week.
+ *
+ * On a locked bucket a version may become noncurrent the day it is written (a DeleteObject puts a
+ * delete marker over it), and its retention still runs: S3 would refuse to expire it, and the rule
+ * must not even try, so noncurrent versions wait at least the whole retention. A delete marker left
+ * with no version under it is removed once those versions are gone. Current versions expire after
+ * the retention only if asked; in a versioned bucket that expiry is a delete marker, and the version
+ * under it then waits out the noncurrent expiry as well.
  */
 function versionedLifecycle(
   noncurrentVersionDays: number,
-  rules: readonly s3.LifecycleRule[] = [],
+  rules: readonly s3.LifecycleRule[],
+  lock: ObjectLockProps | undefined,
 ): s3.LifecycleRule[] {
+  const lockedDays = lock === undefined ? undefined : retentionDays(lock.defaultRetention);
   return [
     {
       id: 'ExpireNoncurrentVersions',
-      noncurrentVersionExpiration: Duration.days(noncurrentVersionDays),
+      noncurrentVersionExpiration: Duration.days(Math.max(noncurrentVersionDays, lockedDays ?? 0)),
+      expiredObjectDeleteMarker: lock === undefined ? undefined : true,
       abortIncompleteMultipartUploadAfter: Duration.days(INCOMPLETE_UPLOAD_DAYS),
     },
+    // A rule of its own: S3 and CDK refuse ExpiredObjectDeleteMarker beside an expiration in days. S3
+    // checks that a rule's expiration comes after its transition only within one rule; across rules,
+    // an object due for both on one day is transitioned first ("How Amazon S3 handles conflicts in
+    // lifecycle configurations").
+    ...(lock?.expireAfterRetention && lockedDays !== undefined
+      ? [{ id: 'ExpireCurrentVersionsAfterRetention', expiration: Duration.days(lockedDays) }]
+      : []),
     ...rules,
   ];
 }

@@ -30,6 +30,7 @@ export function ddlType(engine: CurationEngine, type: string): string {
     string: 'VARCHAR',
     double: 'DOUBLE',
     bigint: 'BIGINT',
+    int: 'INTEGER',
     timestamp: 'TIMESTAMP',
     date: 'DATE',
   };

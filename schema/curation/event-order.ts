@@ -4,6 +4,7 @@
  * position in the stream only tells copies of one event apart, the later copy winning. Both engines
  * run this SQL (Athena engine 3 and DuckDB).
  */
+import { SUB_SEQUENCE_NUMBER_FIELD } from '../trade-fields';
 
 interface RankColumn {
   readonly column: string;
@@ -13,11 +14,14 @@ interface RankColumn {
 
 /**
  * A row's position in its shard, most significant first. Kinesis sequence numbers are decimal strings
- * of up to 128 digits, compared as numbers by left-padding them. The writer's `sub_sequence_number`
- * (a user record's place in its KPL aggregate) becomes the second entry once the raw table has it.
+ * of up to 128 digits, compared as numbers by left-padding them. The user records of one KPL aggregate
+ * share its sequence number and are told apart by `sub_sequence_number`, which a plain record has not
+ * (NULL): a sequence number is either an aggregate or a plain record, so 0 for NULL never ties two
+ * different records.
  */
 const STREAM_POSITION: readonly RankColumn[] = [
   { column: 'sequence_number', key: (column) => `lpad(${column}, 129, '0')` },
+  { column: SUB_SEQUENCE_NUMBER_FIELD, key: (column) => `coalesce(${column}, 0)` },
 ];
 
 /** What ranks one trade's rows, most significant first. */

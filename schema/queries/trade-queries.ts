@@ -120,6 +120,7 @@ ORDER BY symbol, currency`,
        trader_id,
        shard_id,
        sequence_number,
+       sub_sequence_number,
        arrival_time,
        ingestion_time
 FROM ${curated}
@@ -147,6 +148,7 @@ WHERE trade_date BETWEEN CAST(? AS date) AND CAST(? AS date)
        t.trader_id,
        t.shard_id,
        t.sequence_number,
+       t.sub_sequence_number,
        t.arrival_time,
        t.ingestion_time,
        ${COPY_NUMBER} AS copy_number
@@ -180,9 +182,10 @@ ORDER BY exec_type`,
     name: 'quarantine-by-reason',
     description: 'Quarantined records per reason for one day (parameter: dt, YYYY-MM-DD); data engineers only',
     tables: ['quarantine'],
-    // A retried or bisected batch can quarantine the same record in two objects: count records, not rows.
+    // A retried or bisected batch can quarantine the same record in two objects: count records, not
+    // rows; a record is its shard, sequence and sub-sequence number (NULL outside a KPL aggregate).
     sql: ({ quarantine }) => `SELECT reason,
-       count(DISTINCT concat(shard_id, '/', sequence_number)) AS records,
+       count(DISTINCT concat(shard_id, '/', sequence_number, '/', coalesce(CAST(sub_sequence_number AS varchar), ''))) AS records,
        min(arrival_time) AS first_arrival,
        max(arrival_time) AS last_arrival
 FROM ${quarantine}

@@ -18,7 +18,8 @@ export type RejectionReason =
   | 'DUPLICATE_KEY'
   | 'RESERVED_FIELD'
   | 'SCHEMA'
-  | 'DATE_OUT_OF_RANGE';
+  | 'DATE_OUT_OF_RANGE'
+  | 'BAD_AGGREGATE';
 
 /** A permanent failure of one record. */
 export interface Rejection {
@@ -54,6 +55,13 @@ export const REJECTIONS = {
     'RESERVED_FIELD',
     `the record carries a field the writer adds itself: ${alternatives(RESERVED_FIELDS)} (any case)`,
   ),
+  // Of a whole Kinesis record that starts with the KPL magic number: its user records cannot be
+  // told apart, so it is quarantined as it came, with its sequence number (DESIGN §5a).
+  badAggregate: rejection(
+    'BAD_AGGREGATE',
+    'record data starts with the KPL aggregation magic number F3 89 9A C2 but is not an aggregated record: it does not decode, or its MD5 checksum does not match',
+  ),
+  emptyAggregate: rejection('BAD_AGGREGATE', 'KPL aggregated record that holds no user record'),
   dateOutOfRange: rejection(
     'DATE_OUT_OF_RANGE',
     'executed_at falls on a UTC date that partition projection does not cover: before the first partition date or more than one day after ingestion',

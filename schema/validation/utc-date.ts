@@ -78,7 +78,8 @@ function shiftDate(year: number, month: number, day: number, days: number): stri
  * reader per validator, never shared module-wide.
  */
 export class UtcDateReader {
-  private readonly lastDateBytes = new Uint8Array(10);
+  private readonly dates = new Map<number, string>();
+  private lastKey = -1;
   private lastDate = '';
 
   /**
@@ -152,21 +153,32 @@ export class UtcDateReader {
     const utcMinuteOfDay = hour * 60 + minute - offsetMinutes;
     if (utcMinuteOfDay >= 0 && utcMinuteOfDay < MINUTES_PER_DAY) {
       // Same calendar day in UTC: the date is the text itself, already checked above.
-      return this.sameDayDate(bytes, start);
+      return this.sameDayDate(year, month, day);
     }
     return shiftDate(year, month, day, utcMinuteOfDay < 0 ? -1 : 1);
   }
 
-  private sameDayDate(bytes: Uint8Array, start: number): string {
-    let same = this.lastDate !== '';
-    for (let i = 0; same && i < 10; i += 1) same = bytes[start + i] === this.lastDateBytes[i];
-    if (!same) {
-      this.lastDateBytes.set(bytes.subarray(start, start + 10));
-      this.lastDate = String.fromCharCode(...this.lastDateBytes);
+  /**
+   * The text of a checked date, the same string for the same date: a batch spread over many dates
+   * (late trades) formats each once, and its readers compare identical strings.
+   */
+  private sameDayDate(year: number, month: number, day: number): string {
+    const key = (year * 100 + month) * 100 + day;
+    if (key === this.lastKey) return this.lastDate;
+    let date = this.dates.get(key);
+    if (date === undefined) {
+      if (this.dates.size >= MAX_CACHED_DATES) this.dates.clear();
+      date = `${String(year).padStart(4, '0')}-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`;
+      this.dates.set(key, date);
     }
-    return this.lastDate;
+    this.lastKey = key;
+    this.lastDate = date;
+    return date;
   }
 }
+
+/** Dates a reader keeps formatted: far more than a batch spans, few enough to stay small. */
+const MAX_CACHED_DATES = 4096;
 
 /** The UTC date of an RFC 3339 timestamp string, or undefined; a character above U+007F is never RFC 3339. */
 export function utcDateOf(timestamp: string): string | undefined {

@@ -37,7 +37,7 @@ describe('a valid batch', () => {
     expect(sent[0].lines).toHaveLength(3);
   });
 
-  it('stores each trade as the producer text with the ingestion fields spliced in before the closing brace', async () => {
+  it('stores each trade as the producer text with the ingestion fields spliced in before the closing brace, and no sub-sequence number for a plain record', async () => {
     await writer.invoke(kinesisEvent(texts));
     const [line] = writer.sent()[0].lines;
     expect(line).toBe(
@@ -45,7 +45,10 @@ describe('a valid batch', () => {
         `"arrival_time":"2026-03-11T14:30:00.123Z","ingestion_time":"2026-03-11T15:00:00.000Z"}`,
     );
     const stored = JSON.parse(line);
-    expect(Object.keys(stored)).toEqual(TRADE_COLUMNS.map(({ name }) => name));
+    // Only the user records of a KPL aggregate carry sub_sequence_number; a plain record's line reads it as NULL.
+    expect(Object.keys(stored)).toEqual(
+      TRADE_COLUMNS.map(({ name }) => name).filter((name) => name !== 'sub_sequence_number'),
+    );
   });
 
   it('publishes the trades, quarantine, objects and failures it counted as EMF metrics', async () => {
@@ -56,6 +59,7 @@ describe('a valid batch', () => {
       ObjectsWritten: 2,
       ObjectsAlreadyPresent: 0,
       WriteFailures: 0,
+      AggregatedRecords: 0,
     });
   });
 });
@@ -103,6 +107,7 @@ describe('records that cannot be trades', () => {
       raw_data: event.Records[1].kinesis.data,
       shard_id: SHARD_ID,
       sequence_number: sequenceNumber(1),
+      sub_sequence_number: null,
       partition_key: 'pk-1',
       arrival_time: '2026-03-11T14:30:00.124Z',
       ingestion_time: '2026-03-11T15:00:00.000Z',

@@ -1,4 +1,4 @@
-import { planBatch } from '../../lambda/trade-writer/plan';
+import { createBatchPlanner, planBatch } from '../../lambda/trade-writer/plan';
 import { kinesisEvent, kinesisRecord, SHARD_ID, sequenceNumber, tradeJson } from '../../tools/fixtures/trade-events';
 
 const INGESTION = new Date('2026-03-11T15:00:00Z');
@@ -107,5 +107,24 @@ describe('planning a batch', () => {
       ['T-1', shardId],
       ['T-2', shardId],
     ]);
+  });
+
+  it("sizes trade bodies from each date's share of the batch, and a planner reused for the next batch plans it as a new one would", () => {
+    const dates = ['2026-03-09', '2026-03-10', '2026-03-11'];
+    const spread = kinesisEvent(
+      Array.from({ length: 30 }, (_, i) => tradeJson({ trade_id: `S-${i}`, executed_at: `${dates[i % 3]}T10:00:00Z` })),
+    ).Records;
+    const oneDate = kinesisEvent([tradeJson({ trade_id: 'O-1' }), 'nope', tradeJson({ trade_id: 'O-2' })]).Records;
+    const planner = createBatchPlanner();
+    const contents = (plan: ReturnType<typeof planBatch>) =>
+      plan.objects.map(({ key, body, records }) => [key, records, body.length, body.toString('utf8')]);
+    const spreadPlan = planner.plan(spread, INGESTION);
+    expect(spreadPlan.objects.map(({ dt, records }) => [dt, records])).toEqual(dates.map((dt) => [dt, 10]));
+    expect(contents(spreadPlan)).toEqual(contents(planBatch(spread, INGESTION)));
+    for (const { dt, body } of spreadPlan.objects) {
+      expect(new Set(linesOf(body).map((line) => JSON.parse(line).executed_at.slice(0, 10)))).toEqual(new Set([dt]));
+    }
+    expect(contents(planner.plan(oneDate, INGESTION))).toEqual(contents(planBatch(oneDate, INGESTION)));
+    expect(contents(planner.plan(spread, INGESTION))).toEqual(contents(planBatch(spread, INGESTION)));
   });
 });

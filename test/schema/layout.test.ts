@@ -11,7 +11,7 @@ import {
 } from '../../schema/layout';
 
 describe('the columns of the raw tables', () => {
-  it('keep every column the trades table had before the shared table, and add exec_type and version before the ingestion fields', () => {
+  it('keep every column the trades table had before the shared table, add exec_type and version before the ingestion fields, and sub_sequence_number after the sequence number', () => {
     expect(TRADE_COLUMNS).toEqual([
       { name: 'trade_id', type: 'string', comment: 'producer trade id, string or integer as sent' },
       { name: 'symbol', type: 'string', comment: 'instrument symbol, [A-Z0-9.-]{1,16}' },
@@ -31,6 +31,11 @@ describe('the columns of the raw tables', () => {
       },
       { name: 'shard_id', type: 'string', comment: 'ingestion: Kinesis shard id' },
       { name: 'sequence_number', type: 'string', comment: 'ingestion: Kinesis sequence number (dedup order)' },
+      {
+        name: 'sub_sequence_number',
+        type: 'int',
+        comment: 'ingestion: position of the user record in a KPL aggregated record, from 0; NULL for a plain record',
+      },
       { name: 'arrival_time', type: 'string', comment: 'ingestion: approximate arrival time, ISO 8601 UTC' },
       {
         name: 'ingestion_time',
@@ -40,13 +45,14 @@ describe('the columns of the raw tables', () => {
     ]);
   });
 
-  it('keep the quarantine table as it was', () => {
+  it('keep the quarantine table as it was, with sub_sequence_number after the sequence number', () => {
     expect(QUARANTINE_COLUMNS.map(({ name, type }) => `${name} ${type}`)).toEqual([
       'reason string',
       'message string',
       'raw_data string',
       'shard_id string',
       'sequence_number string',
+      'sub_sequence_number int',
       'partition_key string',
       'arrival_time string',
       'ingestion_time string',
@@ -62,9 +68,11 @@ describe('the columns of the raw tables', () => {
       quantity: 'DOUBLE',
       price: 'VARCHAR',
       version: 'BIGINT',
+      sub_sequence_number: 'INTEGER',
     });
-    // A Hive string is a DuckDB VARCHAR, a double a DOUBLE, a bigint a BIGINT: both engines read one line alike.
-    const expected: Record<string, string> = { string: 'VARCHAR', double: 'DOUBLE', bigint: 'BIGINT' };
+    // A Hive string is a DuckDB VARCHAR, a double a DOUBLE, a bigint a BIGINT, an int an INTEGER: both
+    // engines read one line alike.
+    const expected: Record<string, string> = { string: 'VARCHAR', double: 'DOUBLE', bigint: 'BIGINT', int: 'INTEGER' };
     for (const [index, { type }] of TRADE_COLUMNS.entries())
       expect(TRADE_DUCKDB_COLUMNS[index].type).toBe(expected[type]);
     for (const [index, { type }] of QUARANTINE_COLUMNS.entries())
@@ -97,6 +105,12 @@ describe('what producers are told', () => {
   });
 
   it('reserves the names the writer adds to every line', () => {
-    expect(RESERVED_FIELDS).toEqual(['shard_id', 'sequence_number', 'arrival_time', 'ingestion_time']);
+    expect(RESERVED_FIELDS).toEqual([
+      'shard_id',
+      'sequence_number',
+      'sub_sequence_number',
+      'arrival_time',
+      'ingestion_time',
+    ]);
   });
 });

@@ -21,8 +21,9 @@ describe('the trade-field table', () => {
       account_id: 'account_id: optional, a string',
       trader_id: 'trader_id: optional, a string',
     });
+    // The one message that changed on purpose: sub_sequence_number became an ingestion field (KPL, issue 13).
     expect(REJECTIONS.reservedField.message).toBe(
-      'the record carries a field the writer adds itself: shard_id, sequence_number, arrival_time or ingestion_time (any case)',
+      'the record carries a field the writer adds itself: shard_id, sequence_number, sub_sequence_number, arrival_time or ingestion_time (any case)',
     );
   });
 

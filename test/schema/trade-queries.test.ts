@@ -43,7 +43,7 @@ describe('queries over the raw table (forensics)', () => {
     '%s numbers the copies of each event (trade_id, exec_type, version) in stream order',
     (_name, sql) => {
       expect(sql).toContain(
-        "row_number() OVER (PARTITION BY t.trade_id, coalesce(t.exec_type, 'NEW'), coalesce(t.version, 1) ORDER BY lpad(t.sequence_number, 129, '0'))",
+        "row_number() OVER (PARTITION BY t.trade_id, coalesce(t.exec_type, 'NEW'), coalesce(t.version, 1) ORDER BY lpad(t.sequence_number, 129, '0'), coalesce(t.sub_sequence_number, 0))",
       );
     },
   );
@@ -70,9 +70,9 @@ describe('every named query', () => {
     }
   });
 
-  it('counts a quarantined record once even when a retry stored it twice', () => {
+  it('counts a quarantined record once even when a retry stored it twice (shard, sequence and sub-sequence number)', () => {
     expect(named('quarantine-by-reason').sql(TABLES)).toContain(
-      "count(DISTINCT concat(shard_id, '/', sequence_number))",
+      "count(DISTINCT concat(shard_id, '/', sequence_number, '/', coalesce(CAST(sub_sequence_number AS varchar), '')))",
     );
   });
 });

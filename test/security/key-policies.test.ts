@@ -50,6 +50,13 @@ const ADMINISTRATION = [
 ];
 
 /** The only Deny statements a key policy may hold, each with its exact condition. */
+const DENY_KEY_DELETION = {
+  Sid: 'DenyKeyDeletionUnderComplianceRetention',
+  Effect: 'Deny',
+  Principal: { AWS: '*' },
+  Action: 'kms:ScheduleKeyDeletion',
+  Resource: '*',
+};
 const DENY_GRANTS = {
   Sid: 'DenyGrantsExceptForAwsResources',
   Effect: 'Deny',
@@ -137,11 +144,33 @@ describe.each(STAGES)('key policies (%s)', (stage) => {
     }
   });
 
-  it('deny kms:CreateGrant to everyone unless the grant is for an AWS resource or the caller is an AWS service (CT.KMS.PR.3)', () => {
+  // Dev retains nothing (recordsRetention none); the prod test app keeps compliance:6y.
+  const denies = stage === 'prod' ? [DENY_GRANTS, DENY_KEY_DELETION] : [DENY_GRANTS];
+
+  it('hold no Deny but the grant Deny and, under compliance retention only, the key-deletion Deny', () => {
     for (const policy of bothKeyPolicies(stage)) {
-      expect(policy.Statement.filter((s) => s.Effect === 'Deny')).toEqual([DENY_GRANTS]);
+      expect(policy.Statement.filter((s) => s.Effect === 'Deny')).toEqual(denies);
     }
   });
+
+  it('deny kms:CreateGrant to everyone unless the grant is for an AWS resource or the caller is an AWS service (CT.KMS.PR.3)', () => {
+    for (const policy of bothKeyPolicies(stage)) {
+      expect(policy.Statement.filter((s) => s.Sid === DENY_GRANTS.Sid)).toEqual([DENY_GRANTS]);
+    }
+  });
+
+  it(
+    stage === 'prod'
+      ? 'deny kms:ScheduleKeyDeletion to everyone under compliance retention (deleting a key destroys the locked records)'
+      : 'leave kms:ScheduleKeyDeletion to the administrators when nothing is retained',
+    () => {
+      for (const policy of bothKeyPolicies(stage)) {
+        expect(policy.Statement.filter((s) => s.Sid === DENY_KEY_DELETION.Sid)).toEqual(
+          stage === 'prod' ? [DENY_KEY_DELETION] : [],
+        );
+      }
+    },
+  );
 
   it('administer each key by the explicit actions of the design, none of which uses the key', async () => {
     const cryptographic = await expandActions(CRYPTOGRAPHIC);

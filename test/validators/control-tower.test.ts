@@ -20,27 +20,24 @@ import {
  * Findings that other work fixes, never acknowledged. Each entry also fails the test once its
  * finding is gone, so the list shrinks as the fixes land and cannot go stale.
  */
-const PENDING: readonly { readonly finding: string; readonly until: string }[] = [
-  ...['DataLake/Bucket/Resource', 'Ingestion/FailedBatchBucket/Resource', 'Audit/TrailBucket/Resource'].map(
-    (where) => ({
-      finding: `CT.S3.PR.9 @ ${where}`,
-      until: 'records retention (DESIGN §5c): Object Lock on the buckets that keep books and records',
-    }),
-  ),
-];
+const PENDING: readonly { readonly finding: string; readonly until: string }[] = [];
+
+/** The buckets of books and records: locked wherever recordsRetention is set (DESIGN §5c). */
+const RECORDS_BUCKETS = /^(DataLake\/Bucket|Ingestion\/FailedBatchBucket|Audit\/TrailBucket)\/Resource$/;
 
 /** The only buckets on which a control may be accepted, by control: everywhere else it must be met. */
 const ACCEPTED_ONLY_ON: Readonly<Record<string, RegExp>> = {
   // Object Lock is for records; these hold derived results, access logs, or the curated table whose
-  // files OPTIMIZE rewrites and VACUUM deletes (DESIGN §5c).
+  // files OPTIMIZE rewrites and VACUUM deletes (DESIGN §5c). The records buckets themselves only while
+  // recordsRetention is none (dev's default; prod requires one).
   'CT.S3.PR.9':
-    /^(AccessLogsBucket|CuratedZone\/Bucket|\w+\/(Queries|EngineerQueries|CurationQueries)\/ResultsBucket)\/Resource$/,
+    /^(AccessLogsBucket|CuratedZone\/Bucket|\w+\/(Queries|EngineerQueries|CurationQueries)\/ResultsBucket|DataLake\/Bucket|Ingestion\/FailedBatchBucket|Audit\/TrailBucket)\/Resource$/,
   // SSE-S3 and no access logging: the access-log target alone.
   'CT.S3.PR.10': /^AccessLogsBucket\/Resource$/,
   'CT.S3.PR.2': /^AccessLogsBucket\/Resource$/,
 };
 
-describe.each([
+describe.each<[string, Record<string, unknown>]>([
   ['dev', {}],
   ['prod', { stage: 'prod', ...PROD_PRINCIPALS }],
 ])('AWS Control Tower proactive controls in %s', (_stage, context) => {
@@ -75,6 +72,19 @@ describe.each([
       expect(finding.reason?.length).toBeGreaterThan(60);
     }
   });
+
+  it(
+    context.stage === 'prod'
+      ? 'meets Object Lock (CT.S3.PR.9) on the lake, failed-batch and trail buckets: prod requires a retention'
+      : 'accepts unlocked records buckets (CT.S3.PR.9) only because recordsRetention is none',
+    () => {
+      const onRecords = report.acknowledged.filter(
+        (finding) => finding.control === 'CT.S3.PR.9' && RECORDS_BUCKETS.test(findingPath(finding, stack)),
+      );
+      expect(onRecords).toHaveLength(context.stage === 'prod' ? 0 : 3);
+      expect(report.findings.filter((finding) => RECORDS_BUCKETS.test(findingPath(finding, stack)))).toEqual([]);
+    },
+  );
 
   it('accepts Object Lock, SSE-S3 and unlogged buckets only where the design needs them', () => {
     for (const finding of report.acknowledged) {

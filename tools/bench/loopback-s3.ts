@@ -1,77 +1,152 @@
 /**
- * A minimal S3 stand-in for the benchmark, on 127.0.0.1 only: PutObject with the checks the real
- * bucket makes (SSE-KMS with the expected key ARN, `If-None-Match: *` answered with 412 when the
- * key exists), plus GET /__stats for what was stored. Bodies are counted, not kept. It runs in its
- * own process, on another core when taskset exists, so its work is not charged to the handler: the
- * real S3 runs elsewhere too. Usage: node --import tsx tools/bench/loopback-s3.ts <key ARN>; it prints
- * `{"port":N}` and exits when its parent disconnects or after ten minutes, whichever comes first.
+ * A minimal S3 stand-in on 127.0.0.1 only, for the benchmark and for tests that need to see what
+ * arrives on the wire: PutObject with the checks the real lake bucket makes (SSE-KMS with the
+ * expected key ARN, `If-None-Match: *` answered with 412 when the key exists) and, like a bucket with
+ * S3 Object Lock, a PutObject without Content-MD5 or an `x-amz-checksum-*` header refused; a CRC32
+ * checksum that does not match the body is refused as S3 refuses it (BadDigest). GET /__stats says
+ * what was stored. Bodies are counted, not kept; the headers of every PUT are kept for tests.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { crc32 } from 'node:zlib';
 
-const expectedKeyArn = process.argv[2];
-const storedBytes = new Map<string, number>();
-let puts = 0;
-let refused = 0;
+export interface LoopbackS3Options {
+  /** The key ARN every PutObject must name. */
+  readonly expectedKeyArn: string;
+}
+
+/** What the loopback S3 saw. */
+export interface LoopbackS3Stats {
+  readonly puts: number;
+  readonly refused: number;
+  readonly objects: readonly { readonly key: string; readonly bytes: number }[];
+  /** PUTs by the `x-amz-checksum-*` header they carried (`crc32`, …; `none`). */
+  readonly checksums: Readonly<Record<string, number>>;
+}
+
+/** A running loopback S3. */
+export interface LoopbackS3 {
+  readonly endpoint: string;
+  stats(): LoopbackS3Stats;
+  /** The headers of every PutObject, in the order received. */
+  readonly putHeaders: IncomingHttpHeaders[];
+  close(): Promise<void>;
+}
 
 function sendError(response: ServerResponse, status: number, code: string): void {
   response.writeHead(status, { 'content-type': 'application/xml' });
   response.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${code}</Message></Error>`);
 }
 
-function handlePut(request: IncomingMessage, response: ServerResponse, body: Buffer): void {
-  puts += 1;
-  const key = decodeURIComponent((request.url ?? '').split('?')[0]);
-  if (
-    request.headers['x-amz-server-side-encryption'] !== 'aws:kms' ||
-    request.headers['x-amz-server-side-encryption-aws-kms-key-id'] !== expectedKeyArn
-  ) {
-    refused += 1;
-    sendError(response, 403, 'AccessDenied');
-    return;
-  }
-  if (request.headers['if-none-match'] !== '*') {
-    refused += 1;
-    sendError(response, 400, 'InvalidRequest');
-    return;
-  }
-  if (storedBytes.has(key)) {
-    sendError(response, 412, 'PreconditionFailed');
-    return;
-  }
-  // With aws-chunked transfer the body carries chunk framing; the object is the decoded length.
-  const decoded = Number(request.headers['x-amz-decoded-content-length'] ?? body.length);
-  storedBytes.set(key, decoded);
-  response.writeHead(200, { etag: `"${puts}"` });
-  response.end();
+/** The `x-amz-checksum-*` algorithm a request names, or `none`. */
+function checksumOf(headers: IncomingHttpHeaders): string {
+  const header = Object.keys(headers).find(
+    (name) => name.startsWith('x-amz-checksum-') && name !== 'x-amz-checksum-type',
+  );
+  return header === undefined ? (headers['content-md5'] === undefined ? 'none' : 'md5') : header.slice(15);
 }
 
-const server = createServer((request, response) => {
-  const chunks: Buffer[] = [];
-  request.on('data', (chunk: Buffer) => chunks.push(chunk));
-  request.on('end', () => {
-    if (request.method === 'PUT') {
-      handlePut(request, response, Buffer.concat(chunks));
-    } else if (request.method === 'GET' && request.url === '/__stats') {
-      const objects = [...storedBytes].map(([key, bytes]) => ({ key, bytes }));
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ puts, refused, objects }));
-    } else {
-      sendError(response, 501, 'NotImplemented');
-    }
+/** The S3 server; `server.listen(0, '127.0.0.1')` it. */
+export function createLoopbackS3(options: LoopbackS3Options): {
+  server: Server;
+  stats(): LoopbackS3Stats;
+  putHeaders: IncomingHttpHeaders[];
+} {
+  const storedBytes = new Map<string, number>();
+  const checksums: Record<string, number> = {};
+  const putHeaders: IncomingHttpHeaders[] = [];
+  let puts = 0;
+  let refused = 0;
+  const stats = (): LoopbackS3Stats => ({
+    puts,
+    refused,
+    objects: [...storedBytes].map(([key, bytes]) => ({ key, bytes })),
+    checksums: { ...checksums },
   });
-});
-server.keepAliveTimeout = 60_000;
 
-const stop = (): void => {
-  server.close();
-  process.exit(0);
-};
-process.on('disconnect', stop);
-process.on('SIGTERM', stop);
-setTimeout(stop, 600_000).unref();
+  const handlePut = (request: IncomingMessage, response: ServerResponse, body: Buffer): void => {
+    puts += 1;
+    const { headers } = request;
+    putHeaders.push(headers);
+    const checksum = checksumOf(headers);
+    checksums[checksum] = (checksums[checksum] ?? 0) + 1;
+    const key = decodeURIComponent((request.url ?? '').split('?')[0]);
+    const refuse = (status: number, code: string): void => {
+      refused += 1;
+      sendError(response, status, code);
+    };
+    if (
+      headers['x-amz-server-side-encryption'] !== 'aws:kms' ||
+      headers['x-amz-server-side-encryption-aws-kms-key-id'] !== options.expectedKeyArn
+    ) {
+      refuse(403, 'AccessDenied');
+      return;
+    }
+    // S3 Object Lock: "Content-MD5 OR x-amz-checksum- HTTP header is required for Put Object requests
+    // with Object Lock parameters".
+    if (checksum === 'none' || headers['if-none-match'] !== '*') {
+      refuse(400, 'InvalidRequest');
+      return;
+    }
+    // aws-chunked bodies carry their checksum in a trailer; the writer's are single buffers with the header.
+    if (checksum === 'crc32' && !String(headers['content-encoding'] ?? '').includes('aws-chunked')) {
+      const expected = Buffer.alloc(4);
+      expected.writeUInt32BE(crc32(body));
+      if (headers['x-amz-checksum-crc32'] !== expected.toString('base64')) {
+        refuse(400, 'BadDigest');
+        return;
+      }
+    }
+    if (storedBytes.has(key)) {
+      sendError(response, 412, 'PreconditionFailed');
+      return;
+    }
+    // With aws-chunked transfer the body carries chunk framing; the object is the decoded length.
+    storedBytes.set(key, Number(headers['x-amz-decoded-content-length'] ?? body.length));
+    response.writeHead(200, { etag: `"${puts}"` });
+    response.end();
+  };
 
-server.listen(0, '127.0.0.1', () => {
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  process.send?.({ port });
-});
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      if (request.method === 'PUT') {
+        handlePut(request, response, Buffer.concat(chunks));
+      } else if (request.method === 'GET' && request.url === '/__stats') {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify(stats()));
+      } else {
+        sendError(response, 501, 'NotImplemented');
+      }
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  return { server, stats, putHeaders };
+}
+
+/** Starts a loopback S3 on 127.0.0.1 in this process (tests); the benchmark runs one in its own process. */
+export function startLoopbackS3(options: LoopbackS3Options): Promise<LoopbackS3> {
+  const { server, stats, putHeaders } = createLoopbackS3(options);
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        endpoint: `http://127.0.0.1:${port}`,
+        stats,
+        putHeaders,
+        close: () =>
+          new Promise<void>((closed) => {
+            server.closeAllConnections();
+            server.close(() => closed());
+          }),
+      });
+    });
+  });
+}

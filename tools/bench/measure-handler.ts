@@ -1,28 +1,18 @@
 /**
  * The timed part of the benchmark, run by writer-bench.ts in its own process (pinned to one core)
- * with the loopback S3 endpoint in its environment. It requires the esbuild bundle, the code that
- * runs in Lambda, and reports its figures over IPC: its own stdout takes the handler's logs and
- * metrics, which stay on as in Lambda.
+ * with the loopback S3 endpoint in its environment, once per scenario. It requires the esbuild
+ * bundle, the code that runs in Lambda, and reports its figures over IPC: its own stdout takes the
+ * handler's logs and metrics, which stay on as in Lambda.
+ *
+ * The floor it compares the handler with is the physical work no writer can skip: base64-decoding
+ * every record of the event and gzip (level 1, as the writer compresses) of the very bodies the writer
+ * stores, planned from the same event by the writer's own planner outside the timed part.
  */
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
-import { realisticTrades, tradeEvent } from './trades';
-
-export interface HandlerFigures {
-  readonly records: number;
-  /** Invocations timed, after the warm-up ones. */
-  readonly iterations: number;
-  /** Every invocation, warm-up included: what the S3 figures cover. */
-  readonly invocations: number;
-  readonly partitionsPerInvocation: number;
-  readonly handlerMs: number;
-  readonly handlerCpuMs: number;
-  readonly baselineMs: number;
-  readonly failures: number;
-  readonly puts: number;
-  readonly refused: number;
-  readonly objects: number;
-  readonly storedBytes: number;
-}
+import { gzip } from '../../lambda/trade-writer/encode';
+import { planBatch } from '../../lambda/trade-writer/plan';
+import { type HandlerFigures, SCENARIOS, type ScenarioName } from './scenarios';
+import { aggregatedTradeEvent, daysBefore, realisticTrades, type Trades, tradeEvent } from './trades';
 
 type Handler = (event: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse>;
 
@@ -35,31 +25,41 @@ function median(values: readonly number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-/** The floor the handler is compared with: only base64-decode and JSON.parse each record. */
-function decodeAndParse(event: KinesisStreamEvent): number {
-  let fields = 0;
-  for (const record of event.Records) {
-    const trade = JSON.parse(Buffer.from(record.kinesis.data, 'base64').toString('utf8'));
-    fields += trade.quantity > 0 ? 1 : 0;
-  }
-  return fields;
+/** The bodies the writer stores for `event`, uncompressed, from its own planner. */
+function writerBodies(event: KinesisStreamEvent, now: Date): Buffer[] {
+  return planBatch(event.Records, now).objects.map(({ body }) => Buffer.from(body));
+}
+
+const decoded = Buffer.allocUnsafe(2 * 1024 * 1024);
+/** The floor: decode each record's data, gzip each body as the writer does. */
+function floor(event: KinesisStreamEvent, bodies: readonly Buffer[]): number {
+  let bytes = 0;
+  for (const record of event.Records) bytes += decoded.write(record.kinesis.data, 0, 'base64');
+  for (const body of bodies) bytes += gzip(body).length;
+  return bytes;
 }
 
 async function main(): Promise<void> {
-  const [bundlePath, statsUrl] = process.argv.slice(2);
+  const [bundlePath, statsUrl, scenarioName] = process.argv.slice(2) as [string, string, ScenarioName];
+  const scenario = SCENARIOS[scenarioName];
   const { handler } = require(bundlePath) as { handler: Handler };
-  const trades = realisticTrades(RECORDS);
-  const partitions = new Set(trades.texts.map((text) => JSON.parse(text).executed_at.slice(0, 10))).size;
+  const now = new Date();
+  const dates = Array.from({ length: scenario.dates }, (_, i) => daysBefore(now, i + 1));
+  const trades: Trades = realisticTrades(RECORDS, { dates, invalidShare: scenario.invalidShare });
+  const build = (firstIndex: number) =>
+    scenario.aggregated ? aggregatedTradeEvent(trades, firstIndex) : tradeEvent(trades, firstIndex);
   const invocations = WARMUP + ITERATIONS;
 
   const handlerMs: number[] = [];
   const handlerCpuMs: number[] = [];
-  const baselineMs: number[] = [];
+  const floorMs: number[] = [];
   let failures = 0;
   let sink = 0;
-  const timeBaseline = (event: KinesisStreamEvent): number => {
+  let kinesisRecords = 0;
+  let kinesisBytes = 0;
+  const timeFloor = (event: KinesisStreamEvent, bodies: readonly Buffer[]): number => {
     const start = process.hrtime.bigint();
-    sink += decodeAndParse(event);
+    sink += floor(event, bodies);
     return Number(process.hrtime.bigint() - start) / 1e6;
   };
   const timeHandler = async (event: KinesisStreamEvent): Promise<[number, number]> => {
@@ -72,44 +72,54 @@ async function main(): Promise<void> {
     return [wall, (cpu.user + cpu.system) / 1000];
   };
   for (let i = 0; i < invocations; i += 1) {
-    // As the Lambda runtime does: the event arrives as JSON text and is parsed just before the
-    // handler runs. One event is alive at a time, and the two segments alternate in order so that
-    // neither always pays for collecting the other's garbage.
-    const event = JSON.parse(JSON.stringify(tradeEvent(trades, i * RECORDS))) as KinesisStreamEvent;
-    let baseline: number;
+    // As the Lambda runtime does: each invocation's event arrives as JSON text and is parsed just
+    // before the handler runs. One event is alive at a time, and the two timed parts alternate in
+    // order so that neither always pays for collecting the other's garbage.
+    const event = JSON.parse(JSON.stringify(build(i * RECORDS))) as KinesisStreamEvent;
+    const bodies = writerBodies(event, new Date());
+    kinesisRecords = event.Records.length;
+    kinesisBytes = event.Records.reduce((sum, { kinesis }) => sum + Buffer.byteLength(kinesis.data, 'base64'), 0);
+    let floorTime: number;
     let handled: [number, number];
     if (i % 2 === 0) {
-      baseline = timeBaseline(event);
+      floorTime = timeFloor(event, bodies);
       handled = await timeHandler(event);
     } else {
       handled = await timeHandler(event);
-      baseline = timeBaseline(event);
+      floorTime = timeFloor(event, bodies);
     }
     if (i < WARMUP) continue;
-    baselineMs.push(baseline);
+    floorMs.push(floorTime);
     handlerMs.push(handled[0]);
     handlerCpuMs.push(handled[1]);
   }
-  if (sink !== RECORDS * invocations) throw new Error('baseline parsed the wrong records');
+  if (sink === 0) throw new Error('the floor did no work');
 
   const stats = (await (await fetch(statsUrl)).json()) as {
     puts: number;
     refused: number;
     objects: { key: string; bytes: number }[];
+    checksums: Record<string, number>;
   };
   const figures: HandlerFigures = {
+    scenario: scenarioName,
     records: RECORDS,
+    kinesisRecords,
+    kinesisBytes,
+    invalid: trades.invalid,
     iterations: ITERATIONS,
     invocations,
-    partitionsPerInvocation: partitions,
+    datesPerInvocation: scenario.dates,
     handlerMs: median(handlerMs),
     handlerCpuMs: median(handlerCpuMs),
-    baselineMs: median(baselineMs),
+    floorMs: median(floorMs),
     failures,
     puts: stats.puts,
     refused: stats.refused,
     objects: stats.objects.length,
     storedBytes: stats.objects.reduce((sum, { bytes }) => sum + bytes, 0),
+    tradeBytes: stats.objects.filter(({ key }) => key.includes('/trades/')).reduce((sum, { bytes }) => sum + bytes, 0),
+    checksums: stats.checksums,
   };
   process.send?.(figures);
 }

@@ -1,32 +1,45 @@
 /**
- * `npm run bench`: the trade-writer on 6,500 realistic trades against S3 on loopback.
+ * `npm run bench [-- --record] [-- --writer-root DIR] [-- --scenario NAME]`: the trade-writer on
+ * 6,500 realistic trades per invocation against S3 on loopback, in four scenarios (one date, 30
+ * interleaved dates, 10% invalid, KPL aggregated).
  *
  * 1. Bundles lambda/trade-writer/index.ts with the options the ingestion construct gives
- *    NodejsFunction (esbuild, cjs, platform node, target node24, everything bundled including the
- *    AWS SDK, minified, source map), and once more with `mainFields: module,main` for comparison.
+ *    NodejsFunction (WRITER_BUNDLING), and once with esbuild's defaults for comparison; `--writer-root`
+ *    bundles another checkout's writer instead (a before/after comparison with the same bench).
  * 2. Times a cold `require` of each bundle in fresh node processes, with and without
- *    `--enable-source-maps` (the function's NODE_OPTIONS turn it on).
- * 3. Starts tools/bench/loopback-s3.ts on 127.0.0.1 (core 1) and times the bundled handler in
- *    tools/bench/measure-handler.ts (core 0) against only base64-decoding and JSON-parsing the same
- *    records in the same process.
+ *    `--enable-source-maps` (the function's NODE_OPTIONS turn it on), and of aws-kinesis-agg bundled
+ *    alone: what the writer's first aggregate adds, since it loads the library then.
+ * 3. For each scenario, starts tools/bench/loopback-s3-process.ts on 127.0.0.1 (core 1) and times the
+ *    bundled handler in tools/bench/measure-handler.ts (core 0) against the physical floor (base64
+ *    decoding of the records and gzip level 1 of the writer's own output) in the same process.
+ * 4. With `--record`, writes the figures the cost model reads to tools/cost/measured.json, keeping
+ *    the figures other tasks recorded there.
  * Everything stays on 127.0.0.1, and every child process ends with the bench.
  */
 import { type ChildProcess, execFileSync, fork } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
 import { WRITER_BUNDLING } from '../../lib/ingestion/writer-bundling';
-import type { HandlerFigures } from './measure-handler';
+import { MEASURED_FIGURES_PATH, type MeasuredFigures, type ScenarioFigures } from '../cost/measured';
+import { type HandlerFigures, SCENARIOS, type ScenarioName } from './scenarios';
 
 const ROOT = join(__dirname, '..', '..');
 const KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const COLD_REQUIRES = 11;
-const TARGETS = { ratio: 3, stretchRatio: 2.5, recordsPerSecond: 150_000, coldRequireMs: 100, bytesPerTrade: 80 };
+const TARGETS = { floorRatio: 2, datesRatio: 1.5, recordsPerSecond: 150_000, coldRequireMs: 100, bytesPerTrade: 80 };
+
+function option(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  return at === -1 ? undefined : process.argv[at + 1];
+}
+const WRITER_ROOT = resolve(option('--writer-root') ?? ROOT);
+const RECORD = process.argv.includes('--record');
 
 /** What NodejsFunction runs: lib/ingestion.ts bundles with WRITER_BUNDLING, and so does this. */
 const DEPLOYED_BUNDLE: BuildOptions = {
-  entryPoints: [join(ROOT, 'lambda', 'trade-writer', 'index.ts')],
+  entryPoints: [join(WRITER_ROOT, 'lambda', 'trade-writer', 'index.ts')],
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -68,26 +81,46 @@ function forkOnCore(
 ): ChildProcess {
   const nodeArgs = [...(options.nodeOptions ?? []), '--import', 'tsx'];
   const [execPath, execArgv] = onCore(core, nodeArgs);
-  return fork(script, args, {
+  const child = fork(script, args, {
     env,
     execPath,
     // taskset takes node's own options after node's path.
     execArgv: hasTaskset ? execArgv : nodeArgs,
-    stdio: [options.quiet ? 'ignore' : 'inherit', options.quiet ? 'ignore' : 'inherit', 'inherit', 'ipc'],
+    // Quiet: the handler's own logs (a WARN per quarantining invocation) stay out of the report; the
+    // end of its stderr is kept for the error when the child fails.
+    stdio: [
+      options.quiet ? 'ignore' : 'inherit',
+      options.quiet ? 'ignore' : 'inherit',
+      options.quiet ? 'pipe' : 'inherit',
+      'ipc',
+    ],
   });
+  if (options.quiet) {
+    let tail = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      tail = (tail + chunk.toString('utf8')).slice(-4000);
+    });
+    stderrTails.set(child, () => tail);
+  }
+  return child;
 }
+const stderrTails = new WeakMap<ChildProcess, () => string>();
 
 function firstMessage<T>(child: ChildProcess, what: string): Promise<T> {
   return new Promise((resolve, reject) => {
     child.once('message', (message) => resolve(message as T));
-    child.once('exit', (code) => reject(new Error(`${what} exited with code ${code} before reporting`)));
+    child.once('exit', (code) =>
+      reject(new Error(`${what} exited with code ${code} before reporting\n${stderrTails.get(child)?.() ?? ''}`)),
+    );
   });
 }
 
 /** Bundles the writer into `.bench/<name>/index.js`; returns the path and its size in bytes. */
 async function bundle(name: string, extra: BuildOptions = {}): Promise<{ path: string; bytes: number }> {
   const path = join(ROOT, '.bench', name, 'index.js');
-  const result = await build({ ...DEPLOYED_BUNDLE, ...extra, outfile: path, metafile: true });
+  // A writer from another checkout resolves its packages there, as its own deploy would.
+  const nodePaths = WRITER_ROOT === ROOT ? undefined : [join(WRITER_ROOT, 'node_modules')];
+  const result = await build({ ...DEPLOYED_BUNDLE, nodePaths, ...extra, outfile: path, metafile: true });
   const output = Object.entries(result.metafile.outputs).find(([file]) => file.endsWith('index.js'));
   return { path, bytes: output?.[1].bytes ?? 0 };
 }
@@ -111,15 +144,21 @@ function verdict(ok: boolean): string {
   return ok ? 'meets target' : 'MISSES target';
 }
 
-async function measureHandler(bundlePath: string): Promise<HandlerFigures> {
-  const s3 = forkOnCore(1, join(__dirname, 'loopback-s3.ts'), [KEY_ARN], { PATH: process.env.PATH }, { quiet: false });
+async function measureHandler(bundlePath: string, scenario: ScenarioName): Promise<HandlerFigures> {
+  const s3 = forkOnCore(
+    1,
+    join(__dirname, 'loopback-s3-process.ts'),
+    [KEY_ARN],
+    { PATH: process.env.PATH },
+    { quiet: false },
+  );
   try {
     const { port } = await firstMessage<{ port: number }>(s3, 'loopback S3');
     const endpoint = `http://127.0.0.1:${port}`;
     const measure = forkOnCore(
       0,
       join(__dirname, 'measure-handler.ts'),
-      [bundlePath, `${endpoint}/__stats`],
+      [bundlePath, `${endpoint}/__stats`, scenario],
       { PATH: process.env.PATH, ...WRITER_ENV, AWS_ENDPOINT_URL_S3: endpoint },
       { quiet: true },
     );
@@ -133,6 +172,24 @@ async function measureHandler(bundlePath: string): Promise<HandlerFigures> {
   }
 }
 
+function scenarioFigures(figures: HandlerFigures): ScenarioFigures {
+  const invocations = figures.invocations;
+  return {
+    recordsPerInvocation: figures.records,
+    kinesisRecordsPerInvocation: figures.kinesisRecords,
+    kinesisBytesPerRecord: figures.kinesisBytes / figures.kinesisRecords,
+    invalidPerInvocation: figures.invalid,
+    handlerMs: figures.handlerMs,
+    handlerCpuMs: figures.handlerCpuMs,
+    floorMs: figures.floorMs,
+    floorRatio: figures.handlerMs / figures.floorMs,
+    objectsPerInvocation: figures.objects / invocations,
+    putsPerInvocation: figures.puts / invocations,
+    bytesStoredPerTrade: figures.tradeBytes / ((figures.records - figures.invalid) * invocations),
+    bytesStoredPerRecord: figures.storedBytes / (figures.records * invocations),
+  };
+}
+
 async function main(): Promise<void> {
   const loadBefore = loadavg()[0];
   const deployed = await bundle('trade-writer');
@@ -141,44 +198,82 @@ async function main(): Promise<void> {
     mainFields: undefined,
     sourcesContent: true,
   });
+  const kinesisAggregation = await bundle('aws-kinesis-agg', {
+    entryPoints: undefined,
+    stdin: { contents: "module.exports = require('aws-kinesis-agg');", resolveDir: ROOT, loader: 'js' },
+  });
   const cold = {
     deployed: coldRequireMs(deployed.path, ['--enable-source-maps']),
     deployedNoMaps: coldRequireMs(deployed.path, []),
     esbuildDefaults: coldRequireMs(esbuildDefaults.path, ['--enable-source-maps']),
+    kinesisAggregation: coldRequireMs(kinesisAggregation.path, []),
   };
-  const figures = await measureHandler(deployed.path);
+  const only = option('--scenario');
+  const names = (Object.keys(SCENARIOS) as ScenarioName[]).filter((name) => only === undefined || name === only);
+  const results: HandlerFigures[] = [];
+  for (const name of names) results.push(await measureHandler(deployed.path, name));
   const loadAfter = loadavg()[0];
 
-  const ratio = figures.handlerMs / figures.baselineMs;
-  const recordsPerSecond = (figures.records / figures.handlerMs) * 1000;
-  const bytesPerTrade = figures.storedBytes / (figures.records * figures.invocations);
-  const putsPerPartition = figures.puts / (figures.invocations * figures.partitionsPerInvocation);
   const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
-  const rows: [string, string, string][] = [
-    ['records per invocation', `${figures.records}`, `${figures.partitionsPerInvocation} dt partitions`],
-    ['handler time (median)', `${figures.handlerMs.toFixed(1)} ms`, `CPU ${figures.handlerCpuMs.toFixed(1)} ms`],
-    ['decode + JSON.parse only (median)', `${figures.baselineMs.toFixed(1)} ms`, ''],
-    [
-      'ratio handler / decode+parse',
+  console.log(
+    `trade-writer bench: node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ` +
+      `${hasTaskset ? 'handler pinned to core 0, loopback S3 to core 1' : 'not pinned (no taskset)'}; ` +
+      `${results[0]?.iterations} timed invocations after warm-up per scenario; load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after` +
+      (WRITER_ROOT === ROOT ? '' : `; writer from ${WRITER_ROOT}`),
+  );
+  const oneDate = results.find(({ scenario }) => scenario === 'one date');
+  const header = [
+    'scenario',
+    'records',
+    'Kinesis rec.',
+    'handler',
+    'CPU',
+    'floor',
+    'x floor',
+    'x one date',
+    'records/s',
+    'B/trade',
+    'objects',
+    'PUTs',
+    'crc32',
+    'failures',
+  ];
+  console.log(`  ${header.join(' | ')}`);
+  for (const figures of results) {
+    const ratio = figures.handlerMs / figures.floorMs;
+    const perInvocation = (n: number) => (n / figures.invocations).toFixed(2);
+    const row = [
+      figures.scenario,
+      `${figures.records}`,
+      `${figures.kinesisRecords}`,
+      `${figures.handlerMs.toFixed(1)} ms`,
+      `${figures.handlerCpuMs.toFixed(1)} ms`,
+      `${figures.floorMs.toFixed(1)} ms`,
       ratio.toFixed(2),
-      `${verdict(ratio <= TARGETS.ratio)} (<= ${TARGETS.ratio}; stretch ${TARGETS.stretchRatio} ${ratio <= TARGETS.stretchRatio ? 'met' : 'not met'})`,
-    ],
-    [
-      'records per second',
-      Math.round(recordsPerSecond).toLocaleString('en-US'),
-      `${verdict(recordsPerSecond >= TARGETS.recordsPerSecond)} (>= 150,000)`,
-    ],
-    [
-      'bytes stored per trade',
-      bytesPerTrade.toFixed(1),
-      `${verdict(bytesPerTrade <= TARGETS.bytesPerTrade)} (<= ${TARGETS.bytesPerTrade})`,
-    ],
-    [
-      'PUTs per partition per invocation',
-      putsPerPartition.toFixed(2),
-      `${verdict(putsPerPartition === 1)} (= 1); ${figures.objects} objects, ${figures.refused} refused`,
-    ],
-    ['batch item failures', `${figures.failures}`, ''],
+      oneDate === undefined ? '' : (figures.handlerMs / oneDate.handlerMs).toFixed(2),
+      Math.round((figures.records / figures.handlerMs) * 1000).toLocaleString('en-US'),
+      (figures.tradeBytes / ((figures.records - figures.invalid) * figures.invocations)).toFixed(1),
+      perInvocation(figures.objects),
+      perInvocation(figures.puts),
+      `${figures.checksums.crc32 ?? 0}/${figures.puts}`,
+      `${figures.failures}${figures.refused > 0 ? ` (${figures.refused} refused)` : ''}`,
+    ];
+    console.log(`  ${row.join(' | ')}`);
+  }
+  const thirty = results.find(({ scenario }) => scenario === '30 interleaved dates');
+  if (oneDate !== undefined) {
+    const ratio = oneDate.handlerMs / oneDate.floorMs;
+    console.log(
+      `  one date: ${ratio.toFixed(2)} x the floor: ${verdict(ratio <= TARGETS.floorRatio)} (<= ${TARGETS.floorRatio})`,
+    );
+  }
+  if (oneDate !== undefined && thirty !== undefined) {
+    const ratio = thirty.handlerMs / oneDate.handlerMs;
+    console.log(
+      `  30 dates: ${ratio.toFixed(2)} x one date: ${verdict(ratio <= TARGETS.datesRatio)} (<= ${TARGETS.datesRatio})`,
+    );
+  }
+  const rows: [string, string, string][] = [
     ['bundle as deployed', kib(deployed.bytes), 'cjs, mainFields module,main, sourcesContent false'],
     [
       'cold require, as deployed',
@@ -191,13 +286,32 @@ async function main(): Promise<void> {
       `${cold.esbuildDefaults.toFixed(1)} ms`,
       `bundle ${kib(esbuildDefaults.bytes)}; main fields main, sourcesContent true; --enable-source-maps`,
     ],
+    [
+      'aws-kinesis-agg alone, cold require',
+      `${cold.kinesisAggregation.toFixed(1)} ms`,
+      `${kib(kinesisAggregation.bytes)} bundled; paid at the first aggregate, not at cold start`,
+    ],
   ];
-  console.log(
-    `trade-writer bench: node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ` +
-      `${hasTaskset ? 'handler pinned to core 0, loopback S3 to core 1' : 'not pinned (no taskset)'}; ` +
-      `${figures.iterations} timed invocations after warm-up; load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after`,
-  );
   for (const [name, value, note] of rows) console.log(`  ${name.padEnd(36)} ${value.padStart(12)}  ${note}`);
+
+  if (RECORD) {
+    const previous = existsSync(MEASURED_FIGURES_PATH)
+      ? (JSON.parse(readFileSync(MEASURED_FIGURES_PATH, 'utf8')) as Partial<MeasuredFigures>)
+      : {};
+    const measured: MeasuredFigures = {
+      ...previous,
+      writer: {
+        recordedOn: new Date().toISOString().slice(0, 10),
+        command: 'npm run bench -- --record',
+        machine: `node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, load ${loadBefore.toFixed(2)}`,
+        scenarios: Object.fromEntries(results.map((figures) => [figures.scenario, scenarioFigures(figures)])),
+        coldRequireMs: cold.deployed,
+      },
+    };
+    mkdirSync(join(MEASURED_FIGURES_PATH, '..'), { recursive: true });
+    writeFileSync(MEASURED_FIGURES_PATH, `${JSON.stringify(measured, null, 2)}\n`);
+    console.log(`  recorded in ${MEASURED_FIGURES_PATH}`);
+  }
 }
 
 main().catch((error: unknown) => {

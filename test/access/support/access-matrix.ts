@@ -7,7 +7,10 @@ import { type StackRefs, type SynthesizedStack, synthesizeStack } from './synthe
 
 /** The request a scenario makes against a synthesized stack. */
 export function requestOf(scenario: Scenario, model: AccessModel, refs: StackRefs): AccessRequest {
-  return { ...resolvePrincipal(scenario.principal, model, refs), action: scenario.action, ...scenario.request(refs) };
+  const { principal, identityPolicies, context: carried } = resolvePrincipal(scenario.principal, model, refs);
+  const { resource, context } = scenario.request(refs);
+  // What the scenario's request names wins (an IAM Identity Center role's path in aws:PrincipalArn).
+  return { principal, identityPolicies, action: scenario.action, resource, context: { ...carried, ...context } };
 }
 
 /** Evaluates a scenario's request against a model (the synthesized one, or a mutated copy). */

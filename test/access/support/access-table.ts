@@ -23,6 +23,7 @@ const PRINCIPAL_LABELS: Record<PrincipalId, string> = {
   accountAdmin: 'IAM admin of the account (`*` on `*`)',
   kmsPowerUser: 'role of the account with IAM `kms:*`',
   keyAdmin: 'configured key administrator (IAM `kms:*`)',
+  keyAdminAsAdministrator: 'configured key administrator (`*` on `*`)',
   cdkExecRole: 'CDK bootstrap CloudFormation execution role',
   outsider: 'role of another account (`*` on `*`)',
   analystsSso: 'configured analyst principal',

@@ -20,6 +20,7 @@ export type PrincipalId =
   | 'accountAdmin'
   | 'kmsPowerUser'
   | 'keyAdmin'
+  | 'keyAdminAsAdministrator'
   | 'cdkExecRole'
   | 'outsider'
   | 'analystsSso'
@@ -87,6 +88,12 @@ export function sessionArnOf(roleArn: string): string {
 export interface ResolvedPrincipal {
   readonly principal: SimulationRequestPrincipal;
   readonly identityPolicies: readonly NamedPolicy[];
+  /**
+   * What every request of this principal carries whatever it asks: for a role session, `aws:PrincipalArn`
+   * (the role's ARN, path included; the simulator does not derive it from the session ARN). Services
+   * and anonymous callers carry none.
+   */
+  readonly context: Readonly<Record<string, string>>;
 }
 
 /** The request principal and the IAM policies of a scenario's principal in a synthesized stack. */
@@ -94,8 +101,9 @@ export function resolvePrincipal(id: PrincipalId, model: AccessModel, refs: Stac
   const outsideRole = (arn: string, identityPolicy: NamedPolicy['policy']): ResolvedPrincipal => ({
     principal: sessionArnOf(arn),
     identityPolicies: [{ name: 'OutsidePrincipalPolicy', policy: identityPolicy }],
+    context: { 'aws:PrincipalArn': arn },
   });
-  const service = (name: string): ResolvedPrincipal => ({ principal: name, identityPolicies: [] });
+  const service = (name: string): ResolvedPrincipal => ({ principal: name, identityPolicies: [], context: {} });
   const first = (arns: readonly string[]) => arns[0] as string;
   switch (id) {
     case 'producer':
@@ -110,7 +118,11 @@ export function resolvePrincipal(id: PrincipalId, model: AccessModel, refs: Stac
       const arn = refs.roles[id];
       const role = model.roles[arn];
       if (role === undefined) throw new Error(`role ${arn} is not in the model`);
-      return { principal: sessionArnOf(arn), identityPolicies: role.identityPolicies };
+      return {
+        principal: sessionArnOf(arn),
+        identityPolicies: role.identityPolicies,
+        context: { 'aws:PrincipalArn': arn },
+      };
     }
     case 'accountAdmin':
       return outsideRole(`arn:aws:iam::${refs.account}:role/account-admin`, ALLOW_EVERYTHING);
@@ -118,6 +130,10 @@ export function resolvePrincipal(id: PrincipalId, model: AccessModel, refs: Stac
       return outsideRole(`arn:aws:iam::${refs.account}:role/kms-power-user`, ALLOW_KMS_EVERYTHING);
     case 'keyAdmin':
       return outsideRole(first(PROD_PRINCIPALS.keyAdminPrincipals), ALLOW_KMS_EVERYTHING);
+    case 'keyAdminAsAdministrator':
+      // The same configured key administrator's role, holding AdministratorAccess: what S3 actions it
+      // may take is the bucket policy's to limit.
+      return outsideRole(first(PROD_PRINCIPALS.keyAdminPrincipals), ALLOW_EVERYTHING);
     case 'cdkExecRole':
       // The bootstrap attaches AdministratorAccess to this role by default.
       return outsideRole(
@@ -135,7 +151,7 @@ export function resolvePrincipal(id: PrincipalId, model: AccessModel, refs: Stac
     case 'securityAudit':
       return outsideRole(first(PROD_PRINCIPALS.auditorPrincipals), ALLOW_ASSUME_ANY_ROLE);
     case 'anonymous':
-      return { principal: anonymousPrincipal, identityPolicies: [] };
+      return { principal: anonymousPrincipal, identityPolicies: [], context: {} };
     case 'cloudtrail':
       return service('cloudtrail.amazonaws.com');
     case 'logs':

@@ -1,4 +1,6 @@
+import type { Template } from 'aws-cdk-lib/assertions';
 import type { Stage } from '../../../lib/config';
+import type { TradingDataLakeStack } from '../../../lib/trading-data-lake-stack';
 import { CURATED_TABLE } from '../../../schema/curation/tables';
 import { QUARANTINE_TABLE, TRADES_TABLE } from '../../../schema/tables';
 import { PROD_PRINCIPALS, synthApp, TEST_ENV } from '../../support/app';
@@ -83,6 +85,9 @@ interface WorkGroupProperties {
 export interface SynthesizedStack {
   readonly model: AccessModel;
   readonly refs: StackRefs;
+  /** The stack and the template the model was resolved from, for assertions on the same synthesis. */
+  readonly stack: TradingDataLakeStack;
+  readonly template: Template;
 }
 
 /** The context of each stage's test app; prod names every trusted principal explicitly (DESIGN §3). */
@@ -97,10 +102,11 @@ export const STAGE_CONTEXT: Record<Stage, Record<string, unknown>> = {
 
 /**
  * Synthesizes the app of a stage (once per test file: it takes about a second) and resolves its
- * policies. Bundling is skipped: the access matrix reads policies, never the handler's code.
+ * policies; `context` adds to (or overrides) the stage's context, for a variant such as governance
+ * retention. Bundling is skipped: the access matrix reads policies, never the handler's code.
  */
-export function synthesizeStack(stage: Stage): SynthesizedStack {
-  const { stack, template } = synthApp({ ...STAGE_CONTEXT[stage] });
+export function synthesizeStack(stage: Stage, context: Record<string, unknown> = {}): SynthesizedStack {
+  const { stack, template } = synthApp({ ...STAGE_CONTEXT[stage], ...context });
   const { model, resolver } = accessModelOf(template.toJSON() as CfnTemplate, TEST_ENV);
   const fixed = (token: string) => resolver.resolveString(stack.resolve(token));
   const arn = (service: string, resource: string) =>
@@ -199,5 +205,5 @@ export function synthesizeStack(stage: Stage): SynthesizedStack {
       metricsNamespace: names.metricsNamespace,
     },
   };
-  return { model, refs };
+  return { model, refs, stack, template };
 }

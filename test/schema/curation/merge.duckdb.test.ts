@@ -55,6 +55,9 @@ const RAW: readonly RawRow[] = [
   rawRow({ trade_id: '12345678901234567890', price: '0.000000000000000001' }),
   // G: an offset just after midnight UTC, nanoseconds: the UTC time, to the microsecond, truncated.
   rawRow({ trade_id: 'G', executed_at: '2026-01-03T05:29:59.123456789+05:30', currency: 'EUR', price: '1.5e2' }),
+  // K: one event twice in one KPL aggregate (same sequence number): the later user record wins.
+  rawRow({ trade_id: 'K', sequence_number: '700', sub_sequence_number: 3 }),
+  rawRow({ trade_id: 'K', sequence_number: '700', sub_sequence_number: 0 }),
   // H: ingested after the run's cutoff: the next run merges it, never this one.
   rawRow({ trade_id: 'H', ingestion_time: '2026-01-21T00:00:00.000Z' }),
 ];
@@ -97,10 +100,11 @@ const EXPECTED = [
     price: '150.000000000000000000',
     currency: 'EUR',
   },
+  { trade_id: 'K', version: '1', status: 'ACTIVE', trade_date: D1, sequence_number: '700', sub_sequence_number: 3 },
 ];
 
 const CURATED_ROWS = `SELECT trade_id, symbol, side, quantity, price, executed_at, currency, exec_type, version, status,
-       trade_date, shard_id, sequence_number, ingestion_time
+       trade_date, shard_id, sequence_number, sub_sequence_number, ingestion_time
 FROM curated.trades ORDER BY trade_id`;
 
 async function merge(connection: DuckDBConnection, days: readonly string[], cutoff = CUTOFF): Promise<number> {
@@ -167,7 +171,7 @@ describe.each([
   it('reconciles every merged day: each raw trade of the day curated at that event or a newer one, once', async () => {
     const counts = [];
     for (const day of days) counts.push({ day, ...(await reconciliation(connection, day)) });
-    const expected: Record<string, string> = { [D1]: '6', [D2]: '2', [D5]: '1' };
+    const expected: Record<string, string> = { [D1]: '7', [D2]: '2', [D5]: '1' };
     expect(counts).toEqual(
       days.map((day) => ({ day, raw_trades: expected[day], curated_trades: expected[day], duplicate_rows: '0' })),
     );
@@ -234,17 +238,17 @@ describe('reconciliation and the duplicate check', () => {
 
   it('counts a trade the curated table lost', async () => {
     await connection.run("DELETE FROM curated.trades WHERE trade_id = 'B'");
-    expect(await reconciliation(connection, D1)).toEqual({ raw_trades: '6', curated_trades: '5', duplicate_rows: '0' });
+    expect(await reconciliation(connection, D1)).toEqual({ raw_trades: '7', curated_trades: '6', duplicate_rows: '0' });
   });
 
   it('counts a trade the curated table holds at an older version than the raw day', async () => {
     await connection.run("UPDATE curated.trades SET version = 1 WHERE trade_id = 'B'");
-    expect(await reconciliation(connection, D1)).toMatchObject({ raw_trades: '6', curated_trades: '5' });
+    expect(await reconciliation(connection, D1)).toMatchObject({ raw_trades: '7', curated_trades: '6' });
   });
 
   it('counts a trade whose price no engine could type (try_cast left it NULL)', async () => {
     await connection.run("UPDATE curated.trades SET price = NULL WHERE trade_id = 'A'");
-    expect(await reconciliation(connection, D1)).toMatchObject({ raw_trades: '6', curated_trades: '5' });
+    expect(await reconciliation(connection, D1)).toMatchObject({ raw_trades: '7', curated_trades: '6' });
   });
 
   it('counts a second row of one trade within the window', async () => {

@@ -139,7 +139,7 @@ describe('the MERGE', () => {
 
   it('reads one row per trade_id: the highest version, then the latest stream position', () => {
     expect(sql).toContain(
-      "row_number() OVER (PARTITION BY e.trade_id ORDER BY e.version DESC, lpad(e.sequence_number, 129, '0') DESC, e.ingestion_time) AS event_rank",
+      "row_number() OVER (PARTITION BY e.trade_id ORDER BY e.version DESC, lpad(e.sequence_number, 129, '0') DESC, coalesce(e.sub_sequence_number, 0) DESC, e.ingestion_time) AS event_rank",
     );
     expect(sql).toContain('WHERE event_rank = 1');
   });
@@ -219,26 +219,38 @@ describe('the reconciliation query', () => {
 });
 
 describe('which row wins', () => {
-  it('ranks by version, then stream position', () => {
-    expect(eventRankKeys('s')).toEqual(['s.version', "lpad(s.sequence_number, 129, '0')"]);
-    expect(streamPositionKeys('t')).toEqual(["lpad(t.sequence_number, 129, '0')"]);
+  it('ranks by version, then stream position (sequence number, then the place in a KPL aggregate)', () => {
+    expect(eventRankKeys('s')).toEqual([
+      's.version',
+      "lpad(s.sequence_number, 129, '0')",
+      'coalesce(s.sub_sequence_number, 0)',
+    ]);
+    expect(streamPositionKeys('t')).toEqual([
+      "lpad(t.sequence_number, 129, '0')",
+      'coalesce(t.sub_sequence_number, 0)',
+    ]);
     expect(outranks('s', 't')).toBe(
-      "s.version > t.version OR (s.version = t.version AND (lpad(s.sequence_number, 129, '0') > lpad(t.sequence_number, 129, '0')))",
+      "s.version > t.version OR (s.version = t.version AND (lpad(s.sequence_number, 129, '0') > lpad(t.sequence_number, 129, '0') OR (lpad(s.sequence_number, 129, '0') = lpad(t.sequence_number, 129, '0') AND (coalesce(s.sub_sequence_number, 0) > coalesce(t.sub_sequence_number, 0)))))",
     );
   });
 
   it.each([
-    [2, '100', 1, '900', true],
-    [1, '900', 2, '100', false],
-    [1, '1000', 1, '999', true],
-    [1, '999', 1, '1000', false],
-    [1, '100', 1, '100', false],
-  ])('version %s at %s outranks version %s at %s: %s (in DuckDB)', async (v1, s1, v2, s2, expected) => {
+    [2, '100', 'NULL', 1, '900', 'NULL', true],
+    [1, '900', 'NULL', 2, '100', 'NULL', false],
+    [1, '1000', 'NULL', 1, '999', 'NULL', true],
+    [1, '999', 'NULL', 1, '1000', 'NULL', false],
+    [1, '100', 'NULL', 1, '100', 'NULL', false],
+    [1, '100', '3', 1, '100', '0', true],
+    [1, '100', '0', 1, '100', '3', false],
+    [1, '100', '0', 1, '100', 'NULL', false],
+  ])('version %s at %s/%s outranks version %s at %s/%s: %s (in DuckDB)', async (v1, s1, u1, v2, s2, u2, expected) => {
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
+    const row = (version: number, sequence: string, sub: string) =>
+      `(SELECT ${version} AS version, '${sequence}' AS sequence_number, CAST(${sub} AS INTEGER) AS sub_sequence_number)`;
     try {
       const reader = await connection.runAndReadAll(
-        `SELECT ${outranks('a', 'b')} AS wins FROM (SELECT ${v1} AS version, '${s1}' AS sequence_number) a, (SELECT ${v2} AS version, '${s2}' AS sequence_number) b`,
+        `SELECT ${outranks('a', 'b')} AS wins FROM ${row(v1, s1, u1)} a, ${row(v2, s2, u2)} b`,
       );
       expect(reader.getRowObjectsJson()).toEqual([{ wins: expected }]);
     } finally {

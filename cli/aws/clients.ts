@@ -1,0 +1,45 @@
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { KinesisClient, type KinesisClientConfig } from '@aws-sdk/client-kinesis';
+import { STSClient } from '@aws-sdk/client-sts';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { AwsCredentialIdentity } from '@smithy/types';
+
+/**
+ * Every AWS client of `trades` is made here, behind one small interface that the tests replace with
+ * clients of their own (aws-sdk-client-mock). A command never constructs a client itself: it asks
+ * for the caller's (CloudFormation, STS) or for a role's (everything that touches the data).
+ */
+
+/** Where and as whom: the standard AWS chain unless a profile or a Region is named. */
+export interface AwsClientSettings {
+  readonly region?: string;
+  readonly profile?: string;
+}
+
+export interface AwsClients {
+  /** With the caller's own credentials: reads the stack's outputs. */
+  cloudFormation(): CloudFormationClient;
+  /** With the caller's own credentials: assumes a stack role. */
+  sts(): STSClient;
+  /** Acting as an assumed role: puts and lists on the stream. */
+  kinesis(credentials: AwsCredentialIdentity): KinesisClient;
+}
+
+/**
+ * A Kinesis client over HTTP/1.1. Kinesis clients default to HTTP/2 (for SubscribeToShard), which
+ * kinesalite does not speak (DESIGN §10); PutRecords and ListShards are plain requests, the same on
+ * both. The local pipeline makes its clients here too, with kinesalite's endpoint.
+ */
+export function createKinesisClient(config: KinesisClientConfig = {}): KinesisClient {
+  return new KinesisClient({ ...config, requestHandler: new NodeHttpHandler() });
+}
+
+export function createAwsClients(settings: AwsClientSettings = {}): AwsClients {
+  // The SDK reads the profile's region and credentials itself when `profile` is given.
+  const base = { region: settings.region, profile: settings.profile };
+  return {
+    cloudFormation: () => new CloudFormationClient(base),
+    sts: () => new STSClient(base),
+    kinesis: (credentials) => createKinesisClient({ region: base.region, profile: base.profile, credentials }),
+  };
+}

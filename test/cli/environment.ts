@@ -1,0 +1,47 @@
+import type { AwsCredentialIdentity } from '@smithy/types';
+import { type AwsClientSettings, createAwsClients } from '../../cli/aws/clients';
+import type { CliEnvironment } from '../../cli/context';
+import { MemoryStream } from './support';
+
+export interface TestEnvironment {
+  readonly env: CliEnvironment;
+  readonly stdout: MemoryStream;
+  readonly stderr: MemoryStream;
+  /** The settings each set of clients was made with (from the global options). */
+  readonly clientSettings: AwsClientSettings[];
+  /** The credentials each Kinesis client was made with. */
+  readonly kinesisCredentials: AwsCredentialIdentity[];
+  /** Every delay asked for, in milliseconds. */
+  readonly sleeps: number[];
+}
+
+/**
+ * An environment with real SDK clients (which aws-sdk-client-mock intercepts by class), captured
+ * output, instant sleeps and a fixed clock.
+ */
+export function testEnvironment(now = new Date('2026-03-16T18:00:00Z')): TestEnvironment {
+  const stdout = new MemoryStream();
+  const stderr = new MemoryStream();
+  const clientSettings: AwsClientSettings[] = [];
+  const kinesisCredentials: AwsCredentialIdentity[] = [];
+  const sleeps: number[] = [];
+  const env: CliEnvironment = {
+    output: { stdout, stderr },
+    awsClients: (settings) => {
+      clientSettings.push(settings);
+      const clients = createAwsClients({ ...settings, region: settings.region ?? 'eu-west-1' });
+      return {
+        ...clients,
+        kinesis: (credentials) => {
+          kinesisCredentials.push(credentials);
+          return clients.kinesis(credentials);
+        },
+      };
+    },
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+    now: () => now,
+  };
+  return { env, stdout, stderr, clientSettings, kinesisCredentials, sleeps };
+}

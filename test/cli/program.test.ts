@@ -1,0 +1,86 @@
+import type { Command } from 'commander';
+import { EXIT } from '../../cli/exit-codes';
+import { createProgram, runTrades } from '../../cli/program';
+import { testEnvironment } from './environment';
+
+/** Every command path: `[]` for trades itself, `['produce']`, and so on down nested commands. */
+function commandPaths(command: Command, path: string[] = []): string[][] {
+  return [path, ...command.commands.flatMap((sub) => commandPaths(sub, [...path, sub.name()]))];
+}
+
+const paths = commandPaths(createProgram(testEnvironment().env)).filter((path) => path.at(-1) !== 'help');
+
+describe('trades --help', () => {
+  it('covers every command there is', () => {
+    expect(paths.map((path) => path.join(' '))).toEqual(['', 'produce']);
+  });
+
+  it.each(paths.map((path) => [path.join(' ') || '(trades)', path]))(
+    'prints the usage of %s on stdout and exits 0',
+    async (_, path) => {
+      const { env, stdout, stderr } = testEnvironment();
+      expect(await runTrades([...(path as string[]), '--help'], env)).toBe(EXIT.OK);
+      expect(stdout.text()).toContain(`Usage: trades ${(path as string[]).join(' ')}`.trim());
+      expect(stdout.text()).toContain('--help');
+      expect(stderr.text()).toBe('');
+    },
+  );
+
+  it('lists the exit codes and the global options at the top level', async () => {
+    const { env, stdout } = testEnvironment();
+    await runTrades(['--help'], env);
+    for (const option of ['--stage', '--stack', '--profile', '--region', '--role-arn'])
+      expect(stdout.text()).toContain(option);
+    for (const [code] of Object.entries(EXIT).map(([, code]) => [code])) {
+      expect(stdout.text()).toMatch(new RegExp(`^  ${code} +\\S`, 'm'));
+    }
+  });
+
+  it('says which role produce assumes', async () => {
+    const { env, stdout } = testEnvironment();
+    await runTrades(['produce', '--help'], env);
+    expect(stdout.text()).toContain("Role: assumes the stack's role from output ProducerRoleArn");
+  });
+});
+
+describe('usage errors exit with 2 and say what is wrong', () => {
+  it.each([
+    [['frobnicate'], /unknown command 'frobnicate'/],
+    [['produce'], /required option '--count <n>' not specified/],
+    [['produce', '--count', '0'], /argument '0' is invalid. Give a whole number from 1/],
+    [['produce', '--count', '10', '--invalid-ratio', '2'], /Give a number from 0 to 1/],
+    [['produce', '--count', '10', '--corrections', '0.95'], /Give a number from 0 to 0.9/],
+    [['produce', '--count', '10', '--rate', '0'], /Give a number above 0/],
+    [['produce', '--count', '10', '--date', '2026-02-30'], /calendar date/],
+    [['produce', '--count', '10', '--format', 'xml'], /Allowed choices are table, csv, json/],
+    [['--stage', 'test', 'produce', '--count', '1'], /Allowed choices are dev, prod/],
+    [['--role-arn', 'ProducerRole', 'produce', '--count', '1'], /Give an IAM role ARN/],
+    [['produce', '--count', '10', '--dry-run', '--date', '2026-03-20'], /outside the dates the writer accepts/],
+  ])('%j', async (args, message) => {
+    const { env, stderr } = testEnvironment();
+    expect(await runTrades(args, env)).toBe(EXIT.USAGE);
+    expect(stderr.text()).toMatch(message);
+  });
+
+  it('prints the help and exits with 2 when no command is given', async () => {
+    const { env, stderr } = testEnvironment();
+    expect(await runTrades([], env)).toBe(EXIT.USAGE);
+    expect(stderr.text()).toContain('Usage: trades');
+  });
+});
+
+describe('an unexpected error', () => {
+  it('is reported as a defect with its stack, exit code 70', async () => {
+    const { env, stderr } = testEnvironment();
+    const broken = {
+      ...env,
+      awsClients: () => {
+        throw new TypeError('clients exploded');
+      },
+    };
+    expect(await runTrades(['produce', '--count', '1'], broken)).toBe(EXIT.INTERNAL);
+    expect(stderr.text()).toMatch(
+      /^internal error \(a defect of trades, please report it\): TypeError: clients exploded\n +at /,
+    );
+  });
+});

@@ -1,0 +1,100 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { createTradeWriter } from '../../lambda/trade-writer/handler';
+import { s3ObjectStore } from '../../lambda/trade-writer/object-store';
+import { type LoopbackS3, startLoopbackS3 } from '../../tools/bench/loopback-s3';
+import { BUCKET_NAME, KEY_ARN, kinesisEvent, tradeJson } from '../../tools/fixtures/trade-events';
+
+// What a function or an account may set (AWS SDK for JavaScript v3): the SDK then sends a checksum
+// only for operations that require one, and PutObject does not. S3 Object Lock refuses such a write.
+const CHECKSUM_SETTING = 'AWS_REQUEST_CHECKSUM_CALCULATION';
+const previousSetting = process.env[CHECKSUM_SETTING];
+beforeAll(() => {
+  process.env[CHECKSUM_SETTING] = 'WHEN_REQUIRED';
+});
+afterAll(() => {
+  if (previousSetting === undefined) delete process.env[CHECKSUM_SETTING];
+  else process.env[CHECKSUM_SETTING] = previousSetting;
+});
+
+const batch = kinesisEvent([
+  tradeJson({ trade_id: 'T-1', executed_at: '2026-03-10T12:00:00Z' }),
+  tradeJson({ trade_id: 'T-2', executed_at: '2026-03-11T12:00:00Z' }),
+  'not json',
+]);
+
+function writerFor(client: S3Client) {
+  return createTradeWriter({
+    store: s3ObjectStore(client, { bucketName: BUCKET_NAME, keyArn: KEY_ARN }),
+    logger: new Logger({ logLevel: 'SILENT' }),
+    metrics: new Metrics({ namespace: 'TradingDataLakeTest', serviceName: 'trade-writer' }),
+    clock: () => new Date('2026-03-11T15:00:00Z'),
+  });
+}
+
+async function quietly<T>(run: () => Promise<T>): Promise<T> {
+  // The EMF metrics go to stdout.
+  const silence = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  try {
+    return await run();
+  } finally {
+    silence.mockRestore();
+  }
+}
+
+describe('the checksum of every PutObject', () => {
+  it('asks for CRC32 in the command itself, trades and quarantine alike, whatever the SDK default', async () => {
+    const s3 = mockClient(S3Client);
+    s3.on(PutObjectCommand).resolves({ ETag: '"etag"' });
+    try {
+      await quietly(() => writerFor(new S3Client({ region: 'us-east-1' }))(batch));
+      const inputs = s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input);
+      expect(inputs).toHaveLength(3);
+      for (const input of inputs) expect(input.ChecksumAlgorithm).toBe('CRC32');
+    } finally {
+      s3.restore();
+    }
+  });
+
+  describe('on the wire, with AWS_REQUEST_CHECKSUM_CALCULATION=WHEN_REQUIRED, to an S3 that refuses writes without one as Object Lock does', () => {
+    let s3: LoopbackS3;
+    let client: S3Client;
+    beforeAll(async () => {
+      s3 = await startLoopbackS3({ expectedKeyArn: KEY_ARN });
+      client = new S3Client({
+        endpoint: s3.endpoint,
+        region: 'us-east-1',
+        forcePathStyle: true,
+        credentials: { accessKeyId: 'loopback', secretAccessKey: 'loopback' },
+      });
+    });
+    afterAll(async () => {
+      client?.destroy();
+      await s3?.close();
+    });
+
+    it('sends x-amz-checksum-crc32 of the body, which the server verifies, and every object is stored', async () => {
+      expect(await quietly(() => writerFor(client)(batch))).toEqual({ batchItemFailures: [] });
+      expect(s3.stats()).toMatchObject({ puts: 3, refused: 0, checksums: { crc32: 3 } });
+      for (const headers of s3.putHeaders) expect(headers['x-amz-checksum-crc32']).toMatch(/^[A-Za-z0-9+/]{6}==$/);
+    });
+
+    it('is what makes the write pass: the same SDK without ChecksumAlgorithm sends none and is refused', async () => {
+      const write = client.send(
+        new PutObjectCommand({
+          Bucket: BUCKET_NAME,
+          Key: 'trades/dt=2026-03-11/no-checksum.jsonl.gz',
+          Body: Buffer.from('{}\n'),
+          ServerSideEncryption: 'aws:kms',
+          SSEKMSKeyId: KEY_ARN,
+          IfNoneMatch: '*',
+        }),
+      );
+      await expect(write).rejects.toBeInstanceOf(S3ServiceException);
+      await expect(write).rejects.toMatchObject({ name: 'InvalidRequest' });
+      expect(s3.putHeaders.at(-1)?.['x-amz-checksum-crc32']).toBeUndefined();
+    });
+  });
+});

@@ -1,0 +1,39 @@
+/** The benchmark's scenarios and what measure-handler.ts reports for each (a module of its own: measure-handler.ts runs when loaded). */
+
+/** What a scenario sends the writer. */
+export const SCENARIOS = {
+  'one date': { dates: 1, invalidShare: 0, aggregated: false },
+  '30 interleaved dates': { dates: 30, invalidShare: 0, aggregated: false },
+  '10% invalid': { dates: 1, invalidShare: 0.1, aggregated: false },
+  'KPL aggregated': { dates: 1, invalidShare: 0, aggregated: true },
+} as const;
+export type ScenarioName = keyof typeof SCENARIOS;
+
+export interface HandlerFigures {
+  readonly scenario: ScenarioName;
+  /** Trades and broken records (user records, for an aggregated batch) per invocation. */
+  readonly records: number;
+  /** Kinesis records per invocation (fewer than `records` when aggregated). */
+  readonly kinesisRecords: number;
+  /** Bytes of `data` per invocation, decoded (what Kinesis bills and Lambda carries, less base64). */
+  readonly kinesisBytes: number;
+  /** Records the writer must quarantine, per invocation. */
+  readonly invalid: number;
+  /** Invocations timed, after the warm-up ones. */
+  readonly iterations: number;
+  /** Every invocation, warm-up included: what the S3 figures cover. */
+  readonly invocations: number;
+  readonly datesPerInvocation: number;
+  readonly handlerMs: number;
+  readonly handlerCpuMs: number;
+  readonly floorMs: number;
+  readonly failures: number;
+  readonly puts: number;
+  readonly refused: number;
+  readonly objects: number;
+  readonly storedBytes: number;
+  /** Stored bytes of trades objects only. */
+  readonly tradeBytes: number;
+  /** PUTs by the checksum header they carried. */
+  readonly checksums: Readonly<Record<string, number>>;
+}
