@@ -2,7 +2,15 @@ import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { Command } from 'commander';
 import { STACK_OUTPUTS } from '../aws/stack-outputs';
 import { type CliEnvironment, type GlobalOptions, StackSession } from '../context';
-import { type Actor, CliError, callAws, describeActor, explainAwsError, usageError } from '../errors';
+import {
+  type Actor,
+  CliError,
+  callAws,
+  describeActor,
+  explainAwsError,
+  THROTTLING_ERRORS,
+  usageError,
+} from '../errors';
 import { EXIT } from '../exit-codes';
 import { calendarDate, positiveNumber, ratio, seed, wholeNumber } from '../options';
 import { notice, type Output } from '../output/output';
@@ -96,10 +104,17 @@ export async function produceTrades(
   const streamResource = `stream ${stream}`;
   let entries: readonly KinesisEntry[] = generated.records;
   if (options.aggregate) {
-    const shards = await callAws({ action: 'kinesis:ListShards', resource: streamResource, actor }, () =>
-      listOpenShards(kinesis, stream),
-    );
-    entries = aggregateByShard(generated.records, shards);
+    try {
+      const shards = await callAws({ action: 'kinesis:ListShards', resource: streamResource, actor }, () =>
+        listOpenShards(kinesis, stream),
+      );
+      entries = aggregateByShard(generated.records, shards);
+    } catch (error) {
+      // A stream without open shards, or with a gap while it is resharded: nothing was sent.
+      if (error instanceof RangeError)
+        throw new CliError(`Cannot aggregate for ${streamResource}: ${error.message}.`, EXIT.FAILED);
+      throw error;
+    }
   }
   notice(
     io.output,
@@ -124,11 +139,11 @@ export async function produceTrades(
   progress.stop();
   io.output.stdout.write(renderRecord(summaryFields(generated, summary), options.format ?? 'table'));
   if (summary.failed > 0) {
-    const throttled = summary.failures.every(({ errorCode }) => errorCode === 'ProvisionedThroughputExceededException');
+    const throttled = summary.failures.every(({ errorCode }) => THROTTLING_ERRORS.has(errorCode));
     const attempts = options.maxAttempts ?? 8;
     if (throttled) {
       throw new CliError(
-        `${summary.failed} of ${summary.userRecords} records were not accepted after ${attempts} attempts: ${streamResource} is throttled (ProvisionedThroughputExceededException). Send slower (--rate), aggregate (--aggregate), or give the stream more capacity.`,
+        `${summary.failed} of ${summary.userRecords} records were not accepted after ${attempts} attempts: ${streamResource} is throttled (${errorCodes(summary)}). Send slower (--rate), aggregate (--aggregate), or give the stream more capacity.`,
         EXIT.THROTTLED,
       );
     }

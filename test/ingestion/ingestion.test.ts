@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
+import { WRITER_ARCHITECTURE, WRITER_MEMORY_MB } from '../../lambda/trade-writer/contract';
 import { synthApp } from '../support/app';
 import { actionsOf, asArray, identityStatements, logicalIdOf, resourceProps } from '../support/template';
 
@@ -55,6 +56,14 @@ describe('trade-writer function', () => {
       DATA_BUCKET_NAME: { Ref: logicalIdOf(stack.lake.bucket) },
       DATA_KEY_ARN: { 'Fn::GetAtt': [logicalIdOf(stack.dataKey.key), 'Arn'] },
       NODE_OPTIONS: '--enable-source-maps',
+    });
+  });
+
+  it('deploys the memory and architecture the cost model prices (the writer contract)', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'trading-data-lake-dev-trade-writer',
+      MemorySize: WRITER_MEMORY_MB,
+      Architectures: [WRITER_ARCHITECTURE],
     });
   });
 

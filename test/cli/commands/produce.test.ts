@@ -295,12 +295,35 @@ describe('trades produce: errors a person can act on', () => {
     const { code, stderr, sleeps, stdout } = await run(['produce', '--count', '10', '--format', 'json']);
     expect(code).toBe(EXIT.THROTTLED);
     expect(stderr.text()).toContain(
-      `error: 10 of 10 records were not accepted after 8 attempts: stream ${STREAM_NAME} is throttled (ProvisionedThroughputExceededException). Send slower (--rate)`,
+      `error: 10 of 10 records were not accepted after 8 attempts: stream ${STREAM_NAME} is throttled (ProvisionedThroughputExceededException × 10). Send slower (--rate)`,
     );
     expect(putRecordsInputs()).toHaveLength(8);
     expect(sleeps).toHaveLength(7);
     expect(Math.max(...sleeps)).toBeLessThanOrEqual(5000);
     expect(JSON.parse(stdout.text())).toMatchObject({ sent: 0, failed: 10, retried: 70 });
+  });
+
+  it('counts a request throttled as a whole, by Kinesis or by KMS, as throttling (exit 5)', async () => {
+    stackExists();
+    kinesisMock
+      .on(PutRecordsCommand)
+      .rejectsOnce(awsError('ProvisionedThroughputExceededException', 'Rate exceeded for stream'))
+      .rejects(awsError('KMSThrottlingException', 'Rate exceeded for the key'));
+    const { code, stderr } = await run(['produce', '--count', '3']);
+    expect(code).toBe(EXIT.THROTTLED);
+    expect(stderr.text()).toContain('is throttled (KMSThrottlingException × 3)');
+  });
+
+  it('says a stream being resharded cannot be aggregated for, and sends nothing (exit 1)', async () => {
+    stackExists();
+    const [first, , third] = evenShards(3);
+    kinesisMock.on(ListShardsCommand).resolves({ Shards: [first, third] });
+    const { code, stderr } = await run(['produce', '--count', '200', '--aggregate']);
+    expect(code).toBe(EXIT.FAILED);
+    expect(stderr.text()).toMatch(
+      /^error: Cannot aggregate for stream trading-data-lake-dev-trades: no open shard owns hash key \d+: the stream is being resharded; try again\.\n$/,
+    );
+    expect(putRecordsInputs()).toEqual([]);
   });
 
   it('says which records failed for another reason (exit 1)', async () => {
