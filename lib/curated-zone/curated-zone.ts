@@ -14,6 +14,7 @@ import { Construct } from 'constructs';
 import { CURATION_STATE_KEY, PLANNER_ENV } from '../../lambda/curation-planner/contract';
 import {
   curatedTableDdl,
+  duplicateRepairStatement,
   duplicateTradesQuery,
   mergeTemplate,
   optimizeTemplate,
@@ -206,6 +207,7 @@ export class CuratedZone extends Construct {
         optimizeTemplate: optimize,
         vacuum,
         duplicateTrades: duplicateTradesQuery(tables.curated),
+        duplicateRepair: duplicateRepairStatement(tables.curated),
       },
     });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {

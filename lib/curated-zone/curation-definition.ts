@@ -11,8 +11,8 @@ import { INVALID_INPUT_ERROR } from '../../schema/curation/run-contract';
  * The run: end at once if another run is in progress; plan (the planner Lambda checks the input,
  * reads the watermark and lists the raw prefixes); create the table if it does not exist; for each
  * day, one at a time (Iceberg commits of one table conflict), MERGE it, reconcile it and publish the
- * difference; OPTIMIZE the days merged; once a day, VACUUM and count duplicate trades; then save the
- * watermark. A failure anywhere fails the run before the watermark moves, so the next run plans the
+ * difference; OPTIMIZE the days merged; once a day, VACUUM, count duplicate trades and delete the older
+ * rows of any; then save the watermark. A failure anywhere fails the run before the watermark moves, so the next run plans the
  * same days again (every statement is idempotent).
  */
 
@@ -36,6 +36,8 @@ export const CURATION_STATES = {
   countDuplicates: 'CountDuplicateTrades',
   readDuplicates: 'ReadDuplicateTrades',
   publishDuplicates: 'PublishDuplicateTrades',
+  anyDuplicates: 'AnyDuplicateTrades',
+  repairDuplicates: 'RepairDuplicateTrades',
   saveState: 'SaveWatermark',
   curated: 'Curated',
 } as const;
@@ -56,6 +58,7 @@ export interface CurationStatements {
   readonly optimizeTemplate: string;
   readonly vacuum: string;
   readonly duplicateTrades: string;
+  readonly duplicateRepair: string;
 }
 
 export interface CurationDefinitionProps {
@@ -82,6 +85,7 @@ export const STATE_TIMEOUTS = {
   optimize: 7200,
   vacuum: 7200,
   duplicates: 3600,
+  repair: 3600,
 } as const;
 
 /** A timeout is never retried: the work is too big for its step, and a retry would only repeat it. */
@@ -277,8 +281,16 @@ export function curationDefinition(props: CurationDefinitionProps): Record<strin
       [S.publishDuplicates]: putMetric(
         CURATION_METRICS.duplicateTrades,
         '{% $states.input.duplicateTrades %}',
-        S.saveState,
+        S.anyDuplicates,
       ),
+      [S.anyDuplicates]: {
+        Type: 'Choice',
+        Choices: [{ Condition: '{% $states.input.duplicateTrades > 0 %}', Next: S.repairDuplicates }],
+        Default: S.saveState,
+      },
+      // The metric above has alarmed already: a move further than the MERGE looks deserves a look even
+      // once the older rows are gone.
+      [S.repairDuplicates]: { ...athena(props.statements.duplicateRepair, STATE_TIMEOUTS.repair), Next: S.saveState },
       [S.saveState]: {
         Type: 'Task',
         // No encryption header: the bucket's default (the data key) applies, and its policy refuses any other.

@@ -203,6 +203,31 @@ FROM (
 ) duplicated`;
 }
 
+/**
+ * Question: which rows are a trade's older duplicates? Deletes every row of a trade that has more than
+ * one, except the one that outranks the others (the same rank as the MERGE's): what a correction that
+ * moved a trade further than MOVE_WINDOW_DAYS left behind. The state machine runs it when the daily
+ * duplicate check counted any. Matching on (trade_id, trade_date) is unique: two rows of one trade on
+ * one date cannot exist (the MERGE always finds a row on its own day). Both engines.
+ */
+export function duplicateRepairStatement(curated: TableRef): string {
+  const rank = [...eventRankKeys('c').map((key) => `${key} DESC`), 'c.ingestion_time'].join(', ');
+  const table = quotedName(curated);
+  return `MERGE INTO ${table} AS t
+USING (
+  SELECT trade_id, ${TRADE_DATE_COLUMN}
+  FROM (
+    SELECT c.trade_id, c.${TRADE_DATE_COLUMN},
+           row_number() OVER (PARTITION BY c.trade_id ORDER BY ${rank}) AS row_rank
+    FROM ${table} c
+    WHERE c.trade_id IN (SELECT trade_id FROM ${table} GROUP BY trade_id HAVING count(*) > 1)
+  ) ranked
+  WHERE row_rank > 1
+) AS s
+ON t.trade_id = s.trade_id AND t.${TRADE_DATE_COLUMN} = s.${TRADE_DATE_COLUMN}
+WHEN MATCHED THEN DELETE`;
+}
+
 /** Where the Athena table lives: `s3://<bucket>/<prefix>`; the bucket may be a CDK token at synth time. */
 export interface CuratedLocation {
   readonly bucketName: string;

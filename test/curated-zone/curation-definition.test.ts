@@ -10,6 +10,7 @@ import {
 import { INVALID_INPUT_ERROR } from '../../schema/curation/run-contract';
 import {
   curatedTableDdl,
+  duplicateRepairStatement,
   duplicateTradesQuery,
   mergeStatement,
   mergeTemplate,
@@ -84,6 +85,7 @@ describe('the curation definition', () => {
         optimizeTemplate: optimizeTemplate('athena', TABLES.curated) as string,
         vacuum: vacuumStatement('athena', TABLES.curated) as string,
         duplicateTrades: duplicateTradesQuery(TABLES.curated),
+        duplicateRepair: duplicateRepairStatement(TABLES.curated),
       },
     });
     expect(definition).toEqual(JSON.parse(JSON.stringify(expected)));
@@ -104,7 +106,7 @@ describe('the curation definition', () => {
 
   it('runs every Athena statement in the curation workgroup, waiting for it to finish (.sync)', () => {
     const athena = Object.values(states).filter((state) => String(state.Resource).includes(':athena:startQuery'));
-    expect(athena).toHaveLength(6);
+    expect(athena).toHaveLength(7);
     for (const state of athena) {
       expect(state.Resource).toBe('arn:aws:states:::athena:startQueryExecution.sync');
       expect(state.Arguments.WorkGroup).toBe('trading-data-lake-dev-curation');
@@ -250,7 +252,17 @@ describe('state by state', () => {
     expect(states[S.vacuum].Arguments.QueryString).toBe('VACUUM trading_data_lake_curated_dev.trades');
     expect(states[S.countDuplicates].Arguments.QueryString).toBe(duplicateTradesQuery(TABLES.curated));
     expect(states[S.publishDuplicates].Arguments.MetricData[0].MetricName).toBe(CURATION_METRICS.duplicateTrades);
-    expect(states[S.publishDuplicates].Next).toBe(S.saveState);
+    expect(states[S.publishDuplicates].Next).toBe(S.anyDuplicates);
+  });
+
+  it(`${S.anyDuplicates}: deletes the older rows of duplicated trades only when the check counted some`, async () => {
+    const choice = states[S.anyDuplicates];
+    expect(await evaluate(choice.Choices[0].Condition, { states: { input: { duplicateTrades: 2 } } })).toBe(true);
+    expect(await evaluate(choice.Choices[0].Condition, { states: { input: { duplicateTrades: 0 } } })).toBe(false);
+    expect(choice.Choices[0].Next).toBe(S.repairDuplicates);
+    expect(choice.Default).toBe(S.saveState);
+    expect(states[S.repairDuplicates].Arguments.QueryString).toBe(duplicateRepairStatement(TABLES.curated));
+    expect(states[S.repairDuplicates].Next).toBe(S.saveState);
   });
 
   it(`${S.saveState}: saves the next state in the curated bucket only after every statement succeeded`, async () => {

@@ -1,5 +1,6 @@
 import {
   curatedTableDdl,
+  duplicateRepairStatement,
   duplicateTradesQuery,
   mergeStatement,
   optimizeStatement,
@@ -36,6 +37,7 @@ const NAMED_QUERIES: readonly (readonly [string, string])[] = [
   ['curation MERGE of one day', mergeStatement('athena', CURATION_TABLES, WINDOW)],
   ['curation reconciliation of one day', reconciliationQuery('athena', CURATION_TABLES)],
   ['curation duplicate trades', duplicateTradesQuery(CURATION_TABLES.curated)],
+  ['curation duplicate repair', duplicateRepairStatement(CURATION_TABLES.curated)],
 ];
 
 /** What the curation job runs in Athena that is not Trino SQL: Hive-style DDL, OPTIMIZE, VACUUM. */

@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import {
+  duplicateRepairStatement,
   duplicateTradesQuery,
   mergeSourceQuery,
   mergeStatement,
@@ -266,5 +267,27 @@ describe('reconciliation and the duplicate check', () => {
     ]);
     await merge(connection, [FAR]);
     expect(await rows(connection, duplicateTradesQuery(DUCKDB_TABLES.curated))).toEqual([{ duplicate_trades: '1' }]);
+  });
+
+  it('repairs a far move: deletes the older row of a duplicated trade, keeps the newest and every other trade', async () => {
+    await insertRaw(connection, [
+      rawRow({ trade_id: 'B', exec_type: 'CORRECT', version: 3, executed_at: '2026-01-20T10:00:00Z', dt: FAR }),
+    ]);
+    await merge(connection, [FAR]);
+    const before = await rows(
+      connection,
+      "SELECT trade_id FROM curated.trades WHERE trade_id <> 'B' ORDER BY trade_id",
+    );
+    await connection.run(duplicateRepairStatement(DUCKDB_TABLES.curated));
+    expect(await rows(connection, duplicateTradesQuery(DUCKDB_TABLES.curated))).toEqual([{ duplicate_trades: '0' }]);
+    expect(await rows(connection, "SELECT version, trade_date FROM curated.trades WHERE trade_id = 'B'")).toEqual([
+      { version: '3', trade_date: FAR },
+    ]);
+    expect(
+      await rows(connection, "SELECT trade_id FROM curated.trades WHERE trade_id <> 'B' ORDER BY trade_id"),
+    ).toEqual(before);
+    // Nothing to repair: nothing changes.
+    const [result] = await rows(connection, duplicateRepairStatement(DUCKDB_TABLES.curated));
+    expect(result?.Count).toBe('0');
   });
 });
