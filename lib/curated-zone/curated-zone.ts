@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { ArnFormat, Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -216,7 +216,8 @@ export class CuratedZone extends Construct {
       definitionBody: sfn.DefinitionBody.fromString(stack.toJsonString(definition)),
       role: this.curationRole,
       tracingEnabled: true,
-      removalPolicy: props.removalPolicy,
+      // Holds no data, and has a fixed name: a retained one would block the next deploy after a destroy.
+      removalPolicy: RemovalPolicy.DESTROY,
     });
     // The role's policy is a separate resource; the state machine must not start before it exists.
     this.stateMachine.node.addDependency(this.curationRole);
@@ -245,7 +246,8 @@ export class CuratedZone extends Construct {
     );
     const group = new scheduler.ScheduleGroup(this, 'ScheduleGroup', {
       scheduleGroupName: names.scheduleGroupName,
-      removalPolicy: props.removalPolicy,
+      // As the state machine: no data, a fixed name.
+      removalPolicy: RemovalPolicy.DESTROY,
     });
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
       scheduleName: names.scheduleName,

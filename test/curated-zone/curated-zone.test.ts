@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { CURATION_BYTES_SCANNED_CUTOFF } from '../../lib/curated-zone/curated-zone';
 import { synthesizedAlarms } from '../monitoring/support/alarms';
-import { synthApp, TEST_ENV } from '../support/app';
+import { PROD_PRINCIPALS, synthApp, TEST_ENV } from '../support/app';
 import {
   actionsOf,
   asArray,
@@ -416,6 +416,21 @@ describe('the planner', () => {
       },
       { actions: ['s3:GetObject'], resources: [objectsOf(ids.bucket, 'curation/state.json')] },
     ]);
+  });
+});
+
+describe('in prod', () => {
+  const prod = synthApp({ stage: 'prod', ...PROD_PRINCIPALS });
+  const policyOf = (construct: Parameters<typeof logicalIdOf>[0]) =>
+    prod.template.toJSON().Resources[logicalIdOf(construct)].DeletionPolicy;
+
+  it('retains the curated bucket, and deletes what holds no data and has a fixed name (it would block a redeploy)', () => {
+    expect(policyOf(prod.stack.curated.bucket)).toBe('Retain');
+    expect(policyOf(prod.stack.curated.stateMachine)).toBe('Delete');
+    expect(policyOf(prod.stack.curated.node.findChild('ScheduleGroup'))).toBe('Delete');
+    expect(resourceProps(prod.template, logicalIdOf(prod.stack.curated.stateMachine)).StateMachineName).toBe(
+      'trading-data-lake-prod-curation',
+    );
   });
 });
 
