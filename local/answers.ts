@@ -1,49 +1,60 @@
 import Table from 'cli-table3';
+import { TRADE_STATUSES } from '../schema/curation/columns';
+import { quotedName } from '../schema/curation/tables';
+import { TRADE_FIELD_DEFAULTS } from '../schema/layout';
 import { TRADE_QUERIES, type TradeQuery } from '../schema/queries/trade-queries';
 import { QUARANTINE_TABLE, TRADES_TABLE } from '../schema/tables';
-import type { DuckDbLake, QueryAnswer } from './duckdb-lake';
+import { type DuckDbLake, LOCAL_CURATION_TABLES, LOCAL_QUERY_TABLES, type QueryAnswer } from './duckdb-lake';
 
 /**
  * The named queries of the analytics workgroup, run locally as a user would run them in Athena:
  * the same SQL text, the same table names, the parameters bound as `?` execution parameters.
- * What a run asks them: the busiest trading day, the day records were quarantined, and the whole
- * story of the trade that changed most.
+ * What a run asks them: the busiest trade date, the busiest raw day, the day records were
+ * quarantined, and the whole story of the trade that changed most.
  */
 
 /** What the run knows about the data, to fill in the queries' parameters. */
 export interface QueryContext {
-  /** The `dt` with the most trade lines. */
-  readonly busiestDate: string;
+  /** The trade_date with the most active curated trades. */
+  readonly busiestTradeDate: string;
+  /** The raw `dt` with the most trade lines. */
+  readonly busiestRawDate: string;
   /** The `dt` of the quarantine objects (the ingestion date). */
   readonly quarantineDate: string;
-  /** The trade with the most events, and the dates its events fall on. */
+  /** The trade with the most distinct events (corrections, a cancel), and the raw dates they fall on. */
   readonly sampleTrade: { readonly tradeId: string; readonly firstDate: string; readonly lastDate: string };
 }
 
 /** The parameters of each named query, in the order of its `?` (the query's description says what they are). */
 export const QUERY_PARAMETERS: Readonly<Record<string, (context: QueryContext) => readonly string[]>> = {
-  'volume-and-notional-by-symbol': ({ busiestDate }) => [busiestDate],
-  'vwap-by-symbol': ({ busiestDate }) => [busiestDate],
+  'volume-and-notional-by-symbol': ({ busiestTradeDate }) => [busiestTradeDate],
+  'vwap-by-symbol': ({ busiestTradeDate }) => [busiestTradeDate],
   'trade-by-id': ({ sampleTrade }) => [sampleTrade.firstDate, sampleTrade.lastDate, sampleTrade.tradeId],
+  'trade-events-by-id': ({ sampleTrade }) => [sampleTrade.firstDate, sampleTrade.lastDate, sampleTrade.tradeId],
+  'raw-events-by-type': ({ busiestRawDate }) => [busiestRawDate],
   'quarantine-by-reason': ({ quarantineDate }) => [quarantineDate],
 };
 
-/** The table names as Glue has them, which the local views use too. */
-export const GLUE_TABLES = { trades: TRADES_TABLE, quarantine: QUARANTINE_TABLE } as const;
-
-/** Finds the parameters worth asking about in what landed. */
+/** Finds the parameters worth asking about in what landed (after `DuckDbLake.curate`). */
 export async function queryContext(lake: DuckDbLake, today: string): Promise<QueryContext> {
-  const busiest = await lake.query(`SELECT dt FROM "${TRADES_TABLE}" GROUP BY dt ORDER BY count(*) DESC, dt LIMIT 1`);
-  const quarantine = await lake.query(
+  const first = async (sql: string): Promise<string | undefined> =>
+    (await lake.query(sql)).rows[0]?.[0] as string | undefined;
+  const busiestTradeDate = await first(
+    `SELECT CAST(trade_date AS VARCHAR) FROM ${quotedName(LOCAL_CURATION_TABLES.curated)} WHERE status = '${TRADE_STATUSES.active}' GROUP BY trade_date ORDER BY count(*) DESC, trade_date LIMIT 1`,
+  );
+  const busiestRawDate = await first(`SELECT dt FROM "${TRADES_TABLE}" GROUP BY dt ORDER BY count(*) DESC, dt LIMIT 1`);
+  const quarantineDate = await first(
     `SELECT dt FROM "${QUARANTINE_TABLE}" GROUP BY dt ORDER BY count(*) DESC, dt LIMIT 1`,
   );
+  // Distinct events, not lines: a retry's copies must not change which trade a run shows.
   const sample = await lake.query(
-    `SELECT trade_id, min(dt), max(dt) FROM "${TRADES_TABLE}" GROUP BY trade_id ORDER BY count(*) DESC, trade_id LIMIT 1`,
+    `SELECT trade_id, min(dt), max(dt) FROM "${TRADES_TABLE}" GROUP BY trade_id ORDER BY count(DISTINCT (coalesce(exec_type, '${TRADE_FIELD_DEFAULTS.exec_type}'), coalesce(version, ${TRADE_FIELD_DEFAULTS.version}))) DESC, trade_id LIMIT 1`,
   );
-  const [tradeId, firstDate, lastDate] = (sample.rows[0] ?? [undefined, today, today]) as (string | undefined)[];
+  const [tradeId, firstDate, lastDate] = (sample.rows[0] ?? []) as (string | undefined)[];
   return {
-    busiestDate: (busiest.rows[0]?.[0] as string | undefined) ?? today,
-    quarantineDate: (quarantine.rows[0]?.[0] as string | undefined) ?? today,
+    busiestTradeDate: busiestTradeDate ?? today,
+    busiestRawDate: busiestRawDate ?? today,
+    quarantineDate: quarantineDate ?? today,
     sampleTrade: { tradeId: tradeId ?? '', firstDate: firstDate ?? today, lastDate: lastDate ?? today },
   };
 }
@@ -66,7 +77,7 @@ export async function answerNamedQueries(
     const parametersOf = QUERY_PARAMETERS[query.name];
     if (parametersOf === undefined) throw new Error(`no local parameters for the named query ${query.name}`);
     const parameters = parametersOf(context);
-    answers.push({ query, parameters, answer: await lake.query(query.sql(GLUE_TABLES), parameters) });
+    answers.push({ query, parameters, answer: await lake.query(query.sql(LOCAL_QUERY_TABLES), parameters) });
   }
   return answers;
 }

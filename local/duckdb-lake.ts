@@ -1,6 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { curatedTableDdl, mergeStatement } from '../schema/curation/statements';
+import { CURATED_TABLE, type CurationTables, quotedName } from '../schema/curation/tables';
+import { mergeWindow } from '../schema/curation/window';
 import {
   type DuckDbColumn,
   PARTITION_COLUMN,
@@ -10,6 +13,7 @@ import {
   TRADES_PREFIX,
 } from '../schema/layout';
 import { OBJECT_SUFFIX } from '../schema/object-keys';
+import { type QueryTables, queryTables } from '../schema/queries/trade-queries';
 import { QUARANTINE_TABLE, TRADES_TABLE } from '../schema/tables';
 import type { ExactPrice } from './exact-prices';
 
@@ -62,6 +66,18 @@ function emptyTableSql(name: string, columns: readonly DuckDbColumn[]): string {
 const RECORD_IDENTITY = ['shard_id', 'sequence_number', 'sub_sequence_number'].filter((name) =>
   TRADE_DUCKDB_COLUMNS.some((column) => column.name === name),
 );
+
+/** The DuckDB schema that holds the curated table, as its Glue database holds it in Athena. */
+export const LOCAL_CURATED_DATABASE = 'curated';
+
+/** The tables of the curation statements in the local DuckDB: the raw view and `curated.trades`. */
+export const LOCAL_CURATION_TABLES: CurationTables = {
+  raw: { table: TRADES_TABLE },
+  curated: { database: LOCAL_CURATED_DATABASE, table: CURATED_TABLE },
+};
+
+/** How the named queries name the local tables. */
+export const LOCAL_QUERY_TABLES: QueryTables = queryTables({ curated: LOCAL_CURATED_DATABASE });
 
 /** A query's answer: column names and rows of JSON-safe values (DuckDB's JSON conversion). */
 export interface QueryAnswer {
@@ -123,6 +139,25 @@ LEFT JOIN (SELECT DISTINCT ${RECORD_IDENTITY.join(', ')}, price FROM exact_price
     } else {
       await connection.run(emptyTableSql(QUARANTINE_TABLE, QUARANTINE_DUCKDB_COLUMNS));
     }
+  }
+
+  /**
+   * Builds `curated.trades` as the curation job does (DESIGN §5b), in memory: the curated zone's own
+   * DDL and MERGE (schema/curation/, in their DuckDB form), one raw day after the other, with a cutoff
+   * after everything the run ingested. Returns the curated rows. Writing the curated days as Parquet
+   * files is the curated zone's part of the local run (issue #12).
+   */
+  async curate(now: Date): Promise<number> {
+    const { connection } = this;
+    await connection.run(`CREATE SCHEMA IF NOT EXISTS ${sqlIdentifier(LOCAL_CURATED_DATABASE)}`);
+    await connection.run(curatedTableDdl('duckdb', LOCAL_CURATION_TABLES.curated));
+    const days = await this.query(`SELECT DISTINCT dt FROM ${sqlIdentifier(TRADES_TABLE)} ORDER BY dt`);
+    const cutoff = new Date(now.getTime() + 1000).toISOString();
+    for (const [day] of days.rows) {
+      await connection.run(mergeStatement('duckdb', LOCAL_CURATION_TABLES, mergeWindow(day as string, cutoff)));
+    }
+    const curated = await this.query(`SELECT count(*) FROM ${quotedName(LOCAL_CURATION_TABLES.curated)}`);
+    return Number(curated.rows[0]?.[0] ?? 0);
   }
 
   /** Runs one statement with `?` parameters bound in order as VARCHAR, as Athena binds execution parameters. */

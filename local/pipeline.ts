@@ -98,6 +98,8 @@ export interface LocalRunResult {
   readonly losses: readonly string[];
   readonly producer: ProducerReport;
   readonly lake: LakeCount;
+  /** Rows of the local curated.trades the named queries read. */
+  readonly curatedRows: number;
   readonly eventSource: EventSourceStats;
   readonly answers: readonly NamedAnswer[];
   readonly writerMetrics: ReadonlyMap<string, number>;
@@ -316,6 +318,8 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalR
     const lake = await DuckDbLake.open(mirror, exactPrices);
     cleanup.add(() => lake.close());
     const counted = await countLake(lake, objects);
+    const curated = await lake.curate(new Date());
+    print(`curated.trades: ${curated} rows, one per trade_id, built with the curation job's MERGE (in memory)`);
     const today = new Date().toISOString().slice(0, 10);
     const answers = await answerNamedQueries(lake, await queryContext(lake, today));
     for (const answer of answers) print(`\n${formatAnswer(answer)}`);
@@ -352,6 +356,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalR
       losses,
       producer,
       lake: counted,
+      curatedRows: curated,
       eventSource: delivery,
       answers,
       writerMetrics: metrics.totals,

@@ -1,3 +1,4 @@
+import { TRADES_TABLE } from '../schema/tables';
 import { TRADE_FIELDS } from '../schema/trade-fields';
 
 /**
@@ -36,11 +37,39 @@ export interface SubsetViolation {
 
 const functions = (names: readonly string[]) => new RegExp(`\\b(${names.join('|')})\\s*\\(`, 'g');
 
-/** Text columns that queries must cast before computing with them (trade-fields.ts `trinoCast`). */
-const CAST_FIRST_COLUMNS = TRADE_FIELDS.filter(({ trinoCast }) => trinoCast !== undefined).map(({ name }) => name);
-const castFirst = CAST_FIRST_COLUMNS.join('|');
+/**
+ * Columns of the raw table stored as text that a query must cast before computing with them
+ * (trade-fields.ts `trinoCast`). The curated table holds them typed (decimal, timestamp).
+ */
+export const RAW_TEXT_COLUMNS: readonly string[] = TRADE_FIELDS.filter(({ trinoCast }) => trinoCast !== undefined).map(
+  ({ name }) => name,
+);
 
-export const SUBSET_RULES: readonly SubsetRule[] = [
+/** The text columns a query reads, from the tables it declares: the raw trades table's, or none. */
+export function textColumnsRead(tables: readonly string[]): readonly string[] {
+  return tables.includes(TRADES_TABLE) ? RAW_TEXT_COLUMNS : [];
+}
+
+/** The rules, with the text columns that must be cast before any arithmetic or aggregate. */
+export function subsetRules(textColumns: readonly string[] = RAW_TEXT_COLUMNS): SubsetRule[] {
+  const rules = [...BASE_RULES];
+  if (textColumns.length > 0) rules.push(textWithoutCast(textColumns));
+  return rules;
+}
+
+function textWithoutCast(textColumns: readonly string[]): SubsetRule {
+  const names = textColumns.join('|');
+  return {
+    id: 'text-without-cast',
+    why: `${textColumns.join(' and ')} are stored as text: CAST them (or parse them) before computing with them`,
+    pattern: new RegExp(
+      `\\b(sum|avg|min|max|stddev\\w*|variance|var_\\w+)\\s*\\(\\s*(\\w+\\.)?(${names})\\s*\\)|\\b(\\w+\\.)?(${names})\\s*[-+*/<>]|[-+*/<>]=?\\s*(\\w+\\.)?(${names})\\b`,
+      'g',
+    ),
+  };
+}
+
+const BASE_RULES: readonly SubsetRule[] = [
   { id: 'double-colon-cast', why: 'x::type is DuckDB (and Postgres) only: write CAST(x AS type)', pattern: /::/g },
   {
     id: 'integer-division-operator',
@@ -158,14 +187,6 @@ export const SUBSET_RULES: readonly SubsetRule[] = [
     pattern:
       /\b(\w+\.)?dt\s*(=|<>|!=|<=|>=|<|>|between)\s*(date\b|cast\b|current_date|now\s*\(|date\s*\()|\bcast\s*\(\s*(\w+\.)?dt\s+as\b|\bdate\s*\(\s*(\w+\.)?dt\b|\b(date_trunc|date_add|date_diff|year|month|day)\s*\([^)]*\bdt\b/g,
   },
-  {
-    id: 'text-without-cast',
-    why: `${CAST_FIRST_COLUMNS.join(' and ')} are stored as text: CAST them (or parse them) before computing with them`,
-    pattern: new RegExp(
-      `\\b(sum|avg|min|max|stddev\\w*|variance|var_\\w+)\\s*\\(\\s*(\\w+\\.)?(${castFirst})\\s*\\)|\\b(\\w+\\.)?(${castFirst})\\s*[-+*/<>]|[-+*/<>]=?\\s*(\\w+\\.)?(${castFirst})\\b`,
-      'g',
-    ),
-  },
 ];
 
 /** The statement lower-cased, comments removed, string literals emptied, quoted identifiers kept as names. */
@@ -200,8 +221,15 @@ export function comparableText(sql: string): string {
   return out;
 }
 
-/** Every construct of `sql` outside the subset; empty when it is inside. */
-export function subsetViolations(sql: string, rules: readonly SubsetRule[] = SUBSET_RULES): SubsetViolation[] {
+/** Every rule, for the raw table's text columns. */
+export const SUBSET_RULES: readonly SubsetRule[] = subsetRules();
+
+/**
+ * Every construct of `sql` outside the subset; empty when it is inside. `textColumns`: the text
+ * columns the statement reads (textColumnsRead), default the raw table's.
+ */
+export function subsetViolations(sql: string, textColumns: readonly string[] = RAW_TEXT_COLUMNS): SubsetViolation[] {
+  const rules = subsetRules(textColumns);
   const text = comparableText(sql);
   const violations: SubsetViolation[] = [];
   for (const rule of rules) {

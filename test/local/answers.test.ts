@@ -1,9 +1,10 @@
-import { QUERY_PARAMETERS } from '../../local/answers';
+import { QUERY_PARAMETERS, type QueryContext } from '../../local/answers';
+import { LOCAL_QUERY_TABLES } from '../../local/duckdb-lake';
 import { TRADE_QUERIES } from '../../schema/queries/trade-queries';
-import { QUARANTINE_TABLE, TRADES_TABLE } from '../../schema/tables';
 
-const CONTEXT = {
-  busiestDate: '2026-03-11',
+const CONTEXT: QueryContext = {
+  busiestTradeDate: '2026-03-11',
+  busiestRawDate: '2026-03-10',
   quarantineDate: '2026-03-12',
   sampleTrade: { tradeId: 'T-1', firstDate: '2026-03-10', lastDate: '2026-03-11' },
 };
@@ -14,7 +15,7 @@ describe('the parameters the local run gives the named queries', () => {
     (_name, query) => {
       const parametersOf = QUERY_PARAMETERS[query.name];
       expect(parametersOf).toBeDefined();
-      const sql = query.sql({ trades: TRADES_TABLE, quarantine: QUARANTINE_TABLE });
+      const sql = query.sql(LOCAL_QUERY_TABLES);
       expect(parametersOf?.(CONTEXT)).toHaveLength(sql.split('?').length - 1);
     },
   );

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzip } from '../../lambda/trade-writer/encode';
 import { planBatch } from '../../lambda/trade-writer/plan';
-import { GLUE_TABLES, QUERY_PARAMETERS, type QueryContext } from '../../local/answers';
-import { DuckDbLake } from '../../local/duckdb-lake';
+import { QUERY_PARAMETERS, type QueryContext } from '../../local/answers';
+import { DuckDbLake, LOCAL_QUERY_TABLES } from '../../local/duckdb-lake';
 import { exactPricesOf } from '../../local/exact-prices';
-import { comparableText, SUBSET_RULES, subsetViolations } from '../../local/sql-subset';
+import { comparableText, SUBSET_RULES, subsetViolations, textColumnsRead } from '../../local/sql-subset';
 import { TRADE_QUERIES } from '../../schema/queries/trade-queries';
 import { kinesisEvent, tradeJson } from '../../tools/fixtures/trade-events';
 
@@ -62,6 +62,13 @@ describe('the SQL subset lint', () => {
     expect(subsetViolations(sql)).toEqual([]);
   });
 
+  it("computes with the curated table's typed columns, which need no cast", () => {
+    expect(
+      subsetViolations('SELECT min(price), max(executed_at) FROM "curated"."trades"', textColumnsRead(['curated'])),
+    ).toEqual([]);
+    expect(subsetViolations('SELECT min(price) FROM "trades"', textColumnsRead(['trades']))).toHaveLength(1);
+  });
+
   it('reads past literals, escaped quotes and comments', () => {
     expect(comparableText("SELECT 'it''s ::' /* ILIKE */ FROM \"T\" -- QUALIFY\nWHERE x::int = 1")).toBe(
       `select ''   from "t" \nwhere x::int = 1`,
@@ -90,7 +97,8 @@ const RECORDS = [
 ];
 
 const CONTEXT: QueryContext = {
-  busiestDate: '2026-03-11',
+  busiestTradeDate: '2026-03-11',
+  busiestRawDate: '2026-03-11',
   quarantineDate: '2026-03-11',
   sampleTrade: { tradeId: 'T-1', firstDate: '2026-03-10', lastDate: '2026-03-11' },
 };
@@ -112,6 +120,8 @@ beforeAll(async () => {
     folder,
     bodies.flatMap((body) => exactPricesOf(body)),
   );
+  // The named queries read curated.trades: built with the curation job's own MERGE.
+  await lake.curate(new Date('2026-03-11T18:05:00Z'));
 });
 
 afterAll(() => {
@@ -123,21 +133,21 @@ const queries = TRADE_QUERIES.map((query) => [query.name, query] as const);
 
 describe('the named queries the local run answers', () => {
   it.each(queries)('%s is inside the subset', (_name, query) => {
-    expect(subsetViolations(query.sql(GLUE_TABLES))).toEqual([]);
+    expect(subsetViolations(query.sql(LOCAL_QUERY_TABLES), textColumnsRead(query.tables))).toEqual([]);
   });
 
   it.each(queries)('%s runs in DuckDB over what the writer stored, and answers', async (_name, query) => {
     const parameters = QUERY_PARAMETERS[query.name]?.(CONTEXT) ?? [];
-    const answer = await lake.query(query.sql(GLUE_TABLES), parameters);
+    const answer = await lake.query(query.sql(LOCAL_QUERY_TABLES), parameters);
     expect(answer.rows.length).toBeGreaterThan(0);
   });
 
   it.each(queries)('%s answers the same when / divides integers, as in Trino', async (_name, query) => {
     const parameters = QUERY_PARAMETERS[query.name]?.(CONTEXT) ?? [];
-    const asDuckDb = await lake.query(query.sql(GLUE_TABLES), parameters);
+    const asDuckDb = await lake.query(query.sql(LOCAL_QUERY_TABLES), parameters);
     await lake.connection.run('SET integer_division = true');
     try {
-      expect(await lake.query(query.sql(GLUE_TABLES), parameters)).toEqual(asDuckDb);
+      expect(await lake.query(query.sql(LOCAL_QUERY_TABLES), parameters)).toEqual(asDuckDb);
     } finally {
       await lake.connection.run('SET integer_division = false');
     }

@@ -108,7 +108,7 @@ async function query(event: Extract<ProbeEvent, { step: 'query' }>) {
       QueryString: named.QueryString,
       WorkGroup: event.workGroup,
       QueryExecutionContext: { Database: named.Database },
-      // trade-by-id: first dt, last dt, trade_id.
+      // trade-events-by-id: first dt, last dt, trade_id.
       ExecutionParameters: [`'${yesterday}'`, `'${today}'`, `'${event.tradeId}'`],
     }),
   );
