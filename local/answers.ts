@@ -82,10 +82,17 @@ export async function answerNamedQueries(
   return answers;
 }
 
-function cell(value: unknown): string {
+/** A DECIMAL as DuckDB prints it, with its scale's trailing zeros (`413520.00000000`). */
+const PADDED_DECIMAL = /^(-?\d+)(?:\.(\d*?))0+$/;
+
+function cell(value: unknown, type = ''): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : value.toFixed(4);
-  return String(value);
+  const text = String(value);
+  // For the eye only, and for DECIMAL columns only: a text column shows the producer's text as it is.
+  const padded = type.startsWith('DECIMAL') ? PADDED_DECIMAL.exec(text) : null;
+  if (padded === null) return text;
+  return padded[2] ? `${padded[1]}.${padded[2]}` : (padded[1] as string);
 }
 
 /** More columns than this do not fit a terminal side by side: each row is then shown as a column of its own. */
@@ -98,11 +105,11 @@ export function formatAnswer({ query, parameters, answer }: NamedAnswer, maxRows
   if (answer.columns.length > WIDE_ANSWER_COLUMNS) {
     table = new Table({ head: ['', ...shown.map((_, i) => `row ${i + 1}`)], style: { head: [], border: [] } });
     answer.columns.forEach((column, c) => {
-      table.push([column, ...shown.map((row) => cell(row[c]))]);
+      table.push([column, ...shown.map((row) => cell(row[c], answer.types[c]))]);
     });
   } else {
     table = new Table({ head: [...answer.columns], style: { head: [], border: [] } });
-    for (const row of shown) table.push(row.map(cell));
+    for (const row of shown) table.push(row.map((value, c) => cell(value, answer.types[c])));
   }
   const more = answer.rows.length > maxRows ? `\n… ${answer.rows.length - maxRows} more rows` : '';
   const title = `${query.name} (${parameters.join(', ')}): ${query.description}`;

@@ -82,6 +82,8 @@ export const LOCAL_QUERY_TABLES: QueryTables = queryTables({ curated: LOCAL_CURA
 /** A query's answer: column names and rows of JSON-safe values (DuckDB's JSON conversion). */
 export interface QueryAnswer {
   readonly columns: readonly string[];
+  /** The DuckDB type of each column, as SQL (`DECIMAL(38,18)`, `VARCHAR`). */
+  readonly types: readonly string[];
   readonly rows: readonly (readonly unknown[])[];
 }
 
@@ -170,7 +172,11 @@ LEFT JOIN (SELECT DISTINCT ${RECORD_IDENTITY.join(', ')}, price FROM exact_price
       statement.bindVarchar(index + 1, value);
     });
     const reader = await statement.runAndReadAll();
-    return { columns: reader.columnNames(), rows: reader.getRowsJson() };
+    return {
+      columns: reader.columnNames(),
+      types: reader.columnTypes().map((type) => type.toString()),
+      rows: reader.getRowsJson(),
+    };
   }
 
   close(): void {
