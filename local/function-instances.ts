@@ -35,8 +35,6 @@ export class FunctionInstances {
   private readonly all = new Set<FunctionInstance>();
   /** Environments built so far. */
   coldStarts = 0;
-  /** Invocations abandoned at the timeout. */
-  timeouts = 0;
 
   constructor(private readonly options: FunctionInstancesOptions) {}
 
@@ -82,7 +80,6 @@ export class FunctionInstances {
     const outcome = await Promise.race([ran, timedOut]);
     clearTimeout(timer);
     if (outcome.kind === 'timeout') {
-      this.timeouts += 1;
       this.all.delete(instance);
       instance.dispose();
     } else {
