@@ -121,7 +121,9 @@ function recordProblem(record: unknown, index: number, batch: KinesisBatchInfo):
 export type ExpectedStream = { readonly streamArn: string } | { readonly streamName: string };
 
 function isExpectedStream(streamArn: string, expected: ExpectedStream): boolean {
-  return 'streamArn' in expected ? streamArn === expected.streamArn : streamArn.endsWith(`:stream/${expected.streamName}`);
+  return 'streamArn' in expected
+    ? streamArn === expected.streamArn
+    : streamArn.endsWith(`:stream/${expected.streamName}`);
 }
 
 function describeStream(expected: ExpectedStream): string {

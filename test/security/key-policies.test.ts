@@ -190,6 +190,8 @@ describe.each(STAGES)('key policies (%s)', (stage) => {
       [roles.analyst]: ['kms:Decrypt', 'kms:GenerateDataKey'],
       [roles.dataEngineer]: ['kms:Decrypt', 'kms:GenerateDataKey'],
       [roles.replay]: ['kms:Decrypt'],
+      [roles.curation]: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      [roles.curationPlanner]: ['kms:Decrypt'],
     });
   });
 
@@ -204,6 +206,9 @@ describe.each(STAGES)('key policies (%s)', (stage) => {
     ['dataEngineer', 'kms:Decrypt', VIA_S3],
     ['dataEngineer', 'kms:Decrypt', VIA_KINESIS],
     ['replay', 'kms:Decrypt', VIA_S3],
+    ['curation', 'kms:GenerateDataKey', VIA_S3],
+    ['curation', 'kms:Decrypt', VIA_S3],
+    ['curationPlanner', 'kms:Decrypt', VIA_S3],
   ] as const)('name the %s role in the data key policy for %s via %s', (role, action, via) => {
     const grants = grantsTo(dataKeyPolicy(stage), stacks[stage].refs.roles[role]);
     expect(grants.filter((g) => g.actions.includes(action) && g.via === via)).toHaveLength(1);
@@ -284,7 +289,12 @@ describe.each(STAGES)('key policies (%s)', (stage) => {
     const { logGroupArns } = stacks[stage].refs;
     expect(bySid(auditKeyPolicy(stage), 'CloudWatchLogsEncryptsThisStacksLogGroups')?.Condition).toEqual({
       ArnEquals: {
-        'kms:EncryptionContext:aws:logs:arn': [logGroupArns.writer, logGroupArns.replay, logGroupArns.trail],
+        'kms:EncryptionContext:aws:logs:arn': [
+          logGroupArns.writer,
+          logGroupArns.replay,
+          logGroupArns.curationPlanner,
+          logGroupArns.trail,
+        ],
       },
     });
   });

@@ -15,6 +15,9 @@ export type PrincipalId =
   | 'auditor'
   | 'trailDelivery'
   | 'replay'
+  | 'curation'
+  | 'curationPlanner'
+  | 'curationScheduler'
   | 'accountAdmin'
   | 'kmsPowerUser'
   | 'keyAdmin'
@@ -30,6 +33,8 @@ export type PrincipalId =
   | 'logs'
   | 'cloudwatch'
   | 'lambda'
+  | 'states'
+  | 'scheduler'
   | PermissionSetRoleId;
 
 /**
@@ -108,7 +113,10 @@ export function resolvePrincipal(id: PrincipalId, model: AccessModel, refs: Stac
     case 'dataEngineer':
     case 'auditor':
     case 'trailDelivery':
-    case 'replay': {
+    case 'replay':
+    case 'curation':
+    case 'curationPlanner':
+    case 'curationScheduler': {
       const arn = refs.roles[id];
       const role = model.roles[arn];
       if (role === undefined) throw new Error(`role ${arn} is not in the model`);
@@ -154,6 +162,10 @@ export function resolvePrincipal(id: PrincipalId, model: AccessModel, refs: Stac
       return service('cloudwatch.amazonaws.com');
     case 'lambda':
       return service('lambda.amazonaws.com');
+    case 'states':
+      return service('states.amazonaws.com');
+    case 'scheduler':
+      return service('scheduler.amazonaws.com');
     case 'analystsPermissionSet':
     case 'analystsPermissionSetUsEast1':
     case 'analystsXPermissionSet':
