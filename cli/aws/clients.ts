@@ -3,6 +3,7 @@ import { KinesisClient, type KinesisClientConfig } from '@aws-sdk/client-kinesis
 import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity } from '@smithy/types';
@@ -36,6 +37,8 @@ export interface AwsClients {
   s3(credentials: AwsCredentialIdentity): S3Client;
   /** Acting as an assumed role: invokes the replay function. */
   lambda(credentials: AwsCredentialIdentity): LambdaClient;
+  /** Acting as an assumed role: starts the curation job. */
+  sfn(credentials: AwsCredentialIdentity): SFNClient;
 }
 
 /**
@@ -63,5 +66,6 @@ export function createAwsClients(settings: AwsClientSettings = {}): AwsClients {
         // A replay waits for the writer: the socket must outlast the replay function's own timeout.
         requestHandler: { requestTimeout: (REPLAY_TIMEOUT_SECONDS + 30) * 1000 },
       }),
+    sfn: (credentials) => new SFNClient({ ...base, credentials }),
   };
 }

@@ -21,6 +21,7 @@ export const STACK_OUTPUTS = {
   auditKeyArn: 'AuditKeyArn',
   maxRecordAgeHours: 'MaxRecordAgeHours',
   recordsRetention: 'RecordsRetention',
+  curationStateMachineArn: 'CurationStateMachineArn',
 } as const;
 
 /** An output `trades` reads. */

@@ -7,7 +7,7 @@ import { calendarDate } from '../options';
 import { notice, type Output } from '../output/output';
 import { startProgress } from '../output/progress';
 import { type Format, formatOption, renderRows } from '../output/rows';
-import { startCuration } from '../replay/curation';
+import { type CurationTarget, startCuration } from '../replay/curation';
 import {
   describeFailedBatch,
   type FailedBatch,
@@ -31,6 +31,8 @@ export interface ReplayRun {
   readonly streamName: string;
   readonly since?: string;
   readonly format: Format;
+  /** The curation job to start for the days recovered; undefined on a stack without one. */
+  readonly curation?: CurationTarget;
 }
 
 const RESULT_COLUMNS = [
@@ -98,7 +100,7 @@ export async function dryRunReplay(run: ReplayRun, output: Output): Promise<read
  */
 export async function replayFailedBatches(
   run: ReplayRun,
-  io: { readonly output: Output },
+  io: { readonly output: Output; readonly now: () => Date },
 ): Promise<readonly ReplayRow[]> {
   const { output } = io;
   const all = await listFailedBatches(run.bucket, sinceOf(run.since));
@@ -141,7 +143,7 @@ export async function replayFailedBatches(
     output,
     `Recovered ${plural(summary.replayed, 'batch')} of ${summary.batches}: ${plural(summary.records, 'Kinesis record')}, ${plural(summary.trades, 'trade')} written, ${summary.quarantined} quarantined; days touched: ${summary.days.join(', ') || 'none'}.`,
   );
-  if (summary.days.length > 0) notice(output, (await startCuration(summary.days)).note);
+  if (summary.days.length > 0) notice(output, (await startCuration(run.curation, summary.days, io.now())).note);
   if (summary.failed > 0) {
     throw new CliError(
       `${summary.failed} of ${plural(summary.batches, 'record')} could not be replayed (see the outcome and reason of each): they stay untagged, and the next trades replay tries them again once the cause is fixed.`,
@@ -161,7 +163,7 @@ export function replayCommand(env: CliEnvironment): Command {
   return new Command('replay')
     .summary('replay the batches Lambda gave up on (failed-batch bucket)')
     .description(
-      "Re-drive the batches Lambda recorded in the failed-batch bucket when it gave up on them: each record not yet tagged replayed goes to the stack's replay function, which reads it, rebuilds the exact event, invokes the trade-writer and tags the record replayed once the writer stored every record. The writer's object keys make a replay idempotent. Never invokes the writer itself.",
+      "Re-drive the batches Lambda recorded in the failed-batch bucket when it gave up on them: each record not yet tagged replayed goes to the stack's replay function, which reads it, rebuilds the exact event, invokes the trade-writer and tags the record replayed once the writer stored every record. The writer's object keys make a replay idempotent. Never invokes the writer itself. Then starts the curation job for the days it recovered.",
     )
     .option('--since <YYYY-MM-DD>', 'only records Lambda wrote on or after this day (UTC)', calendarDate)
     .option('--dry-run', 'list what would be replayed, and whether the replay function would take it; invoke nothing')
@@ -170,7 +172,7 @@ export function replayCommand(env: CliEnvironment): Command {
       'after',
       roleHelp(
         STACK_OUTPUTS.dataEngineerRoleArn,
-        'List, GetObject and GetObjectTagging on the failed-batch bucket; InvokeFunction on the replay function only',
+        'List, GetObject and GetObjectTagging on the failed-batch bucket; InvokeFunction on the replay function only; StartExecution on the curation job',
       ),
     )
     .addHelpText(
@@ -186,6 +188,8 @@ Examples:
       const bucket = await session.output(STACK_OUTPUTS.failedBatchBucketName);
       const streamName = await session.output(STACK_OUTPUTS.streamName);
       const functionName = options.dryRun ? '' : await session.output(STACK_OUTPUTS.replayFunctionName);
+      // Absent on a stack deployed before the curated zone: the replay then says it starts no curation.
+      const stateMachineArn = (await session.outputs()).values[STACK_OUTPUTS.curationStateMachineArn];
       const role = await session.assumeRole(STACK_OUTPUTS.dataEngineerRoleArn, 'replay');
       const actor: Actor = role.actor;
       const run: ReplayRun = {
@@ -194,6 +198,10 @@ Examples:
         streamName,
         since: options.since,
         format: options.format,
+        curation:
+          stateMachineArn === undefined
+            ? undefined
+            : { sfn: session.clients.sfn(role.credentials), stateMachineArn, actor },
       };
       if (options.dryRun) {
         await dryRunReplay(run, env.output);

@@ -1,7 +1,22 @@
+import { randomBytes } from 'node:crypto';
+import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { type CurationRunInput, curationInputProblems, MAX_REQUESTED_DAYS } from '../../schema/curation/run-contract';
+import { type Actor, callAws } from '../errors';
+
 /**
- * The curated zone after a replay: the curation job merges a raw day only when it finds new objects
- * there or is told the day (DESIGN §5b), so a replay must name the days it recovered.
+ * The curated zone after a replay: the curation job merges a raw day only when it finds objects there
+ * newer than its watermark, within `reconcileDays`, or when it is told the day (DESIGN §5b). A replay
+ * writes objects of days that may be older than that, so it names the days it recovered
+ * (docs/curated-zone.md, "Starting a run").
  */
+
+/** The curation job, as the data engineer starts it. */
+export interface CurationTarget {
+  readonly sfn: SFNClient;
+  /** Stack output CurationStateMachineArn. */
+  readonly stateMachineArn: string;
+  readonly actor: Actor;
+}
 
 /** What became of the curation of the days a replay recovered. */
 export interface CurationStart {
@@ -11,17 +26,53 @@ export interface CurationStart {
   readonly note: string;
 }
 
+/** A name Step Functions has not seen in the last 90 days: the time, and 8 random hex digits. */
+function executionName(now: Date): string {
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  return `replay-${stamp}-${randomBytes(4).toString('hex')}`;
+}
+
 /**
- * Starts the curation job for `days`, the `dt` partitions a replay wrote trades to.
- *
- * NOT WIRED YET: the curation job (Step Functions, stack output CurationStateMachineArn, input
- * `{"days": ["YYYY-MM-DD", ...]}`) is not on main when this is written. Wiring it: StartExecution as
- * the data engineer with that input (checked with the job's own input check), and return its ARN.
- * Until then it starts nothing and says which days to merge.
+ * Starts the curation job for `days`, the `dt` partitions a replay wrote trades to, with the input
+ * contract `{"days": [...]}`, checked by the job's own check first. Does not wait: a run merges one
+ * day after another and may take minutes; the note says how to follow it. One run takes at most 366
+ * days and runs never overlap, so more are named for `trades curate` rather than started at once.
  */
-export async function startCuration(days: readonly string[]): Promise<CurationStart> {
+export async function startCuration(
+  target: CurationTarget | undefined,
+  days: readonly string[],
+  now: Date,
+): Promise<CurationStart> {
   if (days.length === 0) return { note: 'No trades were recovered: the curated zone has nothing new.' };
+  if (target === undefined) {
+    return {
+      note: `This stack has no curation job (no output CurationStateMachineArn): the curated zone does not show the recovered trades of ${days.join(', ')}.`,
+    };
+  }
+  const run = [...days].sort().slice(0, MAX_REQUESTED_DAYS);
+  const left = days.length - run.length;
+  const input: CurationRunInput = { days: run };
+  const problems = curationInputProblems(input, now);
+  if (problems.length > 0) {
+    return { note: `The curation job was not started for ${run.join(', ')}: ${problems.join('; ')}.` };
+  }
+  const response = await callAws(
+    { action: 'states:StartExecution', resource: `state machine ${target.stateMachineArn}`, actor: target.actor },
+    () =>
+      target.sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn: target.stateMachineArn,
+          name: executionName(now),
+          input: JSON.stringify(input),
+        }),
+      ),
+  );
+  const executionArn = response.executionArn;
   return {
-    note: `The curated zone (curated.trades) does not show the recovered trades until the curation job merges ${days.join(', ')}: this version of trades cannot start it yet.`,
+    executionArn,
+    note: `Started the curation job for ${run.join(', ')} (execution ${executionArn}): curated.trades shows the recovered trades once it succeeds. Follow it with aws stepfunctions describe-execution --execution-arn ${executionArn}; an output of outcome SKIPPED means another run was in progress, and the days must be started again.${left > 0 ? ` ${left} more days are left for a later run ({"days": [...]}): one run takes at most ${MAX_REQUESTED_DAYS}.` : ''}`,
   };
 }

@@ -10,6 +10,7 @@ export const REPLAY_FUNCTION = 'trading-data-lake-dev-trade-replay';
 export const DATA_KEY_ARN = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/1111aaaa-2222-bbbb-3333-cccc4444dddd`;
 export const AUDIT_KEY_ARN = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/5555eeee-6666-ffff-7777-000088889999`;
 export const STREAM_ARN = `arn:aws:kinesis:eu-west-1:${ACCOUNT}:stream/${STREAM_NAME}`;
+export const CURATION_STATE_MACHINE_ARN = `arn:aws:states:eu-west-1:${ACCOUNT}:stateMachine:trading-data-lake-dev-curation`;
 
 export function operatorStackOutputs(overrides: Record<string, string | undefined> = {}) {
   const values: Record<string, string | undefined> = {
@@ -21,6 +22,7 @@ export function operatorStackOutputs(overrides: Record<string, string | undefine
     AuditKeyArn: AUDIT_KEY_ARN,
     MaxRecordAgeHours: '24',
     RecordsRetention: 'compliance:6y',
+    CurationStateMachineArn: CURATION_STATE_MACHINE_ARN,
     ...overrides,
   };
   return [

@@ -1,6 +1,7 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { InvokeCommand, type InvokeCommandInput, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetObjectCommand, GetObjectTaggingCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { EXIT } from '../../../cli/exit-codes';
@@ -9,13 +10,22 @@ import type { ReplayResult } from '../../../lambda/replay/contract';
 import { kinesisEvent, tradeJson } from '../../../tools/fixtures/trade-events';
 import { invocationRecord, recordKey } from '../../replay/fixtures';
 import { testEnvironment } from '../environment';
-import { ENGINEER_ROLE_ARN, FAILED_BATCH_BUCKET, REPLAY_FUNCTION, STREAM_ARN, stackExists } from '../operator-stack';
+import {
+  CURATION_STATE_MACHINE_ARN,
+  ENGINEER_ROLE_ARN,
+  FAILED_BATCH_BUCKET,
+  REPLAY_FUNCTION,
+  STREAM_ARN,
+  stackExists,
+} from '../operator-stack';
 import { ASSUMED_CREDENTIALS, awsError } from '../support';
 
 const cloudFormation = mockClient(CloudFormationClient);
 const sts = mockClient(STSClient);
 const s3 = mockClient(S3Client);
 const lambda = mockClient(LambdaClient);
+const sfn = mockClient(SFNClient);
+const EXECUTION_ARN = `${CURATION_STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:replay-1`;
 
 const OLD = recordKey('shardId-000000000001', '2026-03-09T10.00.00', 'aaaaaaaa-0000-4000-8000-000000000001');
 const NEW = recordKey('shardId-000000000002', '2026-03-11T10.00.00', 'bbbbbbbb-0000-4000-8000-000000000002');
@@ -91,7 +101,8 @@ async function run(args: string[]) {
 }
 
 beforeEach(() => {
-  for (const mock of [cloudFormation, sts, s3, lambda]) mock.reset();
+  for (const mock of [cloudFormation, sts, s3, lambda, sfn]) mock.reset();
+  sfn.on(StartExecutionCommand).resolves({ executionArn: EXECUTION_ARN, startDate: new Date() });
   stackExists(cloudFormation);
   sts.on(AssumeRoleCommand).resolves({ Credentials: ASSUMED_CREDENTIALS });
 });
@@ -126,7 +137,59 @@ describe('trades replay', () => {
     expect(stderr.text()).toContain(
       'Recovered 2 batches of 2: 12 Kinesis records, 11 trades written, 1 quarantined; days touched: 2026-03-09, 2026-03-10, 2026-03-11.',
     );
-    expect(stderr.text()).toContain('until the curation job merges 2026-03-09, 2026-03-10, 2026-03-11');
+    expect(stderr.text()).toContain(
+      `Started the curation job for 2026-03-09, 2026-03-10, 2026-03-11 (execution ${EXECUTION_ARN})`,
+    );
+  });
+
+  it('starts the curation job once, as the data engineer, for the days the replay recovered', async () => {
+    bucketHolds([
+      { key: OLD, at: '2026-03-09T10:00:01Z' },
+      { key: NEW, at: '2026-03-11T10:00:01Z' },
+    ]);
+    replayAnswers({
+      [OLD]: result(OLD, { days: ['2026-03-11', '2026-03-09'] }),
+      [NEW]: result(NEW, { outcome: 'writer-failed', days: [], trades: 0 }),
+    });
+    await run(['replay']);
+    const starts = sfn.commandCalls(StartExecutionCommand).map((call) => call.args[0].input);
+    expect(starts).toEqual([
+      {
+        stateMachineArn: CURATION_STATE_MACHINE_ARN,
+        name: expect.stringMatching(/^replay-20260316T180000Z-[0-9a-f]{8}$/),
+        input: JSON.stringify({ days: ['2026-03-09', '2026-03-11'] }),
+      },
+    ]);
+  });
+
+  it('starts no curation when nothing was recovered', async () => {
+    bucketHolds([{ key: OLD, at: '2026-03-09T10:00:01Z' }]);
+    replayAnswers({ [OLD]: result(OLD, { outcome: 'unreplayable', days: [], trades: 0 }) });
+    await run(['replay']);
+    expect(sfn.calls()).toEqual([]);
+  });
+
+  it('says the curated zone misses the days on a stack without a curation job', async () => {
+    stackExists(cloudFormation, { CurationStateMachineArn: undefined });
+    bucketHolds([{ key: OLD, at: '2026-03-09T10:00:01Z' }]);
+    replayAnswers({ [OLD]: result(OLD) });
+    const { code, stderr } = await run(['replay']);
+    expect(code).toBe(EXIT.OK);
+    expect(sfn.calls()).toEqual([]);
+    expect(stderr.text()).toContain(
+      'This stack has no curation job (no output CurationStateMachineArn): the curated zone does not show the recovered trades of 2026-03-09.',
+    );
+  });
+
+  it('exits 4 naming states:StartExecution when the role may not start the curation job, after reporting the replay', async () => {
+    bucketHolds([{ key: OLD, at: '2026-03-09T10:00:01Z' }]);
+    replayAnswers({ [OLD]: result(OLD) });
+    sfn.on(StartExecutionCommand).rejects(awsError('AccessDeniedException', 'not authorized', 400));
+    const { code, stdout, stderr } = await run(['replay']);
+    expect(code).toBe(EXIT.ACCESS_DENIED);
+    expect(stdout.text()).toContain('replayed');
+    expect(stderr.text()).toContain('Recovered 1 batch of 1');
+    expect(stderr.text()).toContain(`may not states:StartExecution on state machine ${CURATION_STATE_MACHINE_ARN}`);
   });
 
   it('prints one JSON object a record for scripts', async () => {
