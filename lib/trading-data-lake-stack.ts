@@ -322,7 +322,7 @@ export class TradingDataLakeStack extends Stack {
 }
 
 /** `recordsRetention` as the config writes it (`none`, `governance:30d`, `compliance:6y`), for the stack output. */
-function recordsRetentionText(retention: RecordsRetention): string {
+export function recordsRetentionText(retention: RecordsRetention): string {
   if (retention.mode === 'none') return 'none';
   const period = retention.years === undefined ? `${retention.days}d` : `${retention.years}y`;
   return `${retention.mode.toLowerCase()}:${period}`;

@@ -4,6 +4,7 @@ import { App, RemovalPolicy } from 'aws-cdk-lib';
 import { REPLAY_MEMORY_MB, REPLAY_TIMEOUT_SECONDS } from '../../lambda/replay/contract';
 import type { Ingestion } from '../../lib/ingestion/ingestion';
 import { ReplayFunction } from '../../lib/ingestion/replay-function';
+import { recordsRetentionText } from '../../lib/trading-data-lake-stack';
 import { synthesizedAlarms } from '../monitoring/support/alarms';
 import { synthApp } from '../support/app';
 import {
@@ -149,14 +150,19 @@ describe('the stack outputs for the operator CLI', () => {
     expect(outputs.RecordsRetention.Value).toBe('none');
   });
 
-  it.each([
-    ['governance:30d', 'governance:30d'],
-    ['governance:2y', 'governance:2y'],
-    ['compliance:6y', 'compliance:6y'],
-  ])('writes recordsRetention %s as the config gives it', (setting, written) => {
-    const locked = synthApp({ recordsRetention: setting, maxRecordAgeHours: 6 }).template.findOutputs('*');
-    expect(locked.RecordsRetention.Value).toBe(written);
+  it('writes a locked retention and the record age as the config gives them', () => {
+    const locked = synthApp({ recordsRetention: 'governance:30d', maxRecordAgeHours: 6 }).template.findOutputs('*');
+    expect(locked.RecordsRetention.Value).toBe('governance:30d');
     expect(locked.MaxRecordAgeHours.Value).toBe('6');
+  });
+
+  it.each([
+    [{ mode: 'none' }, 'none'],
+    [{ mode: 'GOVERNANCE', days: 30 }, 'governance:30d'],
+    [{ mode: 'GOVERNANCE', years: 2 }, 'governance:2y'],
+    [{ mode: 'COMPLIANCE', years: 6 }, 'compliance:6y'],
+  ] as const)('renders recordsRetention %j as %s, the form the config takes', (retention, text) => {
+    expect(recordsRetentionText(retention)).toBe(text);
   });
 });
 
