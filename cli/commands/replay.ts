@@ -25,12 +25,18 @@ interface ReplayCommandOptions {
   readonly format: Format;
 }
 
-export interface ReplayRun {
+/** What a dry run reads: the failed-batch bucket, as the data engineer. */
+export interface ReplayScope {
   readonly bucket: FailedBatchListing;
-  readonly replay: ReplayTarget;
+  /** Stack output StreamName: a record of another stream is one the replay function refuses. */
   readonly streamName: string;
   readonly since?: string;
   readonly format: Format;
+}
+
+/** What a replay uses besides: the replay function, and the curation job. */
+export interface ReplayRun extends ReplayScope {
+  readonly replay: ReplayTarget;
   /** The curation job to start for the days recovered; undefined on a stack without one. */
   readonly curation?: CurationTarget;
 }
@@ -70,7 +76,7 @@ function scope(bucket: string, since: string | undefined): string {
 }
 
 /** Lists what a replay would re-drive, reading each record as the replay function would. */
-export async function dryRunReplay(run: ReplayRun, output: Output): Promise<readonly FailedBatch[]> {
+export async function dryRunReplay(run: ReplayScope, output: Output): Promise<readonly FailedBatch[]> {
   const pending = (await listFailedBatches(run.bucket, sinceOf(run.since))).filter((b) => b.replayedAt === undefined);
   const rows = [];
   for (const batch of pending) {
@@ -187,26 +193,30 @@ Examples:
       const session = new StackSession(env, command.optsWithGlobals<GlobalOptions>());
       const bucket = await session.output(STACK_OUTPUTS.failedBatchBucketName);
       const streamName = await session.output(STACK_OUTPUTS.streamName);
-      const functionName = options.dryRun ? '' : await session.output(STACK_OUTPUTS.replayFunctionName);
-      // Absent on a stack deployed before the curated zone: the replay then says it starts no curation.
-      const stateMachineArn = (await session.outputs()).values[STACK_OUTPUTS.curationStateMachineArn];
+      // A replay needs the function; read before the role is assumed, so an old stack fails first.
+      const functionName = options.dryRun ? undefined : await session.output(STACK_OUTPUTS.replayFunctionName);
       const role = await session.assumeRole(STACK_OUTPUTS.dataEngineerRoleArn, 'replay');
       const actor: Actor = role.actor;
-      const run: ReplayRun = {
+      const scope: ReplayScope = {
         bucket: { s3: session.clients.s3(role.credentials), bucket, actor },
-        replay: { lambda: session.clients.lambda(role.credentials), functionName, actor },
         streamName,
         since: options.since,
         format: options.format,
+      };
+      if (functionName === undefined) {
+        await dryRunReplay(scope, env.output);
+        return;
+      }
+      // Absent on a stack deployed before the curated zone: the replay then says it starts no curation.
+      const stateMachineArn = (await session.outputs()).values[STACK_OUTPUTS.curationStateMachineArn];
+      const run: ReplayRun = {
+        ...scope,
+        replay: { lambda: session.clients.lambda(role.credentials), functionName, actor },
         curation:
           stateMachineArn === undefined
             ? undefined
             : { sfn: session.clients.sfn(role.credentials), stateMachineArn, actor },
       };
-      if (options.dryRun) {
-        await dryRunReplay(run, env.output);
-        return;
-      }
       await replayFailedBatches(run, env);
     });
 }

@@ -339,6 +339,7 @@ describe('trades replay', () => {
     const { code, stderr } = await run(['replay']);
     expect(code).toBe(EXIT.AWS_SETUP);
     expect(stderr.text()).toContain('has no output ReplayFunctionName: deploy the current version of the app');
+    expect(sts.calls()).toEqual([]);
   });
 });
 
