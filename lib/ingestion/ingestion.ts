@@ -28,9 +28,6 @@ import { WRITER_BUNDLING } from './writer-bundling';
 
 const PROJECT_ROOT = path.join(__dirname, '..', '..');
 
-/** The S3 request-metrics filter of the failed-batch bucket: every PUT there is a batch Lambda gave up on. */
-const FAILED_BATCH_METRICS_FILTER = 'FailedBatches';
-
 export interface IngestionProps {
   readonly dataKey: DataKey;
   /** Encrypts the writer's log group. */
@@ -119,9 +116,6 @@ export class Ingestion extends Construct {
       noncurrentVersionDays: props.noncurrentVersionDays,
       // The only copy of a batch Lambda gave up on once the stream has aged it out: kept in every stage.
       removalPolicy: RemovalPolicy.RETAIN,
-      // S3 request metrics of the bucket (one-minute PutRequests and others). The alarm on batches given
-      // up on reads the mapping's own count instead (metricFailedBatches), which a replay's tag does not move.
-      metrics: [{ id: FAILED_BATCH_METRICS_FILTER }],
       objectLock: props.objectLock,
     });
     if (props.objectLock === undefined) acknowledgeUnlockedRecords(this.failedBatchBucket);

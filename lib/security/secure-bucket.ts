@@ -36,8 +36,6 @@ export interface KmsBucketProps {
   readonly noncurrentVersionDays: number;
   /** Further lifecycle rules. @default - none */
   readonly lifecycleRules?: s3.LifecycleRule[];
-  /** S3 request metrics filters (one-minute CloudWatch metrics, billed as custom metrics). @default - none */
-  readonly metrics?: s3.BucketMetrics[];
   /**
    * S3 Object Lock with a default retention, and the bucket policy and lifecycle that go with it
    * (DESIGN §5c). Never for a bucket whose objects must be deleted early (query results, the curated
@@ -96,7 +94,6 @@ export function createKmsBucket(scope: Construct, id: string, props: KmsBucketPr
     // existing versioned bucket in place: switching a deployed stack between `none` and a retention
     // replaces the bucket (docs/retention.md).
     objectLockEnabled: lock === undefined ? undefined : true,
-    metrics: props.metrics,
     removalPolicy: props.removalPolicy,
   });
   acknowledgeSingleRegion(bucket);
