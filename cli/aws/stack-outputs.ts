@@ -17,6 +17,13 @@ export const STACK_OUTPUTS = {
   engineerWorkGroupName: 'EngineerWorkGroupName',
   databaseName: 'DatabaseName',
   alarmTopicArn: 'AlarmTopicArn',
+  auditKeyArn: 'AuditKeyArn',
+  alarmNamePrefix: 'AlarmNamePrefix',
+  statusMetrics: 'StatusMetrics',
+  /** Absent when the stack has no trail of its own (createTrail: false). */
+  trailArn: 'TrailArn',
+  /** Absent when the stack has no trail of its own (createTrail: false). */
+  auditWorkGroupName: 'AuditWorkGroupName',
 } as const;
 
 /** An output `trades` reads. */
