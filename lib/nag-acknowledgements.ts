@@ -59,6 +59,10 @@ export const CONTROL_TOWER = {
   bucketEventNotifications: { control: 'CT.S3.PR.4', guardRule: 's3_event_notifications_enabled_check' },
   bucketObjectLock: { control: 'CT.S3.PR.9', guardRule: 's3_bucket_object_lock_enabled_check' },
   bucketDefaultKms: { control: 'CT.S3.PR.10', guardRule: 's3_bucket_default_encryption_kms_check' },
+  stateMachineLogging: {
+    control: 'CT.STEPFUNCTIONS.PR.1',
+    guardRule: 'step_functions_state_machine_logging_enabled_check',
+  },
 } as const satisfies Record<string, ControlTowerControl>;
 
 /** A cdk-nag rule id, or a Control Tower control. */

@@ -1,4 +1,5 @@
 import type { Stage } from './config';
+import type { CuratedZoneNames } from './curated-zone/curated-zone';
 
 /**
  * Fixed names derived from the stage, so dev and prod can share an account, and so key policies can
@@ -17,8 +18,10 @@ export interface ResourceNames {
   readonly auditWorkGroupName: string;
   readonly databaseName: string;
   readonly auditDatabaseName: string;
-  /** CloudWatch namespace of the stack's own metrics (the writer's, the metric filters'). */
+  /** CloudWatch namespace of the stack's own metrics (the writer's, the metric filters', the curation job's). */
   readonly metricsNamespace: string;
+  /** The curated zone's fixed names (lib/curated-zone). */
+  readonly curated: CuratedZoneNames;
 }
 
 export function resourceNames(stage: Stage): ResourceNames {
@@ -37,5 +40,14 @@ export function resourceNames(stage: Stage): ResourceNames {
     databaseName: `trading_data_lake_${stage}`,
     auditDatabaseName: `trading_data_lake_audit_${stage}`,
     metricsNamespace: `TradingDataLake/${stage}`,
+    curated: {
+      databaseName: `trading_data_lake_curated_${stage}`,
+      workGroupName: `${base}-curation`,
+      stateMachineName: `${base}-curation`,
+      plannerFunctionName: `${base}-curation-planner`,
+      plannerLogGroupName: `/trading-data-lake/${stage}/curation-planner`,
+      scheduleGroupName: base,
+      scheduleName: `${base}-curation`,
+    },
   };
 }

@@ -2,8 +2,7 @@ import type { RemovalPolicy } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { TRADE_QUERIES } from '../../schema/queries/trade-queries';
-import { QUARANTINE_TABLE, TRADES_TABLE } from '../../schema/tables';
+import { type QueryTable, queryTables, TRADE_QUERIES } from '../../schema/queries/trade-queries';
 import type { RawTables } from '../raw-zone/raw-tables';
 import type { DataKey } from '../security/data-key';
 import { QueryWorkGroup } from './query-workgroup';
@@ -13,6 +12,8 @@ export interface AnalyticsProps {
   readonly dataKey: DataKey;
   /** The tables the workgroups query. */
   readonly raw: RawTables;
+  /** The Glue database of `curated.trades` (the curated zone's), which the named queries read. */
+  readonly curatedDatabaseName: string;
   /** Where the results buckets' server access logs go. */
   readonly accessLogsBucket: s3.IBucket;
   /** The analysts' workgroup. */
@@ -57,11 +58,11 @@ export class Analytics extends Construct {
       removalPolicy: props.removalPolicy,
     });
 
-    const tables = { trades: TRADES_TABLE, quarantine: QUARANTINE_TABLE };
+    const tables = queryTables({ raw: props.raw.databaseName, curated: props.curatedDatabaseName });
     const database = { name: props.raw.databaseName, resource: props.raw.database };
-    const readable = new Map<QueryWorkGroup, readonly string[]>([
-      [this.analysts, [TRADES_TABLE]],
-      [this.engineers, [TRADES_TABLE, QUARANTINE_TABLE]],
+    const readable = new Map<QueryWorkGroup, readonly QueryTable[]>([
+      [this.analysts, ['curated', 'trades']],
+      [this.engineers, ['curated', 'trades', 'quarantine']],
     ]);
     for (const [workGroup, canRead] of readable) {
       // A workgroup saves the queries its users can run: an analyst never sees one that reads quarantine.

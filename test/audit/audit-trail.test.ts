@@ -47,6 +47,8 @@ describe('CloudTrail trail', () => {
           stack.ingestion.failedBatchBucket,
           stack.analytics.analysts.resultsBucket,
           stack.analytics.engineers.resultsBucket,
+          stack.curated.bucket,
+          stack.curated.workGroup.resultsBucket,
           stack.auditAnalytics!.queries.resultsBucket,
         ].map(bucketPrefix),
       },

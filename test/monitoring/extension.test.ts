@@ -19,7 +19,7 @@ const curationJob = new sfn.StateMachine(stack, 'CurationProbe', {
   timeout: Duration.hours(1),
 });
 const stateMachineAlarms = stack.alarms.monitorStateMachine(curationJob, {
-  alarmFriendlyName: 'CurationJob',
+  alarmFriendlyName: 'ProbeJob',
   humanReadableName: 'curation job',
 });
 const mismatch = new cloudwatch.Metric({
@@ -40,7 +40,7 @@ const topicRef = { Ref: logicalIdOf(stack.alarms.topic) };
 describe('monitoring other constructs add', () => {
   it('monitorStateMachine alarms on any failed or timed-out execution, to the topic', () => {
     const stateMachine = { StateMachineArn: { Ref: logicalIdOf(curationJob) } };
-    const byName = (suffix: string) => alarms.get(`TradingDataLake-dev-CurationJob-${suffix}`)!;
+    const byName = (suffix: string) => alarms.get(`TradingDataLake-dev-ProbeJob-${suffix}`)!;
     expect(byName('Failure-Count-Warning').metric).toMatchObject({
       namespace: 'AWS/States',
       metricName: 'ExecutionsFailed',

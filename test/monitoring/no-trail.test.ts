@@ -18,6 +18,10 @@ describe('without a trail of its own', () => {
   it('keeps every pipeline alarm and the dashboard', () => {
     expect([...alarms.keys()].sort()).toEqual(
       [
+        'CuratedDuplicateTrades-Warning',
+        'CurationJob-Failure-Count-Warning',
+        'CurationJob-TimedOut-Count-Warning',
+        'CurationUnreconciledTrades-Warning',
         'TradeStream-PutRecordsThrottled-Warning',
         'TradeWriter-DestinationDeliveryFailures-Critical',
         'TradeWriter-FailedBatches-Warning',

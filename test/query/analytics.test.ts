@@ -51,18 +51,25 @@ describe('workgroups', () => {
 
   it('take the bytes-scanned cutoff from config', () => {
     const small = synthApp({ athenaBytesScannedCutoff: '104857600' });
-    const cutoffs = (Object.values(small.template.findResources('AWS::Athena::WorkGroup')) as any[]).map(
-      (w) => w.Properties.WorkGroupConfiguration.BytesScannedCutoffPerQuery,
-    );
+    // The curation workgroup's cutoff is the job's own (lib/curated-zone).
+    const cutoffs = (Object.values(small.template.findResources('AWS::Athena::WorkGroup')) as any[])
+      .filter((w) => w.Properties.Name !== 'trading-data-lake-dev-curation')
+      .map((w) => w.Properties.WorkGroupConfiguration.BytesScannedCutoffPerQuery);
     expect(cutoffs).toEqual([104857600, 104857600, 104857600]);
   });
 });
 
 describe('named queries', () => {
-  it('saves volume and notional, VWAP and one trade for analysts, and never a query over quarantine', () => {
+  it('saves the curated queries and the raw forensics for analysts, and never a query over quarantine', () => {
     const saved = namedQueriesIn(WORKGROUPS.analysts.name);
     expect(saved.map((q) => q.Properties.Name).sort()).toEqual(
-      ['trade-by-id', 'volume-and-notional-by-symbol', 'vwap-by-symbol'].sort(),
+      [
+        'trade-by-id',
+        'volume-and-notional-by-symbol',
+        'vwap-by-symbol',
+        'trade-events-by-id',
+        'raw-events-by-type',
+      ].sort(),
     );
     for (const query of saved) expect(query.Properties.QueryString).not.toMatch(/"quarantine"/);
   });

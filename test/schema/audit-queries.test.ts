@@ -1,6 +1,5 @@
 import { AUDIT_QUERIES } from '../../schema/queries/audit-queries';
-import { TRADE_QUERIES } from '../../schema/queries/trade-queries';
-import { QUARANTINE_TABLE, TRADES_TABLE } from '../../schema/tables';
+import { queryTables, TRADE_QUERIES } from '../../schema/queries/trade-queries';
 
 // Request parameters of the KMS events these queries read that hold a JSON object or array, not a
 // scalar (CloudTrail's KMS examples: encryptionContext and grantConstraints are objects, a grant's
@@ -9,9 +8,7 @@ const NON_SCALAR_FIELDS = ['encryptionContext', 'grantConstraints', 'operations'
 
 const ALL_SQL = [
   ...AUDIT_QUERIES.map((query) => [query.name, query.sql] as const),
-  ...TRADE_QUERIES.map(
-    (query) => [query.name, query.sql({ trades: TRADES_TABLE, quarantine: QUARANTINE_TABLE })] as const,
-  ),
+  ...TRADE_QUERIES.map((query) => [query.name, query.sql(queryTables({}))] as const),
 ];
 
 describe('audit queries', () => {

@@ -197,6 +197,8 @@ describe.each(STAGES)('key policies (%s)', (stage) => {
       [roles.producer]: ['kms:GenerateDataKey'],
       [roles.analyst]: ['kms:Decrypt', 'kms:GenerateDataKey'],
       [roles.dataEngineer]: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      [roles.curation]: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      [roles.curationPlanner]: ['kms:Decrypt'],
     });
   });
 
@@ -210,6 +212,9 @@ describe.each(STAGES)('key policies (%s)', (stage) => {
     ['analyst', 'kms:GenerateDataKey', VIA_S3],
     ['dataEngineer', 'kms:Decrypt', VIA_S3],
     ['dataEngineer', 'kms:Decrypt', VIA_KINESIS],
+    ['curation', 'kms:GenerateDataKey', VIA_S3],
+    ['curation', 'kms:Decrypt', VIA_S3],
+    ['curationPlanner', 'kms:Decrypt', VIA_S3],
   ] as const)('name the %s role in the data key policy for %s via %s', (role, action, via) => {
     const grants = grantsTo(dataKeyPolicy(stage), stacks[stage].refs.roles[role]);
     expect(grants.filter((g) => g.actions.includes(action) && g.via === via)).toHaveLength(1);
@@ -303,7 +308,9 @@ describe.each(STAGES)('key policies (%s)', (stage) => {
   it("let CloudWatch Logs use the audit key for this stack's log groups only (aws:logs:arn)", () => {
     const { logGroupArns } = stacks[stage].refs;
     expect(bySid(auditKeyPolicy(stage), 'CloudWatchLogsEncryptsThisStacksLogGroups')?.Condition).toEqual({
-      ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': [logGroupArns.writer, logGroupArns.trail] },
+      ArnEquals: {
+        'kms:EncryptionContext:aws:logs:arn': [logGroupArns.writer, logGroupArns.curationPlanner, logGroupArns.trail],
+      },
     });
   });
 

@@ -27,10 +27,11 @@ const RECORDS_BUCKETS = /^(DataLake\/Bucket|Ingestion\/FailedBatchBucket|Audit\/
 
 /** The only buckets on which a control may be accepted, by control: everywhere else it must be met. */
 const ACCEPTED_ONLY_ON: Readonly<Record<string, RegExp>> = {
-  // Object Lock is for records; these hold derived results or access logs (DESIGN §5c). The records
-  // buckets themselves only while recordsRetention is none (dev's default; prod requires one).
+  // Object Lock is for records; these hold derived results, access logs, or the curated table whose
+  // files OPTIMIZE rewrites and VACUUM deletes (DESIGN §5c). The records buckets themselves only while
+  // recordsRetention is none (dev's default; prod requires one).
   'CT.S3.PR.9':
-    /^(AccessLogsBucket|\w+\/(Queries|EngineerQueries)\/ResultsBucket|DataLake\/Bucket|Ingestion\/FailedBatchBucket|Audit\/TrailBucket)\/Resource$/,
+    /^(AccessLogsBucket|CuratedZone\/Bucket|\w+\/(Queries|EngineerQueries|CurationQueries)\/ResultsBucket|DataLake\/Bucket|Ingestion\/FailedBatchBucket|Audit\/TrailBucket)\/Resource$/,
   // SSE-S3 and no access logging: the access-log target alone.
   'CT.S3.PR.10': /^AccessLogsBucket\/Resource$/,
   'CT.S3.PR.2': /^AccessLogsBucket\/Resource$/,

@@ -17,6 +17,9 @@ const PRINCIPAL_LABELS: Record<PrincipalId, string> = {
   dataEngineer: 'data engineer role',
   auditor: 'auditor role',
   trailDelivery: "the trail's CloudWatch Logs delivery role",
+  curation: 'curation job role (Step Functions)',
+  curationPlanner: 'curation planner Lambda role',
+  curationScheduler: 'curation scheduler role (EventBridge Scheduler)',
   accountAdmin: 'IAM admin of the account (`*` on `*`)',
   kmsPowerUser: 'role of the account with IAM `kms:*`',
   keyAdmin: 'configured key administrator (IAM `kms:*`)',
@@ -32,6 +35,8 @@ const PRINCIPAL_LABELS: Record<PrincipalId, string> = {
   logs: '`logs.<region>.amazonaws.com`',
   cloudwatch: '`cloudwatch.amazonaws.com`',
   lambda: '`lambda.amazonaws.com`',
+  states: '`states.amazonaws.com`',
+  scheduler: '`scheduler.amazonaws.com`',
   analystsPermissionSet: 'IAM Identity Center role of the configured `Analysts` permission set (instance in eu-west-2)',
   analystsPermissionSetUsEast1:
     'IAM Identity Center role of the configured `Analysts` permission set (instance in us-east-1: no Region in the path)',

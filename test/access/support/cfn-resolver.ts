@@ -87,6 +87,14 @@ const NAMING: Record<string, Naming> = {
     attributes: { TopicArn: (arn) => arn, TopicName: (arn) => arn.split(':').pop() as string },
   },
   'AWS::Athena::WorkGroup': { ref: named('Name'), attributes: {} },
+  'AWS::StepFunctions::StateMachine': {
+    // A state machine's Ref is its ARN.
+    ref: (logicalId, props, resolver) => {
+      const name = props.StateMachineName === undefined ? logicalId : resolver.resolveString(props.StateMachineName);
+      return `arn:aws:states:${resolver.env.region}:${resolver.env.account}:stateMachine:${name}`;
+    },
+    attributes: { Arn: (arn) => arn, Name: (arn) => arn.split(':').pop() as string },
+  },
 };
 
 const PSEUDO_PARAMETERS = (env: Required<ResolverEnv>): Record<string, string> => ({

@@ -14,6 +14,9 @@ export type PrincipalId =
   | 'dataEngineer'
   | 'auditor'
   | 'trailDelivery'
+  | 'curation'
+  | 'curationPlanner'
+  | 'curationScheduler'
   | 'accountAdmin'
   | 'kmsPowerUser'
   | 'keyAdmin'
@@ -29,6 +32,8 @@ export type PrincipalId =
   | 'logs'
   | 'cloudwatch'
   | 'lambda'
+  | 'states'
+  | 'scheduler'
   | PermissionSetRoleId;
 
 /**
@@ -106,7 +111,10 @@ export function resolvePrincipal(id: PrincipalId, model: AccessModel, refs: Stac
     case 'analyst':
     case 'dataEngineer':
     case 'auditor':
-    case 'trailDelivery': {
+    case 'trailDelivery':
+    case 'curation':
+    case 'curationPlanner':
+    case 'curationScheduler': {
       const arn = refs.roles[id];
       const role = model.roles[arn];
       if (role === undefined) throw new Error(`role ${arn} is not in the model`);
@@ -152,6 +160,10 @@ export function resolvePrincipal(id: PrincipalId, model: AccessModel, refs: Stac
       return service('cloudwatch.amazonaws.com');
     case 'lambda':
       return service('lambda.amazonaws.com');
+    case 'states':
+      return service('states.amazonaws.com');
+    case 'scheduler':
+      return service('scheduler.amazonaws.com');
     case 'analystsPermissionSet':
     case 'analystsPermissionSetUsEast1':
     case 'analystsXPermissionSet':

@@ -1,6 +1,7 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import type { Stage } from '../../../lib/config';
 import type { TradingDataLakeStack } from '../../../lib/trading-data-lake-stack';
+import { CURATED_TABLE } from '../../../schema/curation/tables';
 import { QUARANTINE_TABLE, TRADES_TABLE } from '../../../schema/tables';
 import { PROD_PRINCIPALS, synthApp, TEST_ENV } from '../../support/app';
 import { type AccessModel, accessModelOf } from './access-model';
@@ -20,6 +21,12 @@ export interface StackRefs {
     readonly auditor: string;
     /** The role CloudTrail assumes to deliver to its CloudWatch Logs group. */
     readonly trailDelivery: string;
+    /** The role the curation state machine runs as. */
+    readonly curation: string;
+    /** The curation planner Lambda's role. */
+    readonly curationPlanner: string;
+    /** The role EventBridge Scheduler assumes to start the curation job. */
+    readonly curationScheduler: string;
   };
   readonly dataKeyArn: string;
   /** `alias/...`, as a client would put it in the SSEKMSKeyId header by mistake. */
@@ -35,17 +42,41 @@ export interface StackRefs {
     readonly trail: string;
     /** Results of the audit workgroup (audit key). */
     readonly auditResults: string;
+    /** The curated zone's bucket (`curated.trades`, data key). */
+    readonly curated: string;
+    /** Results of the curation workgroup (data key). */
+    readonly curationResults: string;
   };
   readonly streamArn: string;
   readonly trailArn: string;
   /** The SNS topic every alarm publishes to. */
   readonly alarmTopicArn: string;
   /** Log group ARNs as the `aws:logs:arn` encryption context carries them (no trailing `:*`). */
-  readonly logGroupArns: { readonly writer: string; readonly trail: string };
-  readonly workGroupArns: { readonly analytics: string; readonly engineering: string; readonly audit: string };
+  readonly logGroupArns: { readonly writer: string; readonly trail: string; readonly curationPlanner: string };
+  readonly workGroupArns: {
+    readonly analytics: string;
+    readonly engineering: string;
+    readonly audit: string;
+    readonly curation: string;
+  };
   /** The Glue catalog and the `default` database, which the Athena console reads. */
   readonly catalogArns: { readonly catalog: string; readonly defaultDatabase: string };
-  readonly tableArns: { readonly trades: string; readonly quarantine: string; readonly cloudTrail: string };
+  readonly tableArns: {
+    readonly trades: string;
+    readonly quarantine: string;
+    readonly cloudTrail: string;
+    readonly curated: string;
+  };
+  readonly databaseArns: { readonly raw: string; readonly curated: string };
+  /** The curation state machine, and the schedule group its schedule belongs to. */
+  readonly curation: {
+    readonly stateMachineArn: string;
+    readonly executionArn: string;
+    readonly scheduleGroupArn: string;
+    readonly plannerFunctionArn: string;
+    readonly writerFunctionArn: string;
+    readonly metricsNamespace: string;
+  };
 }
 
 interface WorkGroupProperties {
@@ -126,6 +157,9 @@ export function synthesizeStack(stage: Stage, context: Record<string, unknown> =
       dataEngineer: fixed(stack.roles.dataEngineer.roleArn),
       auditor: fixed(stack.roles.auditor.roleArn),
       trailDelivery: fixed(stack.audit.logsRole.roleArn),
+      curation: fixed(stack.curated.curationRole.roleArn),
+      curationPlanner: fixed(stack.curated.plannerRole.roleArn),
+      curationScheduler: fixed(stack.curated.schedulerRole.roleArn),
     },
     dataKeyArn,
     dataKeyAlias,
@@ -137,6 +171,8 @@ export function synthesizeStack(stage: Stage, context: Record<string, unknown> =
       engineerResults: resultsBucketOf(names.engineerWorkGroupName),
       trail: fixed(stack.audit.trailBucket.bucketName),
       auditResults: resultsBucketOf(names.auditWorkGroupName),
+      curated: fixed(stack.curated.bucket.bucketName),
+      curationResults: resultsBucketOf(names.curated.workGroupName),
     },
     streamArn: fixed(stack.ingestion.streamArn),
     trailArn: fixed(stack.audit.trailArn),
@@ -144,17 +180,32 @@ export function synthesizeStack(stage: Stage, context: Record<string, unknown> =
     logGroupArns: {
       writer: arn('logs', `log-group:${names.writerLogGroupName}`),
       trail: arn('logs', `log-group:${names.trailLogGroupName}`),
+      curationPlanner: arn('logs', `log-group:${names.curated.plannerLogGroupName}`),
     },
     workGroupArns: {
       analytics: arn('athena', `workgroup/${names.analyticsWorkGroupName}`),
       engineering: arn('athena', `workgroup/${names.engineerWorkGroupName}`),
       audit: arn('athena', `workgroup/${names.auditWorkGroupName}`),
+      curation: arn('athena', `workgroup/${names.curated.workGroupName}`),
     },
     catalogArns: { catalog: arn('glue', 'catalog'), defaultDatabase: arn('glue', 'database/default') },
     tableArns: {
       trades: arn('glue', `table/${names.databaseName}/${TRADES_TABLE}`),
       quarantine: arn('glue', `table/${names.databaseName}/${QUARANTINE_TABLE}`),
       cloudTrail: tableIn(names.auditDatabaseName),
+      curated: arn('glue', `table/${names.curated.databaseName}/${CURATED_TABLE}`),
+    },
+    databaseArns: {
+      raw: arn('glue', `database/${names.databaseName}`),
+      curated: arn('glue', `database/${names.curated.databaseName}`),
+    },
+    curation: {
+      stateMachineArn: arn('states', `stateMachine:${names.curated.stateMachineName}`),
+      executionArn: arn('states', `execution:${names.curated.stateMachineName}:0b4a7e1c-run`),
+      scheduleGroupArn: arn('scheduler', `schedule-group/${names.curated.scheduleGroupName}`),
+      plannerFunctionArn: fixed(stack.curated.planner.functionArn),
+      writerFunctionArn: fixed(stack.ingestion.writer.functionArn),
+      metricsNamespace: names.metricsNamespace,
     },
   };
   return { model, refs, stack, template };

@@ -1,0 +1,62 @@
+/**
+ * What the curation planner promises the infrastructure and the state machine that call it: the
+ * environment it reads, the event it takes, the plan it returns and the state object it reads. The
+ * only file of lambda/curation-planner that lib/ may import (biome.json's noRestrictedImports).
+ */
+import type { MergeSlots, OptimizeSlots } from '../../schema/curation/statements';
+
+/** Environment variables the planner reads; lib/curated-zone sets them. */
+export const PLANNER_ENV = {
+  /** The lake bucket whose `trades/dt=…/` prefixes are listed. */
+  lakeBucketName: 'LAKE_BUCKET_NAME',
+  /** The curated bucket, which holds the run state object. */
+  curatedBucketName: 'CURATED_BUCKET_NAME',
+  /** How many days back (today included) each run lists. */
+  reconcileDays: 'RECONCILE_DAYS',
+} as const;
+
+/** Key of the run state in the curated bucket: read by the planner, written by the state machine at the end of a run. */
+export const CURATION_STATE_KEY = 'curation/state.json';
+
+/** What the state machine remembers between runs. */
+export interface CurationState {
+  readonly version: 1;
+  /** Raw objects modified at or after this instant (less a clock-skew margin) are new to the next run. */
+  readonly watermark: string;
+  /** The UTC day of the last VACUUM. */
+  readonly lastVacuumDate?: string;
+}
+
+/** The planner's event, built by the state machine from its context. */
+export interface PlannerEvent {
+  /** The execution's input, as given (checked here: see schema/curation/run-contract.ts). */
+  readonly executionInput: unknown;
+  /** The execution's start time (ISO 8601): every retry of the planner plans the same run. */
+  readonly executionStartTime: string;
+}
+
+/** One day to merge, with the literals and parameters its statements take. */
+export interface DayPlan {
+  readonly day: string;
+  /** Literals of the MERGE template (statements.ts, mergeSlots). */
+  readonly slots: MergeSlots;
+  /** The reconciliation's parameters, quoted as Athena takes string execution parameters. */
+  readonly reconciliationParameters: readonly string[];
+}
+
+/** What one run does. */
+export interface RunPlan {
+  readonly runStart: string;
+  /** Raw rows ingested before this instant are merged. */
+  readonly cutoff: string;
+  /** The days to merge, in order. */
+  readonly days: readonly DayPlan[];
+  /** The same days as plain dates (the run's output names them). */
+  readonly dayList: readonly string[];
+  /** Literals of the OPTIMIZE template, when there are days. */
+  readonly optimizeSlots?: OptimizeSlots;
+  /** Whether this run runs the day's VACUUM and duplicate check. */
+  readonly vacuum: boolean;
+  /** The state the state machine writes once the run has succeeded. */
+  readonly nextState: CurationState;
+}

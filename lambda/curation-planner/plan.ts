@@ -1,0 +1,106 @@
+/**
+ * Plans one curation run (DESIGN §5b). Pure: the listing is done by the caller, so the same inputs
+ * always give the same plan.
+ */
+import { curationInputProblems, INVALID_INPUT_ERROR } from '../../schema/curation/run-contract';
+import { mergeSlots, optimizeSlots, reconciliationParameters } from '../../schema/curation/statements';
+import { addDays, athenaStringParameter, requireDay, utcDayOf } from '../../schema/curation/values';
+import { cutoffOf, mergeWindow } from '../../schema/curation/window';
+import { PARTITION_DAYS_AHEAD } from '../../schema/layout';
+import type { CurationState, DayPlan, RunPlan } from './contract';
+
+/**
+ * How much earlier than the watermark a raw object may say it was modified and still be new: the
+ * writer stamps `ingestion_time` with its own clock, S3 sets LastModified with its own. Listing
+ * a little too much only merges a day again, which changes nothing.
+ */
+export const CLOCK_SKEW_MINUTES = 5;
+
+/** An execution input the planner refuses; the state machine fails the run with this error name. */
+export class InvalidCurationInput extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`curation input refused: ${problems.join('; ')}`);
+    this.name = INVALID_INPUT_ERROR;
+  }
+}
+
+/** The days the execution input names, checked: throws InvalidCurationInput. */
+export function requestedDays(executionInput: unknown, runStart: Date): string[] {
+  const problems = curationInputProblems(executionInput, runStart);
+  if (problems.length > 0) throw new InvalidCurationInput(problems);
+  return [...((executionInput as { days?: readonly string[] }).days ?? [])];
+}
+
+/** The raw partitions each run lists: the last `reconcileDays` days (today included) and those ahead. */
+export function reconciledDays(runStart: Date, reconcileDays: number): string[] {
+  if (!Number.isInteger(reconcileDays) || reconcileDays < 1) {
+    throw new Error(`curation planner: reconcileDays must be a whole number of at least 1, got ${reconcileDays}`);
+  }
+  const today = utcDayOf(runStart);
+  const days: string[] = [];
+  for (let offset = -(reconcileDays - 1); offset <= PARTITION_DAYS_AHEAD; offset += 1)
+    days.push(addDays(today, offset));
+  return days;
+}
+
+/** The instant from which a raw object is new to this run, or undefined on the first run (every object is). */
+export function newSince(state: CurationState | undefined): Date | undefined {
+  if (state === undefined) return undefined;
+  return new Date(Date.parse(state.watermark) - CLOCK_SKEW_MINUTES * 60_000);
+}
+
+export interface PlanInputs {
+  readonly runStart: Date;
+  /** Days of the execution input (requestedDays). */
+  readonly requested: readonly string[];
+  /** Listed days that have a raw object modified since the watermark. */
+  readonly withNewObjects: readonly string[];
+  readonly state: CurationState | undefined;
+}
+
+/** The run: which days to merge with which literals, whether to VACUUM, and the state to write after. */
+export function planRun(inputs: PlanInputs): RunPlan {
+  const cutoff = cutoffOf(inputs.runStart);
+  const today = utcDayOf(inputs.runStart);
+  const dayList = [...new Set([...inputs.withNewObjects, ...inputs.requested])].sort();
+  for (const day of dayList) requireDay(day);
+  const days: DayPlan[] = dayList.map((day) => {
+    const window = mergeWindow(day, cutoff);
+    return {
+      day,
+      slots: mergeSlots(window),
+      reconciliationParameters: reconciliationParameters(window).map(athenaStringParameter),
+    };
+  });
+  const vacuum = inputs.state?.lastVacuumDate !== today;
+  const lastVacuumDate = vacuum ? today : inputs.state?.lastVacuumDate;
+  return {
+    runStart: inputs.runStart.toISOString(),
+    cutoff,
+    days,
+    dayList,
+    ...(dayList.length > 0 ? { optimizeSlots: optimizeSlots(dayList) } : {}),
+    vacuum,
+    // The next run lists from this run's cutoff: every row this run left out was ingested after it.
+    nextState: { version: 1, watermark: cutoff, ...(lastVacuumDate === undefined ? {} : { lastVacuumDate }) },
+  };
+}
+
+/** Reads a state object's text: throws when it is not a state this planner wrote. */
+export function parseState(text: string): CurationState {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new Error('curation planner: the state object is not JSON; delete it to reconcile the whole window');
+  }
+  const state = value as Partial<CurationState>;
+  const watermarkOk = typeof state.watermark === 'string' && !Number.isNaN(Date.parse(state.watermark));
+  const vacuumOk = state.lastVacuumDate === undefined || typeof state.lastVacuumDate === 'string';
+  if (state === null || typeof state !== 'object' || state.version !== 1 || !watermarkOk || !vacuumOk) {
+    throw new Error(
+      'curation planner: the state object is not {"version":1,"watermark":…}; delete it to reconcile the whole window',
+    );
+  }
+  return { version: 1, watermark: state.watermark as string, lastVacuumDate: state.lastVacuumDate };
+}

@@ -1,0 +1,321 @@
+import { CURATION_STATE_KEY } from '../../lambda/curation-planner/contract';
+import { INVALID_INPUT_ERROR } from '../../schema/curation/run-contract';
+
+/**
+ * The curation job as an Amazon States Language document (JSONata), built as plain data so that a
+ * test can read every state and evaluate every expression. Each Task names its resource, its
+ * arguments, a timeout and bounded retries; the role that runs it is written by hand
+ * (curated-zone.ts), because CDK's AthenaStartQueryExecution grants S3 on `*`, Glue deletes and no
+ * KMS (DESIGN §10).
+ *
+ * The run: end at once if another run is in progress; plan (the planner Lambda checks the input,
+ * reads the watermark and lists the raw prefixes); create the table if it does not exist; for each
+ * day, one at a time (Iceberg commits of one table conflict), MERGE it, reconcile it and publish the
+ * difference; OPTIMIZE the days merged; once a day, VACUUM, count duplicate trades and delete the older
+ * rows of any; then save the watermark. A failure anywhere fails the run before the watermark moves, so the next run plans the
+ * same days again (every statement is idempotent).
+ */
+
+/** Names of the states, as the execution history shows them. */
+export const CURATION_STATES = {
+  findOtherRuns: 'FindOtherRuns',
+  anotherRunInProgress: 'AnotherRunInProgress',
+  skipped: 'SkippedAnotherRunInProgress',
+  plan: 'PlanRun',
+  loadStatements: 'LoadStatements',
+  ensureTable: 'EnsureCuratedTable',
+  anyDays: 'AnyDaysToMerge',
+  mergeDays: 'MergeDays',
+  mergeDay: 'MergeDay',
+  reconcileDay: 'ReconcileDay',
+  readReconciliation: 'ReadReconciliation',
+  publishReconciliation: 'PublishUnreconciledTrades',
+  optimize: 'OptimizeMergedDays',
+  vacuumDue: 'VacuumDue',
+  vacuum: 'VacuumCuratedTable',
+  countDuplicates: 'CountDuplicateTrades',
+  readDuplicates: 'ReadDuplicateTrades',
+  publishDuplicates: 'PublishDuplicateTrades',
+  anyDuplicates: 'AnyDuplicateTrades',
+  repairDuplicates: 'RepairDuplicateTrades',
+  saveState: 'SaveWatermark',
+  curated: 'Curated',
+} as const;
+
+/** The job's own metrics (namespace: the stack's), published by the state machine. */
+export const CURATION_METRICS = {
+  /** Per merged day: raw trades the curated table does not reflect, plus duplicate rows of them. */
+  unreconciledTrades: 'UnreconciledTrades',
+  /** Daily: trade_ids with more than one curated row in the whole table. */
+  duplicateTrades: 'DuplicateTrades',
+} as const;
+
+/** The SQL the job runs: fixed statements as they are, the MERGE and OPTIMIZE as `{slot}` templates. */
+export interface CurationStatements {
+  readonly ensureTable: string;
+  readonly mergeTemplate: string;
+  readonly reconciliation: string;
+  readonly optimizeTemplate: string;
+  readonly vacuum: string;
+  readonly duplicateTrades: string;
+  readonly duplicateRepair: string;
+}
+
+export interface CurationDefinitionProps {
+  /** This state machine's ARN, built from its fixed name (the overlap check lists its executions). */
+  readonly stateMachineArn: string;
+  readonly plannerFunctionArn: string;
+  readonly workGroupName: string;
+  /** The curated bucket, where the run state is saved. */
+  readonly curatedBucketName: string;
+  readonly metricsNamespace: string;
+  readonly statements: CurationStatements;
+}
+
+/** The longest a run may take; an hourly schedule then skips the runs that would overlap. */
+export const RUN_TIMEOUT_SECONDS = 6 * 3600;
+
+/** Per-state timeouts (seconds). Athena's own DML timeout (a service quota) may end a query first. */
+export const STATE_TIMEOUTS = {
+  sdkCall: 30,
+  plan: 360,
+  ddl: 600,
+  merge: 3600,
+  reconcile: 1800,
+  optimize: 7200,
+  vacuum: 7200,
+  duplicates: 3600,
+  repair: 3600,
+} as const;
+
+/** A timeout is never retried: the work is too big for its step, and a retry would only repeat it. */
+const NO_RETRY_ON_TIMEOUT = { ErrorEquals: ['States.Timeout'], MaxAttempts: 0 };
+
+/** Athena: throttling, then any failure (a query that lost an Iceberg commit race, say) twice. */
+const ATHENA_RETRY = [
+  NO_RETRY_ON_TIMEOUT,
+  {
+    ErrorEquals: ['Athena.TooManyRequestsException', 'Athena.InternalServerException'],
+    IntervalSeconds: 10,
+    MaxAttempts: 5,
+    BackoffRate: 2,
+    JitterStrategy: 'FULL',
+  },
+  { ErrorEquals: ['States.ALL'], IntervalSeconds: 60, MaxAttempts: 2, BackoffRate: 2, JitterStrategy: 'FULL' },
+];
+
+/** SDK calls (ListExecutions, GetQueryResults, PutMetricData, PutObject): three retries. */
+const SDK_RETRY = [
+  NO_RETRY_ON_TIMEOUT,
+  { ErrorEquals: ['States.ALL'], IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2, JitterStrategy: 'FULL' },
+];
+
+/** The planner: a refused input is final; anything else (Lambda or S3 trouble) is retried. */
+const PLANNER_RETRY = [
+  { ErrorEquals: [INVALID_INPUT_ERROR], MaxAttempts: 0 },
+  NO_RETRY_ON_TIMEOUT,
+  { ErrorEquals: ['States.ALL'], IntervalSeconds: 5, MaxAttempts: 3, BackoffRate: 2, JitterStrategy: 'FULL' },
+];
+
+/**
+ * JSONata that fills a `{slot}` template held in the variable `$<template>` with the literals of the
+ * object `slots` (an expression): what schema/curation's fillSlots does, at run time.
+ */
+export function fillExpression(template: string, slots: string): string {
+  return `{% ( $slots := ${slots}; $reduce($keys($slots), function($sql, $name) { $replace($sql, '{' & $name & '}', $lookup($slots, $name)) }, $${template}) ) %}`;
+}
+
+/** The first value of result row `row` (1 = the first row after the header) of a GetQueryResults result. */
+function resultValue(column: number): string {
+  return `$number($states.result.ResultSet.Rows[1].Data[${column}].VarCharValue)`;
+}
+
+/** The ASL document of the curation job. */
+export function curationDefinition(props: CurationDefinitionProps): Record<string, unknown> {
+  const S = CURATION_STATES;
+  const athena = (queryString: string, timeout: number, extra: Record<string, unknown> = {}) => ({
+    Type: 'Task',
+    Resource: 'arn:aws:states:::athena:startQueryExecution.sync',
+    Arguments: { QueryString: queryString, WorkGroup: props.workGroupName, ...extra },
+    TimeoutSeconds: timeout,
+    Retry: ATHENA_RETRY,
+  });
+  const queryResults = (next: string, output: Record<string, string>) => ({
+    Type: 'Task',
+    Resource: 'arn:aws:states:::athena:getQueryResults',
+    Arguments: { QueryExecutionId: '{% $states.input.QueryExecution.QueryExecutionId %}', MaxResults: 2 },
+    TimeoutSeconds: STATE_TIMEOUTS.sdkCall,
+    Retry: SDK_RETRY,
+    Output: output,
+    Next: next,
+  });
+  const putMetric = (metricName: string, value: string, next: string | undefined) => ({
+    Type: 'Task',
+    Resource: 'arn:aws:states:::aws-sdk:cloudwatch:putMetricData',
+    Arguments: {
+      Namespace: props.metricsNamespace,
+      MetricData: [{ MetricName: metricName, Value: value, Unit: 'Count' }],
+    },
+    TimeoutSeconds: STATE_TIMEOUTS.sdkCall,
+    Retry: SDK_RETRY,
+    Output: '{% $states.input %}',
+    ...(next === undefined ? { End: true } : { Next: next }),
+  });
+
+  return {
+    Comment:
+      'trading-data-lake curation: merge the raw days with new objects into curated.trades (Iceberg), reconcile, compact, vacuum daily',
+    QueryLanguage: 'JSONata',
+    TimeoutSeconds: RUN_TIMEOUT_SECONDS,
+    StartAt: S.findOtherRuns,
+    States: {
+      [S.findOtherRuns]: {
+        Type: 'Task',
+        Comment: 'Runs never overlap: list the running executions of this state machine',
+        Resource: 'arn:aws:states:::aws-sdk:sfn:listExecutions',
+        Arguments: { StateMachineArn: props.stateMachineArn, StatusFilter: 'RUNNING', MaxResults: 100 },
+        TimeoutSeconds: STATE_TIMEOUTS.sdkCall,
+        Retry: SDK_RETRY,
+        Assign: {
+          otherRuns: '{% $count($states.result.Executions[ExecutionArn != $states.context.Execution.Id]) %}',
+        },
+        Next: S.anotherRunInProgress,
+      },
+      [S.anotherRunInProgress]: {
+        Type: 'Choice',
+        Choices: [{ Condition: '{% $otherRuns > 0 %}', Next: S.skipped }],
+        Default: S.plan,
+      },
+      [S.skipped]: {
+        Type: 'Succeed',
+        Output: {
+          outcome: 'SKIPPED',
+          reason: 'another curation run is in progress; this one did nothing (start it again once that one ends)',
+        },
+      },
+      [S.plan]: {
+        Type: 'Task',
+        Comment: 'Check the input, read the watermark, list the raw prefixes: the days to merge',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Arguments: {
+          FunctionName: props.plannerFunctionArn,
+          Payload: {
+            executionInput: '{% $states.context.Execution.Input %}',
+            executionStartTime: '{% $states.context.Execution.StartTime %}',
+          },
+        },
+        TimeoutSeconds: STATE_TIMEOUTS.plan,
+        Retry: PLANNER_RETRY,
+        Assign: { plan: '{% $states.result.Payload %}' },
+        Next: S.loadStatements,
+      },
+      [S.loadStatements]: {
+        Type: 'Pass',
+        Comment: 'The MERGE and OPTIMIZE templates (schema/curation), filled with literals per run',
+        Assign: {
+          mergeTemplate: props.statements.mergeTemplate,
+          optimizeTemplate: props.statements.optimizeTemplate,
+          // Replaced by the Map's result when there are days to merge.
+          reconciliation: [],
+        },
+        Next: S.ensureTable,
+      },
+      [S.ensureTable]: { ...athena(props.statements.ensureTable, STATE_TIMEOUTS.ddl), Next: S.anyDays },
+      [S.anyDays]: {
+        Type: 'Choice',
+        Choices: [{ Condition: '{% $count($plan.dayList) > 0 %}', Next: S.mergeDays }],
+        Default: S.vacuumDue,
+      },
+      [S.mergeDays]: {
+        Type: 'Map',
+        Comment: 'One day at a time: concurrent commits to one Iceberg table conflict',
+        Items: '{% $plan.days[] %}',
+        MaxConcurrency: 1,
+        ItemProcessor: {
+          ProcessorConfig: { Mode: 'INLINE' },
+          StartAt: S.mergeDay,
+          States: {
+            [S.mergeDay]: {
+              ...athena(fillExpression('mergeTemplate', '$states.input.slots'), STATE_TIMEOUTS.merge),
+              Assign: { day: '{% $states.input %}' },
+              Next: S.reconcileDay,
+            },
+            [S.reconcileDay]: {
+              ...athena(props.statements.reconciliation, STATE_TIMEOUTS.reconcile, {
+                ExecutionParameters: '{% $day.reconciliationParameters[] %}',
+              }),
+              Next: S.readReconciliation,
+            },
+            [S.readReconciliation]: queryResults(S.publishReconciliation, {
+              day: '{% $day.day %}',
+              rawTrades: `{% ${resultValue(0)} %}`,
+              curatedTrades: `{% ${resultValue(1)} %}`,
+              duplicateRows: `{% ${resultValue(2)} %}`,
+              unreconciledTrades: `{% ${resultValue(0)} - ${resultValue(1)} + ${resultValue(2)} %}`,
+            }),
+            [S.publishReconciliation]: putMetric(
+              CURATION_METRICS.unreconciledTrades,
+              '{% $states.input.unreconciledTrades %}',
+              undefined,
+            ),
+          },
+        },
+        Assign: { reconciliation: '{% $states.result %}' },
+        Next: S.optimize,
+      },
+      [S.optimize]: {
+        ...athena(fillExpression('optimizeTemplate', '$plan.optimizeSlots'), STATE_TIMEOUTS.optimize),
+        Next: S.vacuumDue,
+      },
+      [S.vacuumDue]: {
+        Type: 'Choice',
+        Choices: [{ Condition: '{% $plan.vacuum %}', Next: S.vacuum }],
+        Default: S.saveState,
+      },
+      [S.vacuum]: { ...athena(props.statements.vacuum, STATE_TIMEOUTS.vacuum), Next: S.countDuplicates },
+      [S.countDuplicates]: {
+        ...athena(props.statements.duplicateTrades, STATE_TIMEOUTS.duplicates),
+        Next: S.readDuplicates,
+      },
+      [S.readDuplicates]: queryResults(S.publishDuplicates, { duplicateTrades: `{% ${resultValue(0)} %}` }),
+      [S.publishDuplicates]: putMetric(
+        CURATION_METRICS.duplicateTrades,
+        '{% $states.input.duplicateTrades %}',
+        S.anyDuplicates,
+      ),
+      [S.anyDuplicates]: {
+        Type: 'Choice',
+        Choices: [{ Condition: '{% $states.input.duplicateTrades > 0 %}', Next: S.repairDuplicates }],
+        Default: S.saveState,
+      },
+      // The metric above has alarmed already: a move further than the MERGE looks deserves a look even
+      // once the older rows are gone.
+      [S.repairDuplicates]: { ...athena(props.statements.duplicateRepair, STATE_TIMEOUTS.repair), Next: S.saveState },
+      [S.saveState]: {
+        Type: 'Task',
+        // No encryption header: the bucket's default (the data key) applies, and its policy refuses any other.
+        Comment: 'The run succeeded: the next one lists raw objects from this run’s cutoff',
+        Resource: 'arn:aws:states:::aws-sdk:s3:putObject',
+        Arguments: {
+          Bucket: props.curatedBucketName,
+          Key: CURATION_STATE_KEY,
+          Body: '{% $string($plan.nextState) %}',
+          ContentType: 'application/json',
+        },
+        TimeoutSeconds: STATE_TIMEOUTS.sdkCall,
+        Retry: SDK_RETRY,
+        Next: S.curated,
+      },
+      [S.curated]: {
+        Type: 'Succeed',
+        Output: {
+          outcome: 'CURATED',
+          days: '{% $plan.dayList[] %}',
+          reconciliation: '{% $reconciliation %}',
+          vacuumed: '{% $plan.vacuum %}',
+          watermark: '{% $plan.nextState.watermark %}',
+        },
+      },
+    },
+  };
+}

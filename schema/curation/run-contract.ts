@@ -1,0 +1,74 @@
+/**
+ * What a curation run takes and returns: the input of a Step Functions execution of the curation job
+ * and the output of one that succeeded. Shared by the planner (lambda/curation-planner), the state
+ * machine (lib/curated-zone) and whoever starts a run (`trades curate`, `trades replay`, the schedule).
+ */
+import { partitionDayProblem } from './values';
+
+/**
+ * The execution input. `{}` (the schedule's) merges the days whose raw prefixes got objects since the
+ * last successful run, within the last `reconcileDays`; `days` adds days to merge whatever their
+ * age (late trades, replays). Any other member is refused, so a typo never runs silently as `{}`.
+ */
+export interface CurationRunInput {
+  /** Raw partitions (`YYYY-MM-DD`, UTC) to merge in addition to those found. */
+  readonly days?: readonly string[];
+}
+
+/** The most days one execution input may name: a year and a leap day. */
+export const MAX_REQUESTED_DAYS = 366;
+
+/** Name of the error a run fails with when its input is refused (the execution's `error`). */
+export const INVALID_INPUT_ERROR = 'InvalidCurationInput';
+
+/**
+ * Every problem of an execution input at `now`, or none. A day must be a partition the raw table
+ * can hold: a calendar date from 2020-01-01 to tomorrow (UTC).
+ */
+export function curationInputProblems(input: unknown, now: Date): string[] {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    return ['the input must be a JSON object such as {} or {"days": ["2026-01-02"]}'];
+  }
+  const problems = Object.keys(input)
+    .filter((key) => key !== 'days')
+    .map((key) => `unknown member "${key}": the input takes only "days"`);
+  const days = (input as { days?: unknown }).days;
+  if (days === undefined) return problems;
+  if (!Array.isArray(days)) return [...problems, '"days" must be an array of dates written YYYY-MM-DD'];
+  if (days.length > MAX_REQUESTED_DAYS) {
+    problems.push(`"days" names ${days.length} days; one run takes at most ${MAX_REQUESTED_DAYS}`);
+  }
+  days.forEach((day, index) => {
+    const problem = typeof day === 'string' ? partitionDayProblem(day, now) : 'not a string';
+    if (problem !== undefined) problems.push(`days[${index}] ${JSON.stringify(day)}: ${problem}`);
+  });
+  return problems;
+}
+
+/** One merged day in the output of a run: its reconciliation counts (statements.ts, reconciliationQuery). */
+export interface DayReconciliation {
+  readonly day: string;
+  readonly rawTrades: number;
+  readonly curatedTrades: number;
+  readonly duplicateRows: number;
+  /** rawTrades - curatedTrades + duplicateRows: 0 when the day is reconciled (the UnreconciledTrades metric). */
+  readonly unreconciledTrades: number;
+}
+
+/** The output of an execution that succeeded. */
+export type CurationRunOutput =
+  | {
+      /** Another run was in progress (runs never overlap): nothing was done; start again later. */
+      readonly outcome: 'SKIPPED';
+      readonly reason: string;
+    }
+  | {
+      readonly outcome: 'CURATED';
+      /** The days merged, in order: found by listing, and those of the input. */
+      readonly days: readonly string[];
+      readonly reconciliation: readonly DayReconciliation[];
+      /** Whether this run also ran the day's VACUUM and duplicate check. */
+      readonly vacuumed: boolean;
+      /** Raw objects modified after this instant are looked for by the next run. */
+      readonly watermark: string;
+    };

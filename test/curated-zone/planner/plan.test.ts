@@ -1,0 +1,139 @@
+import { CURATION_STATE_KEY } from '../../../lambda/curation-planner/contract';
+import {
+  CLOCK_SKEW_MINUTES,
+  InvalidCurationInput,
+  newSince,
+  parseState,
+  planRun,
+  reconciledDays,
+  requestedDays,
+} from '../../../lambda/curation-planner/plan';
+import { INVALID_INPUT_ERROR } from '../../../schema/curation/run-contract';
+import {
+  fillSlots,
+  mergeStatement,
+  mergeTemplate,
+  reconciliationParameters,
+} from '../../../schema/curation/statements';
+import { cutoffOf, mergeWindow } from '../../../schema/curation/window';
+
+const RUN_START = new Date('2026-01-10T12:00:00.000Z');
+const TABLES = { raw: { database: 'raw', table: 'trades' }, curated: { database: 'curated', table: 'trades' } };
+
+describe('the days a run lists', () => {
+  it('are the last reconcileDays days, today included, and tomorrow (the writer accepts a day ahead)', () => {
+    expect(reconciledDays(RUN_START, 3)).toEqual(['2026-01-08', '2026-01-09', '2026-01-10', '2026-01-11']);
+    expect(reconciledDays(RUN_START, 35)).toHaveLength(36);
+    expect(reconciledDays(RUN_START, 35)[0]).toBe('2025-12-07');
+  });
+
+  it('refuses a reconcileDays that is not a whole number of at least 1', () => {
+    expect(() => reconciledDays(RUN_START, 0)).toThrow('at least 1');
+  });
+});
+
+describe('the watermark', () => {
+  it(`looks ${CLOCK_SKEW_MINUTES} minutes before the last watermark, for clocks that disagree`, () => {
+    expect(newSince({ version: 1, watermark: '2026-01-10T10:45:00.000Z' })?.toISOString()).toBe(
+      new Date(Date.parse('2026-01-10T10:45:00.000Z') - CLOCK_SKEW_MINUTES * 60_000).toISOString(),
+    );
+  });
+
+  it('takes every object as new on the first run', () => {
+    expect(newSince(undefined)).toBeUndefined();
+  });
+
+  it('reads only a state this planner wrote, and says how to start over otherwise', () => {
+    expect(parseState('{"version":1,"watermark":"2026-01-10T10:45:00.000Z","lastVacuumDate":"2026-01-10"}')).toEqual({
+      version: 1,
+      watermark: '2026-01-10T10:45:00.000Z',
+      lastVacuumDate: '2026-01-10',
+    });
+    expect(() => parseState('not json')).toThrow(`delete it to reconcile the whole window`);
+    expect(() => parseState('{"version":2,"watermark":"2026-01-10T10:45:00.000Z"}')).toThrow('{"version":1');
+    expect(() => parseState('{"version":1,"watermark":"yesterday"}')).toThrow('{"version":1');
+    expect(CURATION_STATE_KEY).toBe('curation/state.json');
+  });
+});
+
+describe('the execution input', () => {
+  it('names days to merge whatever their age', () => {
+    expect(requestedDays({ days: ['2025-03-01'] }, RUN_START)).toEqual(['2025-03-01']);
+    expect(requestedDays({}, RUN_START)).toEqual([]);
+  });
+
+  it('is refused with InvalidCurationInput (the error the state machine fails the run with), every problem named', () => {
+    let thrown: unknown;
+    try {
+      requestedDays({ days: ['2026-13-01'], dry: true }, RUN_START);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(InvalidCurationInput);
+    expect((thrown as Error).name).toBe(INVALID_INPUT_ERROR);
+    expect((thrown as InvalidCurationInput).problems).toEqual([
+      'unknown member "dry": the input takes only "days"',
+      'days[0] "2026-13-01": not a calendar date written YYYY-MM-DD',
+    ]);
+  });
+});
+
+describe('the plan of a run', () => {
+  const state = { version: 1 as const, watermark: '2026-01-10T10:45:00.000Z', lastVacuumDate: '2026-01-10' };
+  const plan = planRun({
+    runStart: RUN_START,
+    requested: ['2025-03-01', '2026-01-10'],
+    withNewObjects: ['2026-01-10', '2026-01-09'],
+    state,
+  });
+
+  it('merges the days found and the days named, once each, in order', () => {
+    expect(plan.dayList).toEqual(['2025-03-01', '2026-01-09', '2026-01-10']);
+    expect(plan.days.map(({ day }) => day)).toEqual(plan.dayList);
+  });
+
+  it("gives each day the MERGE literals and the reconciliation's Athena parameters of its window", () => {
+    const window = mergeWindow('2026-01-09', cutoffOf(RUN_START));
+    const day = plan.days[1];
+    expect(day?.slots).toEqual({
+      dt: "'2026-01-09'",
+      cutoff: "'2026-01-10T11:45:00.000Z'",
+      lookupFrom: "DATE '2026-01-02'",
+      lookupTo: "DATE '2026-01-16'",
+    });
+    expect(day?.reconciliationParameters).toEqual(reconciliationParameters(window).map((value) => `'${value}'`));
+    // The template filled with the planned literals is the day's MERGE as schema/curation renders it.
+    expect(fillSlots(mergeTemplate('athena', TABLES), { ...day?.slots })).toBe(
+      mergeStatement('athena', TABLES, window),
+    );
+  });
+
+  it('compacts the merged days and moves the watermark to the cutoff once the run succeeds', () => {
+    expect(plan.optimizeSlots).toEqual({
+      tradeDates: "DATE '2025-03-01', DATE '2026-01-09', DATE '2026-01-10'",
+    });
+    expect(plan.cutoff).toBe('2026-01-10T11:45:00.000Z');
+    expect(plan.nextState).toEqual({ version: 1, watermark: plan.cutoff, lastVacuumDate: '2026-01-10' });
+  });
+
+  it('runs VACUUM once a UTC day: not again today, on the first run of the next day', () => {
+    expect(plan.vacuum).toBe(false);
+    const tomorrow = planRun({
+      runStart: new Date('2026-01-11T00:05:00.000Z'),
+      requested: [],
+      withNewObjects: [],
+      state,
+    });
+    expect(tomorrow.vacuum).toBe(true);
+    expect(tomorrow.nextState.lastVacuumDate).toBe('2026-01-11');
+    const first = planRun({ runStart: RUN_START, requested: [], withNewObjects: [], state: undefined });
+    expect(first.vacuum).toBe(true);
+  });
+
+  it('plans nothing to merge when no day has a new object, and still moves the watermark', () => {
+    const idle = planRun({ runStart: RUN_START, requested: [], withNewObjects: [], state });
+    expect(idle.days).toEqual([]);
+    expect(idle.optimizeSlots).toBeUndefined();
+    expect(idle.nextState.watermark).toBe(plan.cutoff);
+  });
+});
