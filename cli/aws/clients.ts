@@ -1,5 +1,11 @@
+import { AthenaClient } from '@aws-sdk/client-athena';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { KinesisClient, type KinesisClientConfig } from '@aws-sdk/client-kinesis';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity } from '@smithy/types';
@@ -23,6 +29,18 @@ export interface AwsClients {
   sts(): STSClient;
   /** Acting as an assumed role: puts and lists on the stream. */
   kinesis(credentials: AwsCredentialIdentity): KinesisClient;
+  /** Acting as an assumed role: runs queries in its workgroup (query), reads workgroups (verify). */
+  athena(credentials: AwsCredentialIdentity): AthenaClient;
+  /** Acting as an assumed role: reads metrics and alarms (status). */
+  cloudWatch(credentials: AwsCredentialIdentity): CloudWatchClient;
+  /** Acting as an assumed role: bucket encryption, the probe, the newest object's head (verify). */
+  s3(credentials: AwsCredentialIdentity): S3Client;
+  /** Acting as an assumed role: key state and rotation (verify). */
+  kms(credentials: AwsCredentialIdentity): KMSClient;
+  /** Acting as an assumed role: the trail's status and configuration (verify). */
+  cloudTrail(credentials: AwsCredentialIdentity): CloudTrailClient;
+  /** Acting as an assumed role: the alarm topic's policy (verify). */
+  sns(credentials: AwsCredentialIdentity): SNSClient;
 }
 
 /**
@@ -41,5 +59,11 @@ export function createAwsClients(settings: AwsClientSettings = {}): AwsClients {
     cloudFormation: () => new CloudFormationClient(base),
     sts: () => new STSClient(base),
     kinesis: (credentials) => createKinesisClient({ region: base.region, profile: base.profile, credentials }),
+    athena: (credentials) => new AthenaClient({ ...base, credentials }),
+    cloudWatch: (credentials) => new CloudWatchClient({ ...base, credentials }),
+    s3: (credentials) => new S3Client({ ...base, credentials }),
+    kms: (credentials) => new KMSClient({ ...base, credentials }),
+    cloudTrail: (credentials) => new CloudTrailClient({ ...base, credentials }),
+    sns: (credentials) => new SNSClient({ ...base, credentials }),
   };
 }
