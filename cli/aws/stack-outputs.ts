@@ -16,6 +16,7 @@ export const STACK_OUTPUTS = {
   workGroupName: 'WorkGroupName',
   engineerWorkGroupName: 'EngineerWorkGroupName',
   databaseName: 'DatabaseName',
+  curatedDatabaseName: 'CuratedDatabaseName',
   alarmTopicArn: 'AlarmTopicArn',
   auditKeyArn: 'AuditKeyArn',
   alarmNamePrefix: 'AlarmNamePrefix',
