@@ -12,7 +12,7 @@ const paths = commandPaths(createProgram(testEnvironment().env)).filter((path) =
 
 describe('trades --help', () => {
   it('covers every command there is', () => {
-    expect(paths.map((path) => path.join(' '))).toEqual(['', 'produce', 'query']);
+    expect(paths.map((path) => path.join(' '))).toEqual(['', 'produce', 'query', 'status']);
   });
 
   it.each(paths.map((path) => [path.join(' ') || '(trades)', path]))(
@@ -36,15 +36,15 @@ describe('trades --help', () => {
     }
   });
 
-  it.each([['query', 'AnalystRoleArn', 'with --as engineer, from output DataEngineerRoleArn']])(
-    'says which role %s assumes',
-    async (command, output, more) => {
-      const { env, stdout } = testEnvironment();
-      await runTrades([command, '--help'], env);
-      expect(stdout.text()).toContain(`Role: assumes the stack's role from output ${output}`);
-      expect(stdout.text()).toContain(more);
-    },
-  );
+  it.each([
+    ['query', 'AnalystRoleArn', 'with --as engineer, from output DataEngineerRoleArn'],
+    ['status', 'AuditorRoleArn', 'GetMetricData and DescribeAlarms'],
+  ])('says which role %s assumes', async (command, output, more) => {
+    const { env, stdout } = testEnvironment();
+    await runTrades([command, '--help'], env);
+    expect(stdout.text()).toContain(`Role: assumes the stack's role from output ${output}`);
+    expect(stdout.text()).toContain(more);
+  });
 
   it('says which role produce assumes', async () => {
     const { env, stdout } = testEnvironment();
