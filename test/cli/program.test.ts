@@ -12,7 +12,7 @@ const paths = commandPaths(createProgram(testEnvironment().env)).filter((path) =
 
 describe('trades --help', () => {
   it('covers every command there is', () => {
-    expect(paths.map((path) => path.join(' '))).toEqual(['', 'produce', 'query', 'status']);
+    expect(paths.map((path) => path.join(' '))).toEqual(['', 'produce', 'query', 'status', 'verify']);
   });
 
   it.each(paths.map((path) => [path.join(' ') || '(trades)', path]))(
@@ -39,6 +39,7 @@ describe('trades --help', () => {
   it.each([
     ['query', 'AnalystRoleArn', 'with --as engineer, from output DataEngineerRoleArn'],
     ['status', 'AuditorRoleArn', 'GetMetricData and DescribeAlarms'],
+    ['verify', 'AuditorRoleArn', 'The newest-trade-object control assumes output DataEngineerRoleArn'],
   ])('says which role %s assumes', async (command, output, more) => {
     const { env, stdout } = testEnvironment();
     await runTrades([command, '--help'], env);
