@@ -75,10 +75,14 @@ function prepare(text: string, values: ParameterValues): { queryText: QueryText;
   }
 }
 
-/** More to say when an analyst's query is refused a table. */
+/**
+ * More to say when an analyst's query is refused a table. Athena says `Insufficient permissions` (or
+ * Access Denied) then; its `not authorized to access requested resources` also ends every
+ * COLUMN_NOT_FOUND, so that phrase alone says nothing.
+ */
 function failureHint(as: As): (reason: string) => string | undefined {
   return (reason) =>
-    as === 'analyst' && /permission|access ?denied|not authorized/i.test(reason)
+    as === 'analyst' && /insufficient permissions|access ?denied/i.test(reason)
       ? 'The analyst role reads curated.trades and the raw trades only (DESIGN §3); a query of quarantine runs with --as engineer.'
       : undefined;
 }

@@ -153,6 +153,11 @@ export function statusLines(status: PipelineStatus): StatusLine[] {
   return lines;
 }
 
+/** An alarm's reason can run to 200 characters; the table keeps it readable, CSV and JSON keep it whole. */
+const TABLE_DETAIL_CHARS = 110;
+const shortened = (detail: string) =>
+  detail.length <= TABLE_DETAIL_CHARS ? detail : `${detail.slice(0, TABLE_DETAIL_CHARS - 1)}…`;
+
 /** The status as a table for people (values with their units), or CSV and JSON for scripts (numbers, units apart). */
 export function renderStatus(status: PipelineStatus, format: Format): string {
   const lines = statusLines(status);
@@ -167,7 +172,7 @@ export function renderStatus(status: PipelineStatus, format: Format): string {
   }
   return renderRows(
     [{ key: 'signal' }, { key: 'shown', header: 'last 24 h', align: 'right' }, { key: 'detail' }],
-    lines.map(({ signal, shown, detail }) => ({ signal, shown, detail })),
+    lines.map(({ signal, shown, detail }) => ({ signal, shown, detail: shortened(detail) })),
     'table',
   );
 }

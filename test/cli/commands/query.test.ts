@@ -187,6 +187,27 @@ describe('trades query: errors a person can act on', () => {
     expect(athenaMock.commandCalls(GetQueryResultsCommand)).toHaveLength(0);
   });
 
+  it("gives no role hint for a column Athena cannot find, although its message says 'not authorized'", async () => {
+    athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-9' });
+    athenaMock.on(GetQueryExecutionCommand).resolves({
+      QueryExecution: {
+        Status: {
+          State: 'FAILED',
+          StateChangeReason:
+            "COLUMN_NOT_FOUND: line 1:8: Column 'notional_usd' cannot be resolved or requester is not authorized to access requested resources",
+        },
+      },
+    });
+    const { code, stderr } = await run([
+      'query',
+      'SELECT notional_usd FROM trades WHERE dt = ?',
+      '--date',
+      '2026-11-30',
+    ]);
+    expect(code).toBe(EXIT.FAILED);
+    expect(stderr.text()).toMatch(/error: Query q-9 failed: COLUMN_NOT_FOUND: .* requested resources\n$/);
+  });
+
   it.each([
     [['query', 'vwap'], /No named query 'vwap' \(did you mean vwap-by-symbol\?\)/],
     [['query', 'vwap-by-symbol'], /vwap-by-symbol needs trade_date \(--date or --param\)\./],

@@ -222,6 +222,20 @@ describe('trades status', () => {
     );
   });
 
+  it("shortens an alarm's long reason in the table, and keeps it whole in JSON", async () => {
+    metricsAre(BUSY_DAY);
+    const reason = `Threshold Crossed: ${'x'.repeat(200)}`;
+    cloudWatchMock.on(DescribeAlarmsCommand).resolves({
+      MetricAlarms: [{ AlarmName: 'TradingDataLake-dev-X-Warning', StateValue: 'ALARM', StateReason: reason }],
+    });
+    const table = await run(['status']);
+    const [, , detail] = tableRows(table.stdout.text()).at(-1) ?? [];
+    expect(detail).toHaveLength(110);
+    expect(detail?.endsWith('…')).toBe(true);
+    const json = await run(['status', '--format', 'json']);
+    expect(JSON.parse(json.stdout.text()).at(-1).detail).toBe(reason);
+  });
+
   it('adds up every page GetMetricData returns', async () => {
     cloudWatchMock
       .on(GetMetricDataCommand)
