@@ -18,6 +18,8 @@ const slowSuites = [
   '<rootDir>/test/validators/control-tower.test.ts',
   // The JSON scanner's differential test at full size; json-object.test.ts runs a bounded sample of it.
   '<rootDir>/test/schema/validation/json-object.full.test.ts',
+  // The whole local pipeline, plain and with --chaos (kinesalite, s3rver, the writer, DuckDB).
+  '<rootDir>/test/e2e/local-pipeline.test.ts',
 ];
 
 /** @type {import('jest').Config} */

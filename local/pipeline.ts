@@ -1,0 +1,370 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CreateStreamCommand,
+  DescribeStreamSummaryCommand,
+  KinesisClient,
+  ListShardsCommand,
+  type ListShardsCommandOutput,
+} from '@aws-sdk/client-kinesis';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { ExpectedOutcome } from '../cli/produce';
+import { loadConfig, type TradingDataLakeConfig } from '../lib/config';
+import { resourceNames } from '../lib/names';
+import { QUARANTINE_PREFIX, TRADES_PREFIX } from '../schema/layout';
+import { answerNamedQueries, formatAnswer, type NamedAnswer, queryContext } from './answers';
+import { Chaos, type FaultCounts } from './chaos';
+import { DuckDbLake } from './duckdb-lake';
+import { type EventSourceStats, type FailedBatch, KinesisEventSource, type ShardPositions } from './event-source';
+import { exactPricesOf } from './exact-prices';
+import { FunctionInstances } from './function-instances';
+import { countLake, type LakeCount } from './lake-count';
+import { mirrorBucket } from './lake-mirror';
+import { startPeers } from './peers';
+import { type FrontStats, startS3Front } from './s3-front';
+import { lossesOf, type Summary, summaryLine } from './summary';
+import { createLocalWriter, LOCAL_CREDENTIALS, MetricTotals } from './writer-function';
+
+/**
+ * `npm run local`: the whole pipeline on one machine. kinesalite and s3rver on 127.0.0.1, the
+ * stream and buckets created, trades sent with the CLI's producer, the real writer driven as
+ * Lambda's event source mapping drives it, and the named queries answered by DuckDB over the
+ * objects that landed, which are also counted to prove that nothing was lost.
+ */
+
+/** Names and identifiers of the local stack; the key ARN has the form the writer's cold-start check demands. */
+export const LOCAL_STACK = {
+  region: 'us-east-1',
+  account: '000000000000',
+  lakeBucket: 'local-data-lake',
+  failedBatchBucket: 'local-failed-batches',
+  keyArn: 'arn:aws:kms:us-east-1:000000000000:key/00000000-0000-4000-8000-000000000000',
+  functionRoleArn: 'arn:aws:iam::000000000000:role/trade-writer',
+  streamName: resourceNames('dev').streamName,
+  functionName: resourceNames('dev').writerFunctionName,
+} as const;
+
+/** An on-demand stream starts with four shards. */
+const ON_DEMAND_SHARDS = 4;
+
+/** What the producer side reports: the issue's producer-side counts, and what it generated. */
+export interface ProducerReport {
+  readonly sent: number;
+  readonly events: number;
+  readonly invalid: number;
+  readonly trades: number;
+  /** Kinesis records the user records travelled in (fewer with `--aggregate`). */
+  readonly kinesisRecords: number;
+  /** What the generator says the lake must hold, for checks against the answers. */
+  readonly expected: ExpectedOutcome;
+}
+
+/** What a producer gets: the stream to send to. */
+export interface ProducerTarget {
+  readonly kinesis: KinesisClient;
+  readonly streamName: string;
+  readonly shards: ListShardsCommandOutput['Shards'];
+}
+
+/** Sends the run's trades; the CLI's producer behind it (local/producer.ts). */
+export type Producer = (target: ProducerTarget) => Promise<ProducerReport>;
+
+export interface LocalRunOptions {
+  readonly count: number;
+  readonly aggregate: boolean;
+  readonly chaos: boolean;
+  /** Keep the peers' data, the mirrored objects and everything else in this folder (empty or new). */
+  readonly keep?: string;
+  readonly seed: string;
+  readonly producer: Producer;
+  /** Lines for a person (progress, answers); the summary line is the last. */
+  readonly print: (line: string) => void;
+  /** The function timeout; the deployed writer has 2 minutes. @default 3000 */
+  readonly functionTimeoutMs?: number;
+  /** The app's configuration. @default cdk.json's context */
+  readonly config?: TradingDataLakeConfig;
+  /** Powertools log level of the writer. @default 'SILENT' */
+  readonly writerLogLevel?: string;
+  /** Called once the run has something to clean up: the caller ends it this way on Ctrl-C. */
+  readonly onCleanup?: (cleanup: () => Promise<void>) => void;
+}
+
+export interface LocalRunResult {
+  readonly summary: Summary;
+  readonly line: string;
+  /** Empty when nothing was lost. */
+  readonly losses: readonly string[];
+  readonly producer: ProducerReport;
+  readonly lake: LakeCount;
+  /** Rows of the local curated.trades the named queries read. */
+  readonly curatedRows: number;
+  readonly eventSource: EventSourceStats;
+  readonly answers: readonly NamedAnswer[];
+  readonly writerMetrics: ReadonlyMap<string, number>;
+  /** What the S3 front did with the writes: stored, refused by the bucket policy, answered 412. */
+  readonly writes: FrontStats;
+  readonly faults?: FaultCounts;
+  /** Where the run's data is (gone after the run unless `keep`). */
+  readonly directory: string;
+}
+
+/** The configuration `cdk synth` reads: cdk.json's context. */
+export function cdkJsonConfig(root = join(__dirname, '..')): TradingDataLakeConfig {
+  return loadConfig(JSON.parse(readFileSync(join(root, 'cdk.json'), 'utf8')).context);
+}
+
+/** Replaces the sequence numbers in an object key by record positions (chaos.ts). */
+function keyIdentity(key: string, positions: ShardPositions): string {
+  const match = /^(.*\/)(shardId-\d+)-(\d+)-(\d+)(\.[a-z.]+)$/.exec(key);
+  if (match === null) return key;
+  const [, prefix, shardId, first, last, suffix] = match as unknown as string[];
+  const position = (sequenceNumber: string) =>
+    positions.knownPosition(shardId as string, sequenceNumber as string) ?? sequenceNumber;
+  return `${prefix}${shardId}-#${position(first as string)}-#${position(last as string)}${suffix}`;
+}
+
+/** Cleans up in the reverse order of setup, once, however often it is called. */
+class Cleanup {
+  private readonly steps: (() => Promise<void> | void)[] = [];
+  private done: Promise<void> | undefined;
+
+  add(step: () => Promise<void> | void): void {
+    this.steps.push(step);
+  }
+
+  run(): Promise<void> {
+    this.done ??= (async () => {
+      for (const step of this.steps.reverse()) {
+        try {
+          await step();
+        } catch {
+          // Cleanup goes on: a peer that failed to stop must not keep the others running.
+        }
+      }
+    })();
+    return this.done;
+  }
+}
+
+function preparedDirectory(keep: string | undefined): string {
+  if (keep === undefined) return mkdtempSync(join(tmpdir(), 'trading-data-lake-local-'));
+  if (existsSync(keep) && readdirSync(keep).length > 0) {
+    throw new Error(`--keep ${keep}: the folder must be empty or new (it holds a previous run's data)`);
+  }
+  mkdirSync(keep, { recursive: true });
+  return keep;
+}
+
+async function waitForActive(kinesis: KinesisClient, streamName: string): Promise<string> {
+  for (let tries = 0; tries < 200; tries += 1) {
+    const { StreamDescriptionSummary: summary } = await kinesis.send(
+      new DescribeStreamSummaryCommand({ StreamName: streamName }),
+    );
+    if (summary?.StreamStatus === 'ACTIVE' && summary.StreamARN !== undefined) return summary.StreamARN;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`the stream ${streamName} did not become ACTIVE`);
+}
+
+/** The on-failure destination: Lambda's invocation record for a batch it gave up on, in the failed-batch bucket. */
+async function recordFailedBatch(s3: S3Client, streamArn: string, batch: FailedBatch): Promise<void> {
+  const first = batch.records[0];
+  const last = batch.records.at(-1);
+  const now = new Date();
+  const record = {
+    version: '1.0',
+    timestamp: now.toISOString(),
+    requestContext: {
+      functionArn: `arn:aws:lambda:${LOCAL_STACK.region}:${LOCAL_STACK.account}:function:${LOCAL_STACK.functionName}`,
+      condition: batch.condition,
+      approximateInvokeCount: batch.attempts,
+    },
+    responseContext: { executedVersion: '$LATEST', lastOutcome: batch.lastOutcome },
+    KinesisBatchInfo: {
+      shardId: batch.shardId,
+      startSequenceNumber: first?.kinesis.sequenceNumber,
+      endSequenceNumber: last?.kinesis.sequenceNumber,
+      approximateArrivalOfFirstRecord:
+        first && new Date(first.kinesis.approximateArrivalTimestamp * 1000).toISOString(),
+      approximateArrivalOfLastRecord: last && new Date(last.kinesis.approximateArrivalTimestamp * 1000).toISOString(),
+      batchSize: batch.records.length,
+      streamArn,
+    },
+    payload: JSON.stringify({ Records: batch.records }),
+  };
+  const day = now.toISOString().slice(0, 10).replaceAll('-', '/');
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: LOCAL_STACK.failedBatchBucket,
+      Key: `aws/lambda/local-event-source-mapping/${batch.shardId}/${day}/${now.toISOString().replaceAll(':', '.')}-${first?.kinesis.sequenceNumber}`,
+      Body: JSON.stringify(record),
+      ContentType: 'application/json',
+    }),
+  );
+}
+
+function seconds(fromMs: number): string {
+  return ((Date.now() - fromMs) / 1000).toFixed(1);
+}
+
+export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalRunResult> {
+  const started = Date.now();
+  const { print } = options;
+  const config = options.config ?? cdkJsonConfig();
+  if (config.parallelizationFactor !== 1) {
+    print(
+      `note: the local event source polls each shard with parallelization factor 1, not ${config.parallelizationFactor}`,
+    );
+  }
+  const shardCount = config.streamCapacity.mode === 'provisioned' ? config.streamCapacity.shards : ON_DEMAND_SHARDS;
+  const directory = preparedDirectory(options.keep);
+  const cleanup = new Cleanup();
+  if (options.keep === undefined) cleanup.add(() => rmSync(directory, { recursive: true, force: true }));
+  options.onCleanup?.(() => cleanup.run());
+
+  try {
+    const peers = await startPeers({
+      directory: join(directory, 'peers'),
+      buckets: [LOCAL_STACK.lakeBucket, LOCAL_STACK.failedBatchBucket],
+      shardLimit: shardCount,
+    });
+    cleanup.add(() => peers.stop());
+    const chaos = options.chaos ? new Chaos(options.seed) : undefined;
+    let positions: ShardPositions | undefined;
+    const front = await startS3Front({
+      upstream: peers.s3Endpoint,
+      lakeBucket: LOCAL_STACK.lakeBucket,
+      kmsKeyArn: LOCAL_STACK.keyArn,
+      putFault:
+        chaos &&
+        ((bucket, key) =>
+          bucket === LOCAL_STACK.lakeBucket && positions ? chaos.putFault(keyIdentity(key, positions)) : 'none'),
+    });
+    cleanup.add(() => front.stop());
+    print(
+      `kinesalite ${peers.kinesisEndpoint}, s3rver ${peers.s3Endpoint} (S3 front ${front.endpoint}), data in ${directory}`,
+    );
+
+    // kinesalite cannot speak HTTP/2, which the SDK's default handler may try (DESIGN §10).
+    const kinesis = new KinesisClient({
+      endpoint: peers.kinesisEndpoint,
+      region: LOCAL_STACK.region,
+      credentials: LOCAL_CREDENTIALS,
+      requestHandler: new NodeHttpHandler(),
+    });
+    cleanup.add(() => kinesis.destroy());
+    const s3 = new S3Client({
+      endpoint: front.endpoint,
+      region: LOCAL_STACK.region,
+      forcePathStyle: true,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    cleanup.add(() => s3.destroy());
+
+    await kinesis.send(new CreateStreamCommand({ StreamName: LOCAL_STACK.streamName, ShardCount: shardCount }));
+    const streamArn = await waitForActive(kinesis, LOCAL_STACK.streamName);
+
+    const sendStarted = Date.now();
+    let producerFinished = false;
+    const listed = await kinesis.send(new ListShardsCommand({ StreamName: LOCAL_STACK.streamName }));
+    const producer = await options.producer({ kinesis, streamName: LOCAL_STACK.streamName, shards: listed.Shards });
+    producerFinished = true;
+    print(
+      `sent ${producer.sent} records (${producer.events} trade events of ${producer.trades} trades, ${producer.invalid} invalid) in ${producer.kinesisRecords} Kinesis records to ${shardCount} shards in ${seconds(sendStarted)} s`,
+    );
+
+    const metrics = new MetricTotals({ namespace: 'TradingDataLake/local', serviceName: 'trade-writer' });
+    const functions = new FunctionInstances({
+      functionName: LOCAL_STACK.functionName,
+      timeoutMs: options.functionTimeoutMs ?? 3000,
+      memoryMb: 1024,
+      create: () =>
+        createLocalWriter({
+          s3Endpoint: front.endpoint,
+          region: LOCAL_STACK.region,
+          bucketName: LOCAL_STACK.lakeBucket,
+          keyArn: LOCAL_STACK.keyArn,
+          metrics,
+          logLevel: options.writerLogLevel,
+        }),
+    });
+    cleanup.add(() => functions.disposeAll());
+    const eventSource = new KinesisEventSource({
+      kinesis,
+      streamName: LOCAL_STACK.streamName,
+      source: { streamArn, region: LOCAL_STACK.region, functionRoleArn: LOCAL_STACK.functionRoleArn },
+      batchSize: config.batchSize,
+      maxRetryAttempts: config.maxRetryAttempts,
+      functions,
+      onFailure: (batch) => recordFailedBatch(s3, streamArn, batch),
+      producerFinished: () => producerFinished,
+      chaos,
+    });
+    positions = eventSource.shardPositions;
+    const writeStarted = Date.now();
+    await eventSource.run();
+    const delivery = eventSource.report();
+    print(
+      `the writer handled ${delivery.recordsRead} records in ${delivery.invocations} invocations (batch size ${config.batchSize}, ${functions.coldStarts} cold starts; ${delivery.partialFailures} partial failures, ${delivery.timeouts} timeouts, ${delivery.functionErrors} errors, ${delivery.bisections} bisections, ${delivery.redeliveries} redeliveries, ${delivery.failedBatches} batches given up) in ${seconds(writeStarted)} s`,
+    );
+
+    const mirror = join(directory, 'lake');
+    const objects = await mirrorBucket(s3, LOCAL_STACK.lakeBucket, [TRADES_PREFIX, QUARANTINE_PREFIX], mirror);
+    const exactPrices = objects
+      .filter(({ key }) => key.startsWith(TRADES_PREFIX))
+      .flatMap(({ body }) => exactPricesOf(body));
+    const lake = await DuckDbLake.open(mirror, exactPrices);
+    cleanup.add(() => lake.close());
+    const counted = await countLake(lake, objects);
+    const curated = await lake.curate(new Date());
+    print(`curated.trades: ${curated} rows, one per trade_id, built with the curation job's MERGE (in memory)`);
+    const today = new Date().toISOString().slice(0, 10);
+    const answers = await answerNamedQueries(lake, await queryContext(lake, today));
+    for (const answer of answers) print(`\n${formatAnswer(answer)}`);
+
+    const faults = chaos?.faults();
+    const summary: Summary = {
+      sent: producer.sent,
+      events: producer.events,
+      invalid: producer.invalid,
+      written: counted.written,
+      quarantined: counted.quarantined,
+      duplicates: counted.duplicates,
+      trades: producer.trades,
+      objects: counted.tradeObjects + counted.quarantineObjects,
+      bytesPerTrade: counted.bytesPerTrade,
+      seconds: (Date.now() - started) / 1000,
+      faults,
+    };
+    const losses = [
+      ...lossesOf(summary),
+      ...(delivery.failedBatches > 0
+        ? [`${delivery.failedBatches} batches went to the failed-batch bucket (${LOCAL_STACK.failedBatchBucket})`]
+        : []),
+      ...(front.stats().refused > 0 ? [`${front.stats().refused} writes were refused by the bucket policy`] : []),
+    ];
+    const line = summaryLine(summary);
+    print('');
+    for (const loss of losses) print(`LOST: ${loss}`);
+    if (options.keep !== undefined) print(`data kept in ${directory} (docs/local.md says how to recount it)`);
+    print(line);
+    return {
+      summary,
+      line,
+      losses,
+      producer,
+      lake: counted,
+      curatedRows: curated,
+      eventSource: delivery,
+      answers,
+      writerMetrics: metrics.totals,
+      writes: front.stats(),
+      faults,
+      directory,
+    };
+  } finally {
+    await cleanup.run();
+  }
+}

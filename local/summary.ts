@@ -1,0 +1,87 @@
+import type { FaultCounts } from './chaos';
+
+/**
+ * The one line a script reads at the end of a run (issue #10):
+ *
+ *   sent=N events=E invalid=I written=W quarantined=Q duplicates=D trades=T objects=O bytes_per_trade=X seconds=S
+ *
+ * From the producer's side: `sent` Kinesis user records, `events` distinct valid trade events,
+ * `invalid` records that cannot be trades, `trades` distinct trade_ids of the valid events. From
+ * what landed, counted from the objects: `written`, `quarantined`, `duplicates`, `objects`,
+ * `bytes_per_trade`. Fields that later parts of the pipeline add (the curated zone's) come after
+ * `seconds`, and with `--chaos` the faults injected come last.
+ */
+
+/** The fields of the summary line, in their order. */
+export interface Summary {
+  readonly sent: number;
+  readonly events: number;
+  readonly invalid: number;
+  readonly written: number;
+  readonly quarantined: number;
+  readonly duplicates: number;
+  readonly trades: number;
+  readonly objects: number;
+  readonly bytesPerTrade: number;
+  readonly seconds: number;
+  /** Further `name=value` fields, in order, after `seconds`. */
+  readonly extra?: readonly (readonly [string, number | string])[];
+  /** With `--chaos`: the faults injected. */
+  readonly faults?: FaultCounts;
+}
+
+/** A figure of the summary line: one decimal. */
+export function oneDecimal(value: number): string {
+  return (Math.round(value * 10) / 10).toFixed(1);
+}
+
+export function summaryLine(summary: Summary): string {
+  const fields: [string, string | number][] = [
+    ['sent', summary.sent],
+    ['events', summary.events],
+    ['invalid', summary.invalid],
+    ['written', summary.written],
+    ['quarantined', summary.quarantined],
+    ['duplicates', summary.duplicates],
+    ['trades', summary.trades],
+    ['objects', summary.objects],
+    ['bytes_per_trade', oneDecimal(summary.bytesPerTrade)],
+    ['seconds', oneDecimal(summary.seconds)],
+    ...(summary.extra ?? []).map(([name, value]): [string, string | number] => [name, value]),
+  ];
+  if (summary.faults !== undefined) {
+    const { unavailable, hung, redelivered } = summary.faults;
+    fields.push(
+      ['faults', unavailable + hung + redelivered],
+      ['faults_503', unavailable],
+      ['faults_hung', hung],
+      ['faults_redelivered', redelivered],
+    );
+  }
+  return fields.map(([name, value]) => `${name}=${value}`).join(' ');
+}
+
+/** The fields of a summary line, by name (numbers where the value is one). */
+export function parseSummaryLine(line: string): Record<string, number> {
+  const fields: Record<string, number> = {};
+  for (const field of line.trim().split(/\s+/)) {
+    const equals = field.indexOf('=');
+    if (equals <= 0) throw new Error(`not a summary field: ${JSON.stringify(field)}`);
+    fields[field.slice(0, equals)] = Number(field.slice(equals + 1));
+  }
+  return fields;
+}
+
+/** What the summary says went wrong, in words; empty when nothing was lost (written = events, quarantined = invalid). */
+export function lossesOf(summary: Pick<Summary, 'events' | 'written' | 'invalid' | 'quarantined'>): string[] {
+  const compare = (found: number, expected: number, what: string, where: string): string | undefined => {
+    if (found === expected) return undefined;
+    return found < expected
+      ? `${expected - found} ${what} missing from ${where}`
+      : `${found - expected} more ${what} in ${where} than the producer sent`;
+  };
+  return [
+    compare(summary.written, summary.events, 'trade events', 'the raw zone'),
+    compare(summary.quarantined, summary.invalid, 'invalid records', 'quarantine'),
+  ].filter((loss): loss is string => loss !== undefined);
+}
