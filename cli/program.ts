@@ -24,7 +24,9 @@ function everyCommand(command: Command, configure: (command: Command) => void): 
 /** The `trades` program: global options, the commands, and output and errors routed through `env`. */
 export function createProgram(env: CliEnvironment): Command {
   const program = new Command('trades')
-    .description('Operate the trading data lake: send test trades, and (later) query, verify, replay and inspect it.')
+    .description(
+      'Operate the trading data lake: send test trades, query them, see the pipeline at a glance, audit the deployed controls; (later) replay and inspect it.',
+    )
     .addOption(
       new Option('--stage <stage>', 'stage of the stack; names it TradingDataLake-<stage>')
         .choices(STAGES)

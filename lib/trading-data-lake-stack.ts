@@ -9,6 +9,7 @@ import { CuratedZone } from './curated-zone/curated-zone';
 import { Ingestion } from './ingestion/ingestion';
 import { ReplayFunction } from './ingestion/replay-function';
 import { Alarms } from './monitoring/alarms';
+import { statusMetrics } from './monitoring/status-metrics';
 import { type ResourceNames, resourceNames } from './names';
 import { Analytics } from './query/analytics';
 import { DataLakeBucket } from './raw-zone/lake-bucket';
@@ -220,6 +221,15 @@ export class TradingDataLakeStack extends Stack {
     this.replay.grantReplay(this.roles.dataEngineer);
     this.auditAnalytics?.grantQueryTrail(this.roles.auditor);
     this.audit?.grantValidateLogs(this.roles.auditor);
+    // The auditor reads configuration and metrics, never a trade (`trades status`, `trades verify`).
+    this.alarms.grantReadStatus(this.roles.auditor);
+    this.alarms.grantReadTopicPolicy(this.roles.auditor);
+    this.dataKey.grantDescribeKey(this.roles.auditor);
+    this.auditKey.grantDescribeKey(this.roles.auditor);
+    this.lake.grantReadEncryptionConfiguration(this.roles.auditor);
+    this.lake.grantUnencryptedPutProbe(this.roles.auditor);
+    this.ingestion.grantReadEncryptionConfiguration(this.roles.auditor);
+    this.analytics.grantReadWorkGroupConfiguration(this.roles.auditor);
     // Only where S3 takes legal holds at all: without Object Lock it refuses each one (docs/retention.md).
     if (this.lake.locked) this.lake.grantLegalHolds(this.roles.dataEngineer);
 
@@ -302,12 +312,18 @@ export class TradingDataLakeStack extends Stack {
       output('AuditWorkGroupName', this.auditAnalytics.workGroupName, 'Athena workgroup for auditors');
     }
     output('AlarmTopicArn', this.alarms.topic.topicArn, 'SNS topic of the alarms (encrypted with the audit key)');
+    output('AuditKeyArn', this.auditKey.key.keyArn, 'Audit key: trail files, log groups, the alarm topic');
+    output('AlarmNamePrefix', this.alarms.alarmNamePrefix, 'Every alarm name of the stage starts with this');
+    output(
+      'StatusMetrics',
+      this.toJsonString(statusMetrics(this.ingestion)),
+      'The metrics trades status reads (namespace, name, dimensions, statistic), as JSON',
+    );
     output('ProducerRoleArn', this.roles.producer.roleArn, 'Role trading systems assume to put trades');
     output('AnalystRoleArn', this.roles.analyst.roleArn, 'Role analysts assume to query trades');
     output('DataEngineerRoleArn', this.roles.dataEngineer.roleArn, 'Role data engineers assume');
     output('AuditorRoleArn', this.roles.auditor.roleArn, 'Role the security team assumes to read the trail');
     output('ReplayFunctionName', this.replay.function.functionName, 'Replays one failed-batch record (trades replay)');
-    output('AuditKeyArn', this.auditKey.key.keyArn, 'Audit key: trail files, log groups, the alarm topic');
     output(
       'MaxRecordAgeHours',
       String(config.maxRecordAgeHours),

@@ -9,6 +9,13 @@ import { INGESTION_FIELDS, SUB_SEQUENCE_NUMBER_FIELD, TRADE_FIELDS } from './tra
 export const TRADES_PREFIX = 'trades/';
 /** Prefix of records that cannot be trades; the quarantine table's location. */
 export const QUARANTINE_PREFIX = 'quarantine/';
+/**
+ * The one object key `trades verify` sends an unencrypted PutObject to, to prove that the lake's
+ * bucket policy refuses it (lib/raw-zone/lake-bucket.ts, grantUnencryptedPutProbe). Outside
+ * `trades/` and `quarantine/`, so no table reads it, and no object is ever stored under it.
+ */
+export const VERIFY_PROBE_KEY = 'verify-probe/never-written';
+
 /** Name of the partition column in both prefixes: `dt=YYYY-MM-DD`. */
 export const PARTITION_COLUMN = 'dt';
 /** First partition date that partition projection enumerates. */

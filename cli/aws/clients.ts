@@ -1,9 +1,13 @@
+import { AthenaClient } from '@aws-sdk/client-athena';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { KinesisClient, type KinesisClientConfig } from '@aws-sdk/client-kinesis';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity } from '@smithy/types';
@@ -29,16 +33,25 @@ export interface AwsClients {
   /** Acting as an assumed role: puts and lists on the stream. */
   kinesis(credentials: AwsCredentialIdentity): KinesisClient;
   /**
-   * With the caller's own credentials, never a stack role: key administration (`trades key`) is the
-   * configured key administrators' alone, and no role of the stack may disable a key.
+   * Without credentials, the caller's own, never a stack role: key administration (`trades key`) is
+   * the configured key administrators' alone, and no role of the stack may disable a key. With an
+   * assumed role's credentials: key state and rotation (verify).
    */
-  kms(): KMSClient;
-  /** Acting as an assumed role: the lake and the failed-batch bucket. */
+  kms(credentials?: AwsCredentialIdentity): KMSClient;
+  /** Acting as an assumed role: the lake and the failed-batch bucket (replay, hold, verify). */
   s3(credentials: AwsCredentialIdentity): S3Client;
   /** Acting as an assumed role: invokes the replay function. */
   lambda(credentials: AwsCredentialIdentity): LambdaClient;
   /** Acting as an assumed role: starts the curation job. */
   sfn(credentials: AwsCredentialIdentity): SFNClient;
+  /** Acting as an assumed role: runs queries in its workgroup (query), reads workgroups (verify). */
+  athena(credentials: AwsCredentialIdentity): AthenaClient;
+  /** Acting as an assumed role: reads metrics and alarms (status). */
+  cloudWatch(credentials: AwsCredentialIdentity): CloudWatchClient;
+  /** Acting as an assumed role: the trail's status and configuration (verify). */
+  cloudTrail(credentials: AwsCredentialIdentity): CloudTrailClient;
+  /** Acting as an assumed role: the alarm topic's policy (verify). */
+  sns(credentials: AwsCredentialIdentity): SNSClient;
 }
 
 /**
@@ -57,7 +70,7 @@ export function createAwsClients(settings: AwsClientSettings = {}): AwsClients {
     cloudFormation: () => new CloudFormationClient(base),
     sts: () => new STSClient(base),
     kinesis: (credentials) => createKinesisClient({ region: base.region, profile: base.profile, credentials }),
-    kms: () => new KMSClient(base),
+    kms: (credentials) => new KMSClient(credentials === undefined ? base : { ...base, credentials }),
     s3: (credentials) => new S3Client({ ...base, credentials }),
     lambda: (credentials) =>
       new LambdaClient({
@@ -67,5 +80,9 @@ export function createAwsClients(settings: AwsClientSettings = {}): AwsClients {
         requestHandler: { requestTimeout: (REPLAY_TIMEOUT_SECONDS + 30) * 1000 },
       }),
     sfn: (credentials) => new SFNClient({ ...base, credentials }),
+    athena: (credentials) => new AthenaClient({ ...base, credentials }),
+    cloudWatch: (credentials) => new CloudWatchClient({ ...base, credentials }),
+    cloudTrail: (credentials) => new CloudTrailClient({ ...base, credentials }),
+    sns: (credentials) => new SNSClient({ ...base, credentials }),
   };
 }

@@ -16,12 +16,19 @@ export const STACK_OUTPUTS = {
   workGroupName: 'WorkGroupName',
   engineerWorkGroupName: 'EngineerWorkGroupName',
   databaseName: 'DatabaseName',
+  curatedDatabaseName: 'CuratedDatabaseName',
   alarmTopicArn: 'AlarmTopicArn',
   replayFunctionName: 'ReplayFunctionName',
   auditKeyArn: 'AuditKeyArn',
   maxRecordAgeHours: 'MaxRecordAgeHours',
   recordsRetention: 'RecordsRetention',
   curationStateMachineArn: 'CurationStateMachineArn',
+  alarmNamePrefix: 'AlarmNamePrefix',
+  statusMetrics: 'StatusMetrics',
+  /** Absent when the stack has no trail of its own (createTrail: false). */
+  trailArn: 'TrailArn',
+  /** Absent when the stack has no trail of its own (createTrail: false). */
+  auditWorkGroupName: 'AuditWorkGroupName',
 } as const;
 
 /** An output `trades` reads. */

@@ -3,7 +3,10 @@ import type { CliEnvironment } from '../context';
 import { holdCommand } from './hold';
 import { keyCommand } from './key';
 import { produceCommand } from './produce';
+import { queryCommand } from './query';
 import { replayCommand } from './replay';
+import { statusCommand } from './status';
+import { verifyCommand } from './verify';
 
 /**
  * Every command of `trades`, one file each (tj/commander.js examples/nestedCommands.js). A new
@@ -15,4 +18,7 @@ export const COMMANDS: readonly ((env: CliEnvironment) => Command)[] = [
   replayCommand,
   keyCommand,
   holdCommand,
+  queryCommand,
+  statusCommand,
+  verifyCommand,
 ];

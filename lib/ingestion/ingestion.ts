@@ -323,6 +323,24 @@ export class Ingestion extends Construct {
     return read.combine(this.dataKey.grantDecryptViaKinesis(grantee, this.streamArn));
   }
 
+  /**
+   * Read how the stream and the failed-batch bucket are encrypted (DescribeStreamSummary,
+   * GetBucketEncryption): configuration only, never a record or an object, and no use of the key.
+   */
+  public grantReadEncryptionConfiguration(grantee: iam.IGrantable): iam.Grant {
+    const stream = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['kinesis:DescribeStreamSummary'],
+      resourceArns: [this.stream.streamArn],
+    });
+    const failedBatches = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:GetEncryptionConfiguration'],
+      resourceArns: [this.failedBatchBucket.bucketArn],
+    });
+    return stream.combine(failedBatches);
+  }
+
   /** Read the failed-batch bucket (for replay): list, get, decrypt through S3. */
   public grantReadFailedBatches(grantee: iam.IGrantable): iam.Grant {
     return grantReadObjects(grantee, this.failedBatchBucket, {

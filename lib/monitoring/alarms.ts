@@ -1,5 +1,6 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -14,6 +15,7 @@ import {
 } from 'cdk-monitoring-constructs';
 import { Construct } from 'constructs';
 import type { Ingestion } from '../ingestion/ingestion';
+import { acknowledgeOnGrantee } from '../nag-acknowledgements';
 import type { AuditKey } from '../security/audit-key';
 import type { DataKey } from '../security/data-key';
 import {
@@ -109,11 +111,15 @@ export class Alarms extends Construct {
   public readonly metricFilters: Readonly<Record<string, logs.MetricFilter>>;
   /** The cdk-monitoring-constructs facade, for monitoring this construct has no method for. */
   public readonly monitoring: MonitoringFacade;
+  /** What every alarm name of the stage starts with: `<namePrefix>-`. */
+  public readonly alarmNamePrefix: string;
   private readonly metricsNamespace: string;
 
   constructor(scope: Construct, id: string, props: AlarmsProps) {
     super(scope, id);
     this.metricsNamespace = props.metricsNamespace;
+    // cdk-monitoring-constructs joins the prefix and the rest of each name with a hyphen.
+    this.alarmNamePrefix = `${props.namePrefix}-`;
     this.topic = props.auditKey.createAlarmTopic(this, 'Topic', { displayName: 'trading-data-lake alarms' });
     if (props.email) this.topic.addSubscription(new subscriptions.EmailSubscription(props.email));
 
@@ -153,6 +159,53 @@ export class Alarms extends Construct {
       );
     }
     this.metricFilters = filters;
+  }
+
+  /**
+   * Read the pipeline's metrics and the stage's alarms (`trades status`): metric values and alarm
+   * states, nothing else.
+   */
+  public grantReadStatus(grantee: iam.IGrantable): iam.Grant {
+    // GetMetricData supports no resource-level permissions ("*" is its only resource); it returns
+    // numbers, never a record.
+    const metrics = iam.Grant.addToPrincipal({ grantee, actions: ['cloudwatch:GetMetricData'], resourceArns: ['*'] });
+    const stack = Stack.of(this);
+    const alarmName = `${this.alarmNamePrefix}*`;
+    const alarms = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['cloudwatch:DescribeAlarms'],
+      resourceArns: [
+        stack.formatArn({
+          service: 'cloudwatch',
+          resource: 'alarm',
+          resourceName: alarmName,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      ],
+    });
+    acknowledgeOnGrantee(
+      grantee,
+      ['AwsSolutions-IAM5[Resource::*]'],
+      'cloudwatch:GetMetricData supports no resource-level permissions; "*" is the only valid resource, and it reads metric values only.',
+    );
+    // cdk-nag names the resource as it flattens it: a pseudo parameter as `<AWS::Region>`.
+    const part = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<${pseudo}>` : value);
+    const flattenedArn = `arn:${part(stack.partition, 'AWS::Partition')}:cloudwatch:${part(stack.region, 'AWS::Region')}:${part(stack.account, 'AWS::AccountId')}:alarm:${alarmName}`;
+    acknowledgeOnGrantee(
+      grantee,
+      [`AwsSolutions-IAM5[Resource::${flattenedArn}]`],
+      "DescribeAlarms on this stage's alarms: every alarm name of the stage starts with the prefix, and the action only reads their state.",
+    );
+    return metrics.combine(alarms);
+  }
+
+  /** Read the alarm topic's attributes (GetTopicAttributes: its policy and key), not its messages. */
+  public grantReadTopicPolicy(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['sns:GetTopicAttributes'],
+      resourceArns: [this.topic.topicArn],
+    });
   }
 
   /**

@@ -72,6 +72,11 @@ export class Analytics extends Construct {
     }
   }
 
+  /** Read both workgroups' configuration (GetWorkGroup), for `trades verify`; no query, no result. */
+  public grantReadWorkGroupConfiguration(grantee: iam.IGrantable): iam.Grant {
+    return this.analysts.grantReadConfiguration(grantee).combine(this.engineers.grantReadConfiguration(grantee));
+  }
+
   /** Query the raw trades table in the analysts' workgroup; never the quarantine. */
   public grantAnalystQueries(grantee: iam.IGrantable): iam.Grant {
     return this.analysts.grantRunQueries(grantee).combine(this.raw.grantReadTrades(grantee));

@@ -101,6 +101,14 @@ export class QueryWorkGroup extends Construct {
   }
 
   /**
+   * Read this workgroup's configuration (GetWorkGroup: its enforcement, result location and
+   * encryption) without running a query in it or reading a result.
+   */
+  public grantReadConfiguration(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions: ['athena:GetWorkGroup'], resourceArns: [this.workGroupArn] });
+  }
+
+  /**
    * Run queries in this workgroup (and no other): Athena, the results prefix and the results key
    * through S3, and the Glue catalog and `default` database that the Athena console reads before
    * any query ("Configure AWS Glue access to your catalog and database per AWS Region"). Reading a

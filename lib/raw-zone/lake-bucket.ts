@@ -2,7 +2,7 @@ import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { QUARANTINE_PREFIX, TRADES_PREFIX } from '../../schema/layout';
+import { QUARANTINE_PREFIX, TRADES_PREFIX, VERIFY_PROBE_KEY } from '../../schema/layout';
 import { acknowledgeOnGrantee, objectWildcardFinding } from '../nag-acknowledgements';
 import { grantReadObjects } from '../security/bucket-grants';
 import type { DataKey } from '../security/data-key';
@@ -167,6 +167,40 @@ export class DataLakeBucket extends Construct {
     // Rewritten with the whole list each time: addCondition replaces a condition key's value.
     this.legalHoldDeny?.addCondition('ArnNotEquals', { 'aws:PrincipalArn': [...this.legalHoldRoleArns] });
     return holds.combine(list).combine(lockConfiguration);
+  }
+
+  /** Read the bucket's default encryption (GetBucketEncryption): configuration, no object. */
+  public grantReadEncryptionConfiguration(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:GetEncryptionConfiguration'],
+      resourceArns: [this.bucket.bucketArn],
+    });
+  }
+
+  /**
+   * Lets `trades verify` probe the bucket policy: PutObject on the one probe key
+   * (`VERIFY_PROBE_KEY`), and only for a request without an encryption header that carries
+   * `If-Match`. Without an IAM Allow, S3 would answer 403 for want of one, and the probe could not
+   * tell that answer from the bucket policy's Deny. The grantee still cannot write, by three refusals
+   * that do not depend on each other:
+   * 1. every request this Allow admits names no encryption, and `DenyPutObjectWithoutSseKms` in the
+   *    bucket policy denies every PutObject that does not name `aws:kms`;
+   * 2. it admits only a conditional write (`If-Match`) on a key under which no object is ever stored
+   *    (no other grant reaches it): S3 checks authorization, then the precondition, and answers 404 or
+   *    412 before it writes;
+   * 3. the data key policy gives the grantee no use of the key through S3, and S3 needs
+   *    `kms:GenerateDataKey` on the caller's behalf to encrypt a new object under default encryption.
+   */
+  public grantUnencryptedPutProbe(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:PutObject'],
+      resourceArns: [this.bucket.arnForObjects(VERIFY_PROBE_KEY)],
+      conditions: {
+        Null: { 's3:x-amz-server-side-encryption': 'true', 's3:if-match': 'false' },
+      },
+    });
   }
 
   private grantReadPrefixes(grantee: iam.IGrantable, prefixes: readonly string[]): iam.Grant {

@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import {
   denyGrantsExceptForAwsResourcesStatement,
   denyKeyDeletionStatement,
+  grantKeyDescribe,
   grantKeyUse,
   keyAdministrationStatement,
 } from './key-policy';
@@ -191,6 +192,11 @@ export class AuditKey extends Construct {
       }),
     );
     return topic;
+  }
+
+  /** Read whether the key is enabled and rotates (DescribeKey, GetKeyRotationStatus); no usage. */
+  public grantDescribeKey(grantee: iam.IGrantable): iam.Grant {
+    return grantKeyDescribe(this.key, grantee);
   }
 
   /** Read objects encrypted with this key (Decrypt through S3): trail files, audit query results. */

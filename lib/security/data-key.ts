@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import {
   denyGrantsExceptForAwsResourcesStatement,
   denyKeyDeletionStatement,
+  grantKeyDescribe,
   grantKeyUse,
   type KeyUseOptions,
   keyAdministrationStatement,
@@ -75,6 +76,11 @@ export class DataKey extends Construct {
       via: 'kinesis',
       encryptionContext: { 'aws:kinesis:arn': streamArn },
     });
+  }
+
+  /** Read whether the key is enabled and rotates (DescribeKey, GetKeyRotationStatus); no usage. */
+  public grantDescribeKey(grantee: iam.IGrantable): iam.Grant {
+    return grantKeyDescribe(this.key, grantee);
   }
 
   private grantUse(grantee: iam.IGrantable, actions: string[], options: KeyUseOptions): iam.Grant {

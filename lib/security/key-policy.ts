@@ -123,6 +123,28 @@ export function grantKeyUse(
   });
 }
 
+/**
+ * What a key's configuration shows an auditor: whether it is enabled, its state, and whether it
+ * rotates. Metadata only: neither action touches key material or lets anyone else use it.
+ */
+export const KEY_DESCRIBE_ACTIONS = ['kms:DescribeKey', 'kms:GetKeyRotationStatus'] as const;
+
+/**
+ * Grants a principal {@link KEY_DESCRIBE_ACTIONS} on a key, in the key policy (which alone decides)
+ * and in its identity policy, as grantKeyUse does for usage. No `kms:ViaService`: these are direct
+ * calls (`trades verify`), and they read nothing a condition would need to protect.
+ */
+export function grantKeyDescribe(key: kms.Key, grantee: iam.IGrantable): iam.Grant {
+  return iam.Grant.addToPrincipalAndResource({
+    grantee,
+    actions: [...KEY_DESCRIBE_ACTIONS],
+    resourceArns: [key.keyArn],
+    resource: key,
+    // In a key policy, "*" means this key and nothing else.
+    resourceSelfArns: ['*'],
+  });
+}
+
 /** A customer managed key that S3 uses for a principal (DataKey, AuditKey). */
 export interface S3EncryptionKey {
   readonly key: kms.Key;

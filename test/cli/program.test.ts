@@ -24,6 +24,9 @@ describe('trades --help', () => {
       'hold set',
       'hold clear',
       'hold list',
+      'query',
+      'status',
+      'verify',
     ]);
   });
 
@@ -71,6 +74,17 @@ describe('trades --help', () => {
       );
     },
   );
+
+  it.each([
+    ['query', 'AnalystRoleArn', 'with --as engineer, from output DataEngineerRoleArn'],
+    ['status', 'AuditorRoleArn', 'GetMetricData and DescribeAlarms'],
+    ['verify', 'AuditorRoleArn', 'The newest-trade-object control assumes output DataEngineerRoleArn'],
+  ])('says which role %s assumes', async (command, output, more) => {
+    const { env, stdout } = testEnvironment();
+    await runTrades([command, '--help'], env);
+    expect(stdout.text()).toContain(`Role: assumes the stack's role from output ${output}`);
+    expect(stdout.text()).toContain(more);
+  });
 
   it('says which role produce assumes', async () => {
     const { env, stdout } = testEnvironment();

@@ -66,6 +66,14 @@ const DENY_GRANTS = {
   Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
 };
 
+/** The key-policy statement that lets the auditor read a key's state and rotation, written out (trades verify). */
+const describedByAuditor = (auditorRoleArn: string): PolicyStatement => ({
+  Effect: 'Allow',
+  Principal: { AWS: auditorRoleArn },
+  Action: ['kms:DescribeKey', 'kms:GetKeyRotationStatus'],
+  Resource: '*',
+});
+
 function principalsOf(statement: PolicyStatement): string[] {
   const principal = statement.Principal;
   if (principal === '*' || principal === undefined || typeof principal !== 'object') {
@@ -214,11 +222,21 @@ describe.each(STAGES)('key policies (%s)', (stage) => {
     expect(grants.filter((g) => g.actions.includes(action) && g.via === via)).toHaveLength(1);
   });
 
-  it('never name the producer for S3, the analyst for Kinesis, or the auditor at all in the data key policy', () => {
+  it('never name the producer for S3, the analyst for Kinesis, or the auditor in the data key policy but to describe it', () => {
     const { roles } = stacks[stage].refs;
     for (const grant of grantsTo(dataKeyPolicy(stage), roles.producer)) expect(grant.via).toBe(VIA_KINESIS);
     for (const grant of grantsTo(dataKeyPolicy(stage), roles.analyst)) expect(grant.via).toBe(VIA_S3);
-    expect(grantsTo(dataKeyPolicy(stage), roles.auditor)).toEqual([]);
+    expect(grantsTo(dataKeyPolicy(stage), roles.auditor).map((grant) => grant.statement)).toEqual([
+      describedByAuditor(roles.auditor),
+    ]);
+  });
+
+  it('let the auditor describe each key and read its rotation status (trades verify), in one statement with no usage', () => {
+    const { roles } = stacks[stage].refs;
+    for (const policy of bothKeyPolicies(stage)) {
+      const describing = policy.Statement.filter((s) => listOf(s.Action).includes('kms:GetKeyRotationStatus'));
+      expect(describing).toEqual([describedByAuditor(roles.auditor)]);
+    }
   });
 
   it('limit every usage statement of an IAM principal by kms:ViaService and kms:CallerAccount', async () => {
@@ -260,10 +278,14 @@ describe.each(STAGES)('key policies (%s)', (stage) => {
     });
   });
 
-  it('let the auditor use the audit key only through S3 (trail files, audit results)', () => {
-    const grants = grantsTo(auditKeyPolicy(stage), stacks[stage].refs.roles.auditor);
-    expect(grants.flatMap((g) => g.actions).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
-    for (const grant of grants) expect(grant.via).toBe(VIA_S3);
+  it('let the auditor use the audit key only through S3 (trail files, audit results), and otherwise only describe it', () => {
+    const { auditor } = stacks[stage].refs.roles;
+    const grants = grantsTo(auditKeyPolicy(stage), auditor);
+    const describing = grants.filter((g) => g.via === undefined);
+    expect(describing.map((g) => g.statement)).toEqual([describedByAuditor(auditor)]);
+    const usage = grants.filter((g) => g.via !== undefined);
+    expect(usage.flatMap((g) => g.actions).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+    for (const grant of usage) expect(grant.via).toBe(VIA_S3);
   });
 
   it('let CloudTrail encrypt for this trail only: aws:SourceArn and the aws:cloudtrail:arn encryption context', () => {

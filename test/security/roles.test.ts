@@ -1,5 +1,5 @@
 import { PROD_PRINCIPALS, synthApp, TEST_ENV } from '../support/app';
-import { logicalIdOf, resourceProps } from '../support/template';
+import { actionsOf, asArray, identityStatements, logicalIdOf, resourceProps } from '../support/template';
 
 const dev = synthApp();
 const prod = synthApp({ stage: 'prod', ...PROD_PRINCIPALS });
@@ -43,11 +43,47 @@ describe('access roles (DESIGN §3)', () => {
   });
 });
 
+// The access matrix cannot evaluate these: its IAM data gives GetMetricData and PutMetricData an optional
+// `dataset` resource type, so a request on "*" becomes a wildcard simulation, which the harness refuses.
+describe("the auditor's CloudWatch metric reads (trades status)", () => {
+  const rolesWith = (result: typeof dev, action: string) =>
+    (['producer', 'analyst', 'dataEngineer', 'auditor'] as const).filter((role) =>
+      identityStatements(result.template, logicalIdOf(result.stack.roles[role])).some((statement) =>
+        actionsOf(statement).includes(action),
+      ),
+    );
+
+  it('lets the auditor alone GetMetricData, on "*" (the action takes no other resource)', () => {
+    for (const result of [dev, prod]) {
+      expect(rolesWith(result, 'cloudwatch:GetMetricData')).toEqual(['auditor']);
+      const statements = identityStatements(result.template, logicalIdOf(result.stack.roles.auditor)).filter(
+        (statement) => actionsOf(statement).includes('cloudwatch:GetMetricData'),
+      );
+      expect(statements.map((statement) => [statement.Effect, asArray(statement.Resource)])).toEqual([
+        ['Allow', ['*']],
+      ]);
+    }
+  });
+
+  it('gives no role any CloudWatch action that writes a metric or changes an alarm', () => {
+    for (const result of [dev, prod]) {
+      const cloudWatchActions = (['producer', 'analyst', 'dataEngineer', 'auditor'] as const).flatMap((role) =>
+        identityStatements(result.template, logicalIdOf(result.stack.roles[role]))
+          .flatMap(actionsOf)
+          .filter((action) => action.startsWith('cloudwatch:')),
+      );
+      expect([...new Set(cloudWatchActions)].sort()).toEqual(['cloudwatch:DescribeAlarms', 'cloudwatch:GetMetricData']);
+    }
+  });
+});
+
 describe('stack outputs', () => {
   it('exports what operators and producers need', () => {
     expect(Object.keys(dev.template.toJSON().Outputs).sort()).toEqual(
       [
+        'AlarmNamePrefix',
         'AlarmTopicArn',
+        'AuditKeyArn',
         'AuditWorkGroupName',
         'AnalystRoleArn',
         'AuditorRoleArn',
@@ -62,12 +98,12 @@ describe('stack outputs', () => {
         'FailedBatchBucketName',
         'KeyArn',
         'ProducerRoleArn',
+        'StatusMetrics',
         'StreamName',
         'TrailArn',
         'WorkGroupName',
         'WriterFunctionName',
         'ReplayFunctionName',
-        'AuditKeyArn',
         'MaxRecordAgeHours',
         'RecordsRetention',
       ].sort(),

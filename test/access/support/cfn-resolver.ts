@@ -71,6 +71,8 @@ const NAMING: Record<string, Naming> = {
     // The GetAtt Arn of a log group ends in ":*"; the `aws:logs:arn` encryption context does not.
     attributes: { Arn: (name, env) => `arn:aws:logs:${env.region}:${env.account}:log-group:${name}:*` },
   },
+  // A mapping's Ref is its UUID, which Lambda generates: a fixed stand-in, unique per mapping.
+  'AWS::Lambda::EventSourceMapping': { ref: (logicalId) => `esm-${logicalId.toLowerCase()}`, attributes: {} },
   'AWS::Lambda::Function': {
     ref: named('FunctionName'),
     attributes: { Arn: (name, env) => `arn:aws:lambda:${env.region}:${env.account}:function:${name}` },

@@ -51,6 +51,8 @@ export interface StackRefs {
   };
   readonly streamArn: string;
   readonly trailArn: string;
+  /** The SNS topic every alarm publishes to. */
+  readonly alarmTopicArn: string;
   /** Log group ARNs as the `aws:logs:arn` encryption context carries them (no trailing `:*`). */
   readonly logGroupArns: {
     readonly writer: string;
@@ -184,6 +186,7 @@ export function synthesizeStack(stage: Stage, context: Record<string, unknown> =
     },
     streamArn: fixed(stack.ingestion.streamArn),
     trailArn: fixed(stack.audit.trailArn),
+    alarmTopicArn: fixed(stack.alarms.topic.topicArn),
     logGroupArns: {
       writer: arn('logs', `log-group:${names.writerLogGroupName}`),
       trail: arn('logs', `log-group:${names.trailLogGroupName}`),

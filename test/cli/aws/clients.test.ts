@@ -19,4 +19,14 @@ describe('AWS clients', () => {
     expect(await cloudFormation.config.region()).toBe('eu-central-1');
     expect(cloudFormation.config.profile).toBe('ops');
   });
+
+  it("makes the read commands' clients (Athena, CloudWatch, S3, KMS, CloudTrail, SNS) with the role's credentials", async () => {
+    const clients = createAwsClients({ region: 'eu-central-1', profile: 'ops' });
+    const credentials = { accessKeyId: 'ASIAAUDITOR', secretAccessKey: 'secret', sessionToken: 'token' };
+    for (const make of [clients.athena, clients.cloudWatch, clients.s3, clients.kms, clients.cloudTrail, clients.sns]) {
+      const client = make(credentials);
+      expect(await client.config.credentials()).toMatchObject(credentials);
+      expect(await client.config.region()).toBe('eu-central-1');
+    }
+  });
 });
