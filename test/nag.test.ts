@@ -10,7 +10,7 @@ import {
   ServerlessChecks,
 } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { acknowledge, acknowledgeOnGrantee, NAG, objectWildcardFinding } from '../lib/nag-acknowledgements';
+import { acknowledge, acknowledgeOnGrantee, NAG, objectWildcardFinding } from '../lib/acknowledgements';
 import { PROD_PRINCIPALS, synthApp } from './support/app';
 import { logicalIdOf } from './support/template';
 

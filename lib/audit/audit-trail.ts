@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acknowledge, acknowledgeOnGrantee, NAG } from '../nag-acknowledgements';
+import { acknowledge, acknowledgeOnGrantee, NAG } from '../acknowledgements';
 import type { AuditKey } from '../security/audit-key';
 import { grantReadObjects } from '../security/bucket-grants';
 import { acknowledgeUnlockedRecords, createKmsBucket, type ObjectLockProps } from '../security/secure-bucket';

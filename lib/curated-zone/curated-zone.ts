@@ -24,8 +24,8 @@ import {
 import { CURATED_TABLE, CURATED_TABLE_PREFIX, type CurationTables } from '../../schema/curation/tables';
 import { TRADES_PREFIX } from '../../schema/layout';
 import { TRADES_TABLE } from '../../schema/tables';
+import { acknowledge, acknowledgeOnGrantee, CONTROL_TOWER, NAG, objectWildcardFinding } from '../acknowledgements';
 import { WRITER_BUNDLING } from '../ingestion/writer-bundling';
-import { acknowledge, acknowledgeOnGrantee, CONTROL_TOWER, NAG, objectWildcardFinding } from '../nag-acknowledgements';
 import { QueryWorkGroup } from '../query/query-workgroup';
 import type { DataLakeBucket } from '../raw-zone/lake-bucket';
 import type { RawTables } from '../raw-zone/raw-tables';

@@ -1,7 +1,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
-import { acknowledgeOnGrantee, objectWildcardFinding } from '../nag-acknowledgements';
+import { acknowledgeOnGrantee, objectWildcardFinding } from '../acknowledgements';
 
 /**
  * On-failure destination of the writer's event source mapping: the failed-batch bucket.

@@ -16,8 +16,8 @@ import {
   WRITER_METRICS,
   WRITER_SERVICE_NAME,
 } from '../../lambda/trade-writer/contract';
+import { acknowledge, CONTROL_TOWER, NAG } from '../acknowledgements';
 import type { StreamCapacity } from '../config';
-import { acknowledge, CONTROL_TOWER, NAG } from '../nag-acknowledgements';
 import type { DataLakeBucket } from '../raw-zone/lake-bucket';
 import type { AuditKey } from '../security/audit-key';
 import { grantReadObjects } from '../security/bucket-grants';

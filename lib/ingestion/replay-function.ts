@@ -12,7 +12,7 @@ import {
   REPLAY_TIMEOUT_SECONDS,
   WRITER_TIMEOUT_SECONDS,
 } from '../../lambda/replay/contract';
-import { acknowledge, acknowledgeOnGrantee, CONTROL_TOWER, NAG, objectWildcardFinding } from '../nag-acknowledgements';
+import { acknowledge, acknowledgeOnGrantee, CONTROL_TOWER, NAG, objectWildcardFinding } from '../acknowledgements';
 import type { AuditKey } from '../security/audit-key';
 import type { Ingestion } from './ingestion';
 import { WRITER_BUNDLING } from './writer-bundling';

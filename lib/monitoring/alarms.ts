@@ -14,8 +14,8 @@ import {
   notifySns,
 } from 'cdk-monitoring-constructs';
 import { Construct } from 'constructs';
+import { acknowledgeOnGrantee } from '../acknowledgements';
 import type { Ingestion } from '../ingestion/ingestion';
-import { acknowledgeOnGrantee } from '../nag-acknowledgements';
 import type { AuditKey } from '../security/audit-key';
 import type { DataKey } from '../security/data-key';
 import {

@@ -4,7 +4,7 @@ import type * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acknowledge, acknowledgeOnGrantee, CONTROL_TOWER, objectWildcardFinding } from '../nag-acknowledgements';
+import { acknowledge, acknowledgeOnGrantee, CONTROL_TOWER, objectWildcardFinding } from '../acknowledgements';
 import type { S3EncryptionKey } from '../security/key-policy';
 import { createKmsBucket } from '../security/secure-bucket';
 

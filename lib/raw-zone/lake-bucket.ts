@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { QUARANTINE_PREFIX, TRADES_PREFIX, VERIFY_PROBE_KEY } from '../../schema/layout';
-import { acknowledgeOnGrantee, objectWildcardFinding } from '../nag-acknowledgements';
+import { acknowledgeOnGrantee, objectWildcardFinding } from '../acknowledgements';
 import { grantReadObjects } from '../security/bucket-grants';
 import type { DataKey } from '../security/data-key';
 import {

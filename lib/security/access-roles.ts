@@ -1,8 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { acknowledge, NAG } from '../acknowledgements';
 import { type PermissionSetPattern, permissionSetPatternOf } from '../config';
-import { acknowledge, NAG } from '../nag-acknowledgements';
 
 /**
  * Who may assume a role: exact IAM ARNs, or IAM Identity Center permission-set patterns

@@ -1,6 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
-import { acknowledgeOnGrantee, objectWildcardFinding } from '../nag-acknowledgements';
+import { acknowledgeOnGrantee, objectWildcardFinding } from '../acknowledgements';
 import type { S3EncryptionKey } from './key-policy';
 
 export interface ReadObjectsOptions {

@@ -3,8 +3,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { acknowledge, CONTROL_TOWER, NAG } from '../acknowledgements';
 import type { LockedRetention } from '../config';
-import { acknowledge, CONTROL_TOWER, NAG } from '../nag-acknowledgements';
 
 /**
  * The only two ways this app makes a bucket. Encryption, TLS, public access, versioning and object

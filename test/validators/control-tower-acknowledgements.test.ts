@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { acknowledge, CFN_GUARD_PLUGIN, CONTROL_TOWER } from '../../lib/nag-acknowledgements';
+import { acknowledge, CFN_GUARD_PLUGIN, CONTROL_TOWER } from '../../lib/acknowledgements';
 import { type ControlTowerReport, controlTowerApp, controlTowerReport, describeFinding } from './support/control-tower';
 
 /** The Control Tower rules the plugin ships, as `ct-s3-pr-9.guard` → file text. */

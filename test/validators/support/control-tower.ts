@@ -4,7 +4,7 @@ import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { App, type AppProps, Validations } from 'aws-cdk-lib';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import type { Construct } from 'constructs';
-import { CFN_GUARD_PLUGIN } from '../../../lib/nag-acknowledgements';
+import { CFN_GUARD_PLUGIN } from '../../../lib/acknowledgements';
 
 /** One violation of a Control Tower control on one resource, as CDK's validation report gives it. */
 export interface ControlFinding {
