@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliEnvironment } from '../context';
+import { curateCommand } from './curate';
 import { holdCommand } from './hold';
 import { keyCommand } from './key';
 import { produceCommand } from './produce';
@@ -21,4 +22,5 @@ export const COMMANDS: readonly ((env: CliEnvironment) => Command)[] = [
   queryCommand,
   statusCommand,
   verifyCommand,
+  curateCommand,
 ];

@@ -1,13 +1,13 @@
 import { Command } from 'commander';
 import { STACK_OUTPUTS } from '../aws/stack-outputs';
 import { type CliEnvironment, type GlobalOptions, StackSession } from '../context';
+import { type CurationTarget, startCuration } from '../curate/start-curation';
 import { type Actor, CliError, describeActor } from '../errors';
 import { EXIT } from '../exit-codes';
 import { calendarDate } from '../options';
 import { notice, type Output } from '../output/output';
 import { startProgress } from '../output/progress';
 import { type Format, formatOption, renderRows } from '../output/rows';
-import { type CurationTarget, startCuration } from '../replay/curation';
 import {
   describeFailedBatch,
   type FailedBatch,

@@ -27,6 +27,7 @@ describe('trades --help', () => {
       'query',
       'status',
       'verify',
+      'curate',
     ]);
   });
 

@@ -4,10 +4,10 @@ import { type CurationRunInput, curationInputProblems, MAX_REQUESTED_DAYS } from
 import { type Actor, callAws } from '../errors';
 
 /**
- * The curated zone after a replay: the curation job merges a raw day only when it finds objects there
- * newer than its watermark, within `reconcileDays`, or when it is told the day (DESIGN §5b). A replay
- * writes objects of days that may be older than that, so it names the days it recovered
- * (docs/curated-zone.md, "Starting a run").
+ * Starting the curation job by hand: the job merges a raw day only when it finds objects there newer
+ * than its watermark, within `reconcileDays`, or when it is told the day (docs/curated-zone.md,
+ * "Starting a run"). A replay writes objects of days that may be older than that, and a late trade
+ * may land on a day outside the window, so `trades replay` and `trades curate` name the days.
  */
 
 /** The curation job, as the data engineer starts it. */
@@ -26,13 +26,16 @@ export interface CurationStart {
   readonly note: string;
 }
 
-/** A name Step Functions has not seen in the last 90 days: the time, and 8 random hex digits. */
-function executionName(now: Date): string {
+/**
+ * A name Step Functions has not seen in the last 90 days: who started it, the time, and 8 random hex
+ * digits (an execution name must be unique among the state machine's recent executions).
+ */
+export function executionName(startedBy: 'replay' | 'curate', now: Date): string {
   const stamp = now
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d+Z$/, 'Z');
-  return `replay-${stamp}-${randomBytes(4).toString('hex')}`;
+  return `${startedBy}-${stamp}-${randomBytes(4).toString('hex')}`;
 }
 
 /**
@@ -65,7 +68,7 @@ export async function startCuration(
       target.sfn.send(
         new StartExecutionCommand({
           stateMachineArn: target.stateMachineArn,
-          name: executionName(now),
+          name: executionName('replay', now),
           input: JSON.stringify(input),
         }),
       ),
