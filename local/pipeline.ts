@@ -329,11 +329,12 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalR
     cleanup.add(() => lake.close());
     const counted = await countLake(lake, objects);
     const curatedFolder = join(directory, CURATED_FOLDER);
+    const curateStarted = Date.now();
     const curation = await lake.curate(new Date(), curatedFolder);
     const curatedRows = await lake.curatedRows();
     const unreconciled = curation.reconciliation.filter(({ unreconciledTrades }) => unreconciledTrades !== 0);
     print(
-      `curated.trades: the curation job's MERGE of ${curation.days.length} raw days (${curation.days.join(', ')}), each reconciled${unreconciled.length > 0 ? ` (${unreconciled.length} not)` : ''}; ${curatedRows} rows written to ${curation.files.length} Parquet files (ZSTD) in ${curatedDataFolder(curatedFolder)}`,
+      `curated.trades: the curation job's MERGE of ${curation.days.length} raw days (${curation.days.join(', ')}), each reconciled${unreconciled.length > 0 ? ` (${unreconciled.length} not)` : ''}; ${curatedRows} rows written to ${curation.files.length} Parquet files (ZSTD) in ${curatedDataFolder(curatedFolder)} in ${seconds(curateStarted)} s`,
     );
     const today = new Date().toISOString().slice(0, 10);
     const context = await queryContext(lake, today);
