@@ -1,7 +1,13 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { curatedTableDdl, mergeStatement } from '../schema/curation/statements';
+import {
+  curatedTableDdl,
+  mergeStatement,
+  reconciliationParameters,
+  reconciliationQuery,
+} from '../schema/curation/statements';
 import { CURATED_TABLE, type CurationTables, quotedName } from '../schema/curation/tables';
 import { mergeWindow } from '../schema/curation/window';
 import {
@@ -15,6 +21,7 @@ import {
 import { OBJECT_SUFFIX } from '../schema/object-keys';
 import { type QueryTables, queryTables } from '../schema/queries/trade-queries';
 import { QUARANTINE_TABLE, TRADES_TABLE } from '../schema/tables';
+import { LOCAL_CURATED_DATABASE, registerCuratedFiles, writeCuratedFiles } from './curated-files';
 import type { ExactPrice } from './exact-prices';
 
 /**
@@ -67,8 +74,7 @@ const RECORD_IDENTITY = ['shard_id', 'sequence_number', 'sub_sequence_number'].f
   TRADE_DUCKDB_COLUMNS.some((column) => column.name === name),
 );
 
-/** The DuckDB schema that holds the curated table, as its Glue database holds it in Athena. */
-export const LOCAL_CURATED_DATABASE = 'curated';
+export { LOCAL_CURATED_DATABASE };
 
 /** The tables of the curation statements in the local DuckDB: the raw view and `curated.trades`. */
 export const LOCAL_CURATION_TABLES: CurationTables = {
@@ -79,6 +85,29 @@ export const LOCAL_CURATION_TABLES: CurationTables = {
 /** How the named queries name the local tables. */
 export const LOCAL_QUERY_TABLES: QueryTables = queryTables({ curated: LOCAL_CURATED_DATABASE });
 
+/** The job's reconciliation of one day after its merge (the numbers of its UnreconciledTrades metric). */
+export interface DayReconciliation {
+  readonly day: string;
+  readonly rawTrades: number;
+  readonly curatedTrades: number;
+  readonly duplicateRows: number;
+  /** raw − curated + duplicates: 0 when the day is reconciled. */
+  readonly unreconciledTrades: number;
+}
+
+/** What `curate` did. */
+export interface Curation {
+  /** The raw days merged, in order. */
+  readonly days: readonly string[];
+  readonly reconciliation: readonly DayReconciliation[];
+  /** Rows of the table the MERGE built, before it was written. */
+  readonly mergedRows: number;
+  /** The folder that holds them (a copy of the curated bucket). */
+  readonly folder: string;
+  /** The data files written, relative to the data folder (`trade_date=…/data_0.parquet`). */
+  readonly files: readonly string[];
+}
+
 /** A query's answer: column names and rows of JSON-safe values (DuckDB's JSON conversion). */
 export interface QueryAnswer {
   readonly columns: readonly string[];
@@ -88,6 +117,8 @@ export interface QueryAnswer {
 }
 
 export class DuckDbLake {
+  private readonly temporaryFolders: string[] = [];
+
   private constructor(
     private readonly instance: DuckDBInstance,
     readonly connection: DuckDBConnection,
@@ -144,22 +175,68 @@ LEFT JOIN (SELECT DISTINCT ${RECORD_IDENTITY.join(', ')}, price FROM exact_price
   }
 
   /**
-   * Builds `curated.trades` as the curation job does (DESIGN §5b), in memory: the curated zone's own
-   * DDL and MERGE (schema/curation/, in their DuckDB form), one raw day after the other, with a cutoff
-   * after everything the run ingested. Returns the curated rows. Writing the curated days as Parquet
-   * files is the curated zone's part of the local run (issue #12).
+   * Builds `curated.trades` as the curation job does (DESIGN §5b): the curated zone's own DDL and
+   * MERGE (schema/curation/, in their DuckDB form), one raw day after the other (the days the run
+   * wrote, as the planner finds them), each followed by the job's reconciliation of that day, with a
+   * cutoff after everything the run ingested. The table is then written as the curated data files
+   * (curated-files.ts) under `curatedFolder`, and `curated.trades` becomes a view over those files:
+   * the named queries read Parquet, as Athena reads the Iceberg table's files. Without a folder, the
+   * files go to a temporary one that `close` removes.
    */
-  async curate(now: Date): Promise<number> {
+  async curate(now: Date, curatedFolder?: string): Promise<Curation> {
     const { connection } = this;
+    const folder = curatedFolder ?? this.temporaryFolder();
+    const { curated } = LOCAL_CURATION_TABLES;
     await connection.run(`CREATE SCHEMA IF NOT EXISTS ${sqlIdentifier(LOCAL_CURATED_DATABASE)}`);
-    await connection.run(curatedTableDdl('duckdb', LOCAL_CURATION_TABLES.curated));
+    await connection.run(curatedTableDdl('duckdb', curated));
     const days = await this.query(`SELECT DISTINCT dt FROM ${sqlIdentifier(TRADES_TABLE)} ORDER BY dt`);
     const cutoff = new Date(now.getTime() + 1000).toISOString();
+    const reconciliation: DayReconciliation[] = [];
     for (const [day] of days.rows) {
-      await connection.run(mergeStatement('duckdb', LOCAL_CURATION_TABLES, mergeWindow(day as string, cutoff)));
+      const window = mergeWindow(day as string, cutoff);
+      await connection.run(mergeStatement('duckdb', LOCAL_CURATION_TABLES, window));
+      const counts = await this.query(
+        reconciliationQuery('duckdb', LOCAL_CURATION_TABLES),
+        reconciliationParameters(window),
+      );
+      const [rawTrades, curatedTrades, duplicateRows] = (counts.rows[0] ?? []).map(Number) as [number, number, number];
+      reconciliation.push({
+        day: window.day,
+        rawTrades,
+        curatedTrades,
+        duplicateRows,
+        unreconciledTrades: rawTrades - curatedTrades + duplicateRows,
+      });
     }
-    const curated = await this.query(`SELECT count(*) FROM ${quotedName(LOCAL_CURATION_TABLES.curated)}`);
-    return Number(curated.rows[0]?.[0] ?? 0);
+    const merged = await this.query(`SELECT count(*) FROM ${quotedName(curated)}`);
+    const files = await writeCuratedFiles(connection, curated, folder);
+    // From here on every reader of curated.trades reads the files, never the table the MERGE built.
+    await connection.run(`DROP TABLE ${quotedName(curated)}`);
+    await registerCuratedFiles(connection, curated, folder);
+    return {
+      days: reconciliation.map(({ day }) => day),
+      reconciliation,
+      mergedRows: Number(merged.rows[0]?.[0] ?? 0),
+      folder,
+      files,
+    };
+  }
+
+  private temporaryFolder(): string {
+    const folder = mkdtempSync(join(tmpdir(), 'trading-data-lake-curated-'));
+    this.temporaryFolders.push(folder);
+    return folder;
+  }
+
+  /** Registers `curated.trades` over curated data files written before (a kept run's, for a recount). */
+  async openCurated(curatedFolder: string): Promise<void> {
+    await registerCuratedFiles(this.connection, LOCAL_CURATION_TABLES.curated, curatedFolder);
+  }
+
+  /** Rows of `curated.trades` as the queries read it. */
+  async curatedRows(): Promise<number> {
+    const { rows } = await this.query(`SELECT count(*) FROM ${quotedName(LOCAL_CURATION_TABLES.curated)}`);
+    return Number(rows[0]?.[0] ?? 0);
   }
 
   /** Runs one statement with `?` parameters bound in order as VARCHAR, as Athena binds execution parameters. */
@@ -182,5 +259,6 @@ LEFT JOIN (SELECT DISTINCT ${RECORD_IDENTITY.join(', ')}, price FROM exact_price
   close(): void {
     this.connection.closeSync();
     this.instance.closeSync();
+    for (const folder of this.temporaryFolders.splice(0)) rmSync(folder, { recursive: true, force: true });
   }
 }

@@ -2,23 +2,27 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 import { randomInt } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { MEASURED_FIGURES_PATH, type MeasuredFigures } from '../tools/cost/measured';
 import { runLocalPipeline } from './pipeline';
 import { cliProducer } from './producer';
 
 /**
- * `npm run local [-- --count N] [--aggregate] [--chaos] [--keep DIR] [--seed S]`. Exit codes: 0 when
- * nothing was lost, 1 when the summary shows a loss, 2 on a usage error or a failed run, 130 on
- * Ctrl-C (the peers are stopped and the temporary folder removed first).
+ * `npm run local [-- --count N] [--aggregate] [--chaos] [--keep DIR] [--seed S] [--record]`. Exit
+ * codes: 0 when nothing was lost and the curated table is right, 1 when the summary shows a loss or
+ * the curated table is not what the producer sent, 2 on a usage error or a failed run, 130 on Ctrl-C
+ * (the peers are stopped and the temporary folder removed first).
  */
 
-const USAGE = `usage: npm run local -- [--count N] [--aggregate] [--chaos] [--keep DIR] [--seed S]
+const USAGE = `usage: npm run local -- [--count N] [--aggregate] [--chaos] [--keep DIR] [--seed S] [--record]
 
   --count N     trades to send (default 10000)
   --aggregate   pack them into KPL aggregated records, as the KPL does
   --chaos       inject faults between the writer and S3 and into Lambda's delivery
-  --keep DIR    keep the peers' data and the objects in DIR (empty or new), to recount them
-  --seed S      make the trades and the faults reproducible (default: random, printed)`;
+  --keep DIR    keep the peers' data, the objects and the curated Parquet files in DIR (empty or new)
+  --seed S      make the trades and the faults reproducible (default: random, printed)
+  --record      write the curated VWAP figure for the cost model (tools/cost/measured.json)`;
 
 export interface LocalArguments {
   readonly count: number;
@@ -26,6 +30,7 @@ export interface LocalArguments {
   readonly chaos: boolean;
   readonly keep?: string;
   readonly seed: string;
+  readonly record: boolean;
 }
 
 /** Reads the command line; throws a usage error with a message that says what is wrong. */
@@ -38,6 +43,7 @@ export function parseLocalArguments(argv: readonly string[]): LocalArguments {
       chaos: { type: 'boolean', default: false },
       keep: { type: 'string' },
       seed: { type: 'string' },
+      record: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -55,6 +61,35 @@ export function parseLocalArguments(argv: readonly string[]): LocalArguments {
     chaos: values.chaos,
     keep: values.keep,
     seed: values.seed ?? String(randomInt(1, 2 ** 31)),
+    record: values.record,
+  };
+}
+
+/** The command that reproduces a run, as the cost model names its source. */
+export function recordedCommand(options: LocalArguments): string {
+  return [
+    'npm run local --',
+    `--count ${options.count}`,
+    `--seed ${options.seed}`,
+    ...(options.aggregate ? ['--aggregate'] : []),
+    ...(options.chaos ? ['--chaos'] : []),
+    '--record',
+  ].join(' ');
+}
+
+/**
+ * The measured figures with the curated zone's replaced by this run's, the writer's kept (written by
+ * `npm run bench -- --record`).
+ */
+export function withCuratedFigures(
+  previous: Partial<MeasuredFigures>,
+  figure: number,
+  command: string,
+  now: Date,
+): Partial<MeasuredFigures> {
+  return {
+    ...previous,
+    curated: { recordedOn: now.toISOString().slice(0, 10), command, vwapBytesScannedPerTrade: figure },
   };
 }
 
@@ -99,7 +134,22 @@ async function main(): Promise<number> {
         cleanup = run;
       },
     });
-    return result.losses.length === 0 ? 0 : 1;
+    if (result.losses.length > 0 || result.curationProblems.length > 0) return 1;
+    if (options.record) {
+      const previous = existsSync(MEASURED_FIGURES_PATH)
+        ? (JSON.parse(readFileSync(MEASURED_FIGURES_PATH, 'utf8')) as Partial<MeasuredFigures>)
+        : {};
+      const figures = withCuratedFigures(
+        previous,
+        result.summary.curatedBytesPerTradeVwap,
+        recordedCommand(options),
+        new Date(),
+      );
+      writeFileSync(MEASURED_FIGURES_PATH, `${JSON.stringify(figures, null, 2)}\n`);
+      // On stderr: the summary line stays the last line of stdout, for scripts.
+      process.stderr.write(`recorded curated.vwapBytesScannedPerTrade in ${MEASURED_FIGURES_PATH}\n`);
+    }
+    return 0;
   } catch (error) {
     process.stderr.write(
       `npm run local failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,

@@ -14,9 +14,11 @@ import type { ExpectedOutcome } from '../cli/produce';
 import { loadConfig, type TradingDataLakeConfig } from '../lib/config';
 import { resourceNames } from '../lib/names';
 import { QUARANTINE_PREFIX, TRADES_PREFIX } from '../schema/layout';
-import { answerNamedQueries, formatAnswer, type NamedAnswer, queryContext } from './answers';
+import { answerNamedQueries, formatAnswer, type NamedAnswer, QUERY_PARAMETERS, queryContext } from './answers';
 import { Chaos, type FaultCounts } from './chaos';
-import { DuckDbLake } from './duckdb-lake';
+import { type CuratedCheck, checkCurated } from './curated-check';
+import { CURATED_FOLDER, type CuratedScan, curatedDataFolder, curatedVwapScan, VWAP_QUERY_NAME } from './curated-files';
+import { type Curation, DuckDbLake, LOCAL_CURATION_TABLES } from './duckdb-lake';
 import { type EventSourceStats, type FailedBatch, KinesisEventSource, type ShardPositions } from './event-source';
 import { exactPricesOf } from './exact-prices';
 import { FunctionInstances } from './function-instances';
@@ -98,8 +100,16 @@ export interface LocalRunResult {
   readonly losses: readonly string[];
   readonly producer: ProducerReport;
   readonly lake: LakeCount;
-  /** Rows of the local curated.trades the named queries read. */
+  /** Rows of the local curated.trades the named queries read (its Parquet files). */
   readonly curatedRows: number;
+  /** What the curation did: the days merged, their reconciliation, the files written. */
+  readonly curation: Curation;
+  /** The curated table compared with the trades the producer sent. */
+  readonly curatedCheck: CuratedCheck;
+  /** What a day's VWAP reads of the curated files. */
+  readonly vwapScan: CuratedScan;
+  /** Empty when the curated table holds every trade once, at its latest version and status, and every day reconciled. */
+  readonly curationProblems: readonly string[];
   readonly eventSource: EventSourceStats;
   readonly answers: readonly NamedAnswer[];
   readonly writerMetrics: ReadonlyMap<string, number>;
@@ -318,11 +328,24 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalR
     const lake = await DuckDbLake.open(mirror, exactPrices);
     cleanup.add(() => lake.close());
     const counted = await countLake(lake, objects);
-    const curated = await lake.curate(new Date());
-    print(`curated.trades: ${curated} rows, one per trade_id, built with the curation job's MERGE (in memory)`);
+    const curatedFolder = join(directory, CURATED_FOLDER);
+    const curateStarted = Date.now();
+    const curation = await lake.curate(new Date(), curatedFolder);
+    const curatedRows = await lake.curatedRows();
+    const unreconciled = curation.reconciliation.filter(({ unreconciledTrades }) => unreconciledTrades !== 0);
+    print(
+      `curated.trades: the curation job's MERGE of ${curation.days.length} raw days (${curation.days.join(', ')}), each reconciled${unreconciled.length > 0 ? ` (${unreconciled.length} not)` : ''}; ${curatedRows} rows written to ${curation.files.length} Parquet files (ZSTD) in ${curatedDataFolder(curatedFolder)} in ${seconds(curateStarted)} s`,
+    );
     const today = new Date().toISOString().slice(0, 10);
-    const answers = await answerNamedQueries(lake, await queryContext(lake, today));
+    const context = await queryContext(lake, today);
+    const answers = await answerNamedQueries(lake, context);
     for (const answer of answers) print(`\n${formatAnswer(answer)}`);
+    const [vwapDay = today] = QUERY_PARAMETERS[VWAP_QUERY_NAME]?.(context) ?? [];
+    const vwapScan = await curatedVwapScan(lake.connection, curatedFolder, vwapDay);
+    print(
+      `\n${VWAP_QUERY_NAME} (${vwapDay}) reads ${vwapScan.bytes} compressed bytes of ${vwapScan.columns.join(', ')} from ${vwapScan.files} file(s) of ${vwapScan.trades} trades: ${vwapScan.bytesPerTrade.toFixed(2)} bytes a trade (${vwapScan.columns.map((column) => `${column} ${((vwapScan.bytesByColumn[column] ?? 0) / (vwapScan.trades || 1)).toFixed(2)}`).join(', ')})`,
+    );
+    const check = await checkCurated(lake, LOCAL_CURATION_TABLES.curated, producer.expected.trades);
 
     const faults = chaos?.faults();
     const summary: Summary = {
@@ -336,6 +359,8 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalR
       objects: counted.tradeObjects + counted.quarantineObjects,
       bytesPerTrade: counted.bytesPerTrade,
       seconds: (Date.now() - started) / 1000,
+      curated: curatedRows,
+      curatedBytesPerTradeVwap: vwapScan.bytesPerTrade,
       faults,
     };
     const losses = [
@@ -345,9 +370,20 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalR
         : []),
       ...(front.stats().refused > 0 ? [`${front.stats().refused} writes were refused by the bucket policy`] : []),
     ];
+    const curationProblems = [
+      ...(summary.curated !== summary.trades
+        ? [`curated=${summary.curated} but trades=${summary.trades}: the curated table must hold every trade once`]
+        : []),
+      ...check.problems,
+      ...unreconciled.map(
+        ({ day, rawTrades, curatedTrades, duplicateRows }) =>
+          `the reconciliation of ${day} after its merge: ${rawTrades} raw trades, ${curatedTrades} curated, ${duplicateRows} duplicate rows`,
+      ),
+    ];
     const line = summaryLine(summary);
     print('');
     for (const loss of losses) print(`LOST: ${loss}`);
+    for (const problem of curationProblems) print(`CURATED WRONG: ${problem}`);
     if (options.keep !== undefined) print(`data kept in ${directory} (docs/local.md says how to recount it)`);
     print(line);
     return {
@@ -356,7 +392,11 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalR
       losses,
       producer,
       lake: counted,
-      curatedRows: curated,
+      curatedRows,
+      curation,
+      curatedCheck: check,
+      vwapScan,
+      curationProblems,
       eventSource: delivery,
       answers,
       writerMetrics: metrics.totals,

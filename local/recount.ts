@@ -2,6 +2,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { QUARANTINE_PREFIX, TRADES_PREFIX } from '../schema/layout';
 import { OBJECT_SUFFIX } from '../schema/object-keys';
+import { QUERY_PARAMETERS, queryContext } from './answers';
+import { CURATED_FOLDER, type CuratedScan, curatedVwapScan, VWAP_QUERY_NAME } from './curated-files';
 import { DuckDbLake } from './duckdb-lake';
 import { exactPricesOf } from './exact-prices';
 import { countLake, type LakeCount } from './lake-count';
@@ -9,11 +11,19 @@ import type { LakeObject } from './lake-mirror';
 import { oneDecimal } from './summary';
 
 /**
- * Recounts what a kept run (`npm run local -- --keep DIR`) landed, from the objects alone:
- * `npx tsx local/recount.ts DIR` prints the lake's side of the summary line. The objects are in
- * DIR/lake/ under their S3 keys, as the run copied them from s3rver (whose own files are in
- * DIR/peers/s3/).
+ * Recounts what a kept run (`npm run local -- --keep DIR`) landed, from the files alone:
+ * `npx tsx local/recount.ts DIR` prints the lake's and the curated zone's side of the summary line.
+ * The objects are in DIR/lake/ under their S3 keys, as the run copied them from s3rver (whose own
+ * files are in DIR/peers/s3/); the curated table's Parquet files in DIR/curated/trades/data/.
  */
+
+/** What a kept run's curated files hold. */
+export interface CuratedRecount {
+  /** Rows of the curated files. */
+  readonly curated: number;
+  /** What a VWAP of the busiest active trade date reads of them (the day the run's query asked about). */
+  readonly vwap: CuratedScan;
+}
 
 /** The objects under DIR/lake/, with their keys. */
 export function keptObjects(directory: string): LakeObject[] {
@@ -36,15 +46,24 @@ export function keptObjects(directory: string): LakeObject[] {
   return objects;
 }
 
-/** Counts the kept objects as the run counted them. */
-export async function recount(directory: string): Promise<LakeCount> {
+/** Counts the kept objects and curated files as the run counted them. */
+export async function recount(directory: string): Promise<LakeCount & CuratedRecount> {
   const objects = keptObjects(directory);
   const lake = await DuckDbLake.open(
     join(directory, 'lake'),
     objects.filter(({ key }) => key.startsWith(TRADES_PREFIX)).flatMap(({ body }) => exactPricesOf(body)),
   );
   try {
-    return await countLake(lake, objects);
+    const counted = await countLake(lake, objects);
+    const curatedFolder = join(directory, CURATED_FOLDER);
+    await lake.openCurated(curatedFolder);
+    const today = new Date().toISOString().slice(0, 10);
+    const [day = today] = QUERY_PARAMETERS[VWAP_QUERY_NAME]?.(await queryContext(lake, today)) ?? [];
+    return {
+      ...counted,
+      curated: await lake.curatedRows(),
+      vwap: await curatedVwapScan(lake.connection, curatedFolder, day),
+    };
   } finally {
     lake.close();
   }
@@ -60,7 +79,7 @@ if (require.main === module) {
       (count) => {
         const objects = count.tradeObjects + count.quarantineObjects;
         process.stdout.write(
-          `written=${count.written} quarantined=${count.quarantined} duplicates=${count.duplicates} objects=${objects} bytes_per_trade=${oneDecimal(count.bytesPerTrade)}\n`,
+          `written=${count.written} quarantined=${count.quarantined} duplicates=${count.duplicates} objects=${objects} bytes_per_trade=${oneDecimal(count.bytesPerTrade)} curated=${count.curated} curated_bytes_per_trade_vwap=${oneDecimal(count.vwap.bytesPerTrade)}\n`,
         );
       },
       (error: unknown) => {

@@ -1,15 +1,17 @@
 import type { FaultCounts } from './chaos';
 
 /**
- * The one line a script reads at the end of a run (issue #10):
+ * The one line a script reads at the end of a run (issues #10 and #12):
  *
- *   sent=N events=E invalid=I written=W quarantined=Q duplicates=D trades=T objects=O bytes_per_trade=X seconds=S
+ *   sent=N events=E invalid=I written=W quarantined=Q duplicates=D trades=T objects=O bytes_per_trade=X seconds=S curated=C curated_bytes_per_trade_vwap=V
  *
  * From the producer's side: `sent` Kinesis user records, `events` distinct valid trade events,
  * `invalid` records that cannot be trades, `trades` distinct trade_ids of the valid events. From
  * what landed, counted from the objects: `written`, `quarantined`, `duplicates`, `objects`,
- * `bytes_per_trade`. Fields that later parts of the pipeline add (the curated zone's) come after
- * `seconds`, and with `--chaos` the faults injected come last.
+ * `bytes_per_trade`. From the curated files: `curated` (rows) and `curated_bytes_per_trade_vwap`.
+ * The curated zone's fields come after `seconds`, so that the first ten keep the places issue #10
+ * gave them, and with `--chaos` the faults injected come last: every field has one place whatever
+ * the options, except the faults, which only a chaos run has.
  */
 
 /** The fields of the summary line, in their order. */
@@ -24,8 +26,10 @@ export interface Summary {
   readonly objects: number;
   readonly bytesPerTrade: number;
   readonly seconds: number;
-  /** Further `name=value` fields, in order, after `seconds`. */
-  readonly extra?: readonly (readonly [string, number | string])[];
+  /** Rows of curated.trades, read from its Parquet files: `trades` when every trade is there once. */
+  readonly curated: number;
+  /** Compressed bytes of the curated columns a day's VWAP reads, per trade of that day. */
+  readonly curatedBytesPerTradeVwap: number;
   /** With `--chaos`: the faults injected. */
   readonly faults?: FaultCounts;
 }
@@ -47,7 +51,8 @@ export function summaryLine(summary: Summary): string {
     ['objects', summary.objects],
     ['bytes_per_trade', oneDecimal(summary.bytesPerTrade)],
     ['seconds', oneDecimal(summary.seconds)],
-    ...(summary.extra ?? []).map(([name, value]): [string, string | number] => [name, value]),
+    ['curated', summary.curated],
+    ['curated_bytes_per_trade_vwap', oneDecimal(summary.curatedBytesPerTradeVwap)],
   ];
   if (summary.faults !== undefined) {
     const { unavailable, hung, redelivered } = summary.faults;

@@ -3,34 +3,66 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { ExpectedOutcome } from '../../cli/produce';
 import type { NamedAnswer } from '../../local/answers';
+import { curatedFilesGlob } from '../../local/curated-files';
 import { type LocalRunResult, runLocalPipeline } from '../../local/pipeline';
 import { cliProducer } from '../../local/producer';
 import { recount } from '../../local/recount';
-import { lossesOf, parseSummaryLine } from '../../local/summary';
+import { lossesOf, oneDecimal, parseSummaryLine } from '../../local/summary';
 
 /**
- * The whole pipeline on one machine (issue #10), as `npm run local` runs it, with 1,000 trades: the
- * CLI's producer into kinesalite, the real writer driven as Lambda drives it into s3rver, DuckDB
- * answering the named queries. Once plainly and once with --chaos, with the same seed, so the
- * answers of the two runs must be the same: faults may write a record twice, never change what the
- * queries see.
+ * The whole pipeline on one machine (issues #10 and #12), as `npm run local` runs it, with 1,000
+ * trades: the CLI's producer into kinesalite, the real writer driven as Lambda drives it into
+ * s3rver, the curation MERGE into Parquet files, DuckDB answering the named queries from them. Once
+ * plainly and once with --chaos, with the same seed, so the answers of the two runs must be the
+ * same: faults may write a record twice, never change what the queries see. Each run keeps its
+ * folder, so that the test reads the curated files itself.
  */
 
 const COUNT = 1_000;
 const SEED = 'e2e-local-pipeline';
 
+/** The kept folders of the runs, removed after the tests. */
+const keptRoot = mkdtempSync(join(tmpdir(), 'local-e2e-'));
+let runs = 0;
+
 async function run(chaos: boolean, aggregate = false): Promise<{ result: LocalRunResult; printed: string[] }> {
   const printed: string[] = [];
+  runs += 1;
   const result = await runLocalPipeline({
     count: COUNT,
     aggregate,
     chaos,
     seed: SEED,
+    keep: join(keptRoot, `run-${runs}`),
     producer: cliProducer({ count: COUNT, seed: SEED, aggregate }),
     print: (line) => printed.push(line),
   });
   return { result, printed };
+}
+
+/** Each trade as the curated Parquet files of a run hold it, read by the test with a DuckDB of its own. */
+async function curatedFileRows(directory: string): Promise<string[][]> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    const reader = await connection.runAndReadAll(
+      `SELECT trade_id, CAST(version AS VARCHAR), status, CAST(trade_date AS VARCHAR)
+FROM read_parquet('${curatedFilesGlob(join(directory, 'curated'))}', hive_partitioning = true)
+ORDER BY trade_id, version`,
+    );
+    return reader.getRowsJson() as string[][];
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+/** The curated rows the generator says the lake must hold: one per trade, its latest version and status. */
+function expectedCuratedRows(expected: ExpectedOutcome): string[][] {
+  return expected.trades.map((trade) => [trade.tradeId, String(trade.version), trade.status, trade.tradeDate]);
 }
 
 let plain: Awaited<ReturnType<typeof run>>;
@@ -40,6 +72,10 @@ let chaosAgain: Awaited<ReturnType<typeof run>>;
 
 /** Each run takes a few seconds, the chaos run more (a killed invocation waits out its timeout). */
 const RUN_TIMEOUT_MS = 120_000;
+
+afterAll(() => {
+  rmSync(keptRoot, { recursive: true, force: true });
+});
 
 beforeAll(async () => {
   plain = await run(false);
@@ -105,8 +141,10 @@ describe.each([
       duplicates: summary.duplicates,
       trades: summary.trades,
       objects: summary.objects,
+      curated: summary.curated,
+      curated_bytes_per_trade_vwap: Number(oneDecimal(summary.curatedBytesPerTradeVwap)),
     });
-    expect(Object.keys(fields).slice(0, 10)).toEqual([
+    expect(Object.keys(fields).slice(0, 12)).toEqual([
       'sent',
       'events',
       'invalid',
@@ -117,7 +155,40 @@ describe.each([
       'objects',
       'bytes_per_trade',
       'seconds',
+      'curated',
+      'curated_bytes_per_trade_vwap',
     ]);
+  });
+
+  it('curates every trade exactly once, at its latest version and status: curated = trades, read from the Parquet files', async () => {
+    const { result, printed } = current();
+    const fields = parseSummaryLine(printed.at(-1) ?? '');
+    expect(fields.curated).toBe(fields.trades);
+    expect(result.curationProblems).toEqual([]);
+    expect(result.curatedCheck).toMatchObject({ missing: 0, unexpected: 0, duplicated: 0, wrongVersion: 0 });
+    // Independently of the run's own check: the files, read by this test, against the generator.
+    const { expected } = result.producer;
+    expect(expected.cancels).toBeGreaterThan(0);
+    expect(expected.corrections).toBeGreaterThan(0);
+    expect(await curatedFileRows(result.directory)).toEqual(expectedCuratedRows(expected));
+  });
+
+  it("reconciles every raw day after its merge, as the job's alarm would see it", () => {
+    const { reconciliation, days } = current().result.curation;
+    expect(days.length).toBeGreaterThan(0);
+    for (const day of reconciliation) {
+      expect(day).toMatchObject({ unreconciledTrades: 0, duplicateRows: 0, curatedTrades: day.rawTrades });
+    }
+  });
+
+  it("measures the bytes a day's VWAP reads from the curated files, per trade of that day", () => {
+    const { vwapScan, answers } = current().result;
+    const vwap = answers.find(({ query }) => query.name === 'vwap-by-symbol');
+    expect(vwapScan.day).toBe(vwap?.parameters[0]);
+    expect(vwapScan.columns).toEqual(['symbol', 'quantity', 'price', 'currency', 'status']);
+    expect(vwapScan.trades).toBeGreaterThan(0);
+    expect(vwapScan.bytesPerTrade).toBeCloseTo(vwapScan.bytes / vwapScan.trades);
+    expect(current().result.summary.curatedBytesPerTradeVwap).toBe(vwapScan.bytesPerTrade);
   });
 
   it('gives every producer-side count as the generator says', () => {
@@ -257,7 +328,7 @@ describe('npm run local -- --keep DIR', () => {
     rmSync(join(directory, '..'), { recursive: true, force: true });
   });
 
-  it('exits 0, with the summary line last, and leaves the objects for anyone to recount', async () => {
+  it('exits 0, with the summary line last, and leaves the objects and curated files for anyone to recount', async () => {
     const lines = output.trimEnd().split('\n');
     const fields = parseSummaryLine(lines.at(-1) ?? '');
     expect(fields.sent).toBe(300);
@@ -267,11 +338,16 @@ describe('npm run local -- --keep DIR', () => {
       quarantined: again.quarantined,
       duplicates: again.duplicates,
       objects: again.tradeObjects + again.quarantineObjects,
+      curated: again.curated,
+      curated_bytes_per_trade_vwap: Number(oneDecimal(again.vwap.bytesPerTrade)),
     }).toEqual({
       written: fields.written,
       quarantined: fields.quarantined,
       duplicates: fields.duplicates,
       objects: fields.objects,
+      curated: fields.curated,
+      curated_bytes_per_trade_vwap: fields.curated_bytes_per_trade_vwap,
     });
+    expect(fields.curated).toBe(fields.trades);
   });
 });
