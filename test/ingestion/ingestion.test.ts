@@ -1,11 +1,9 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { WRITER_ARCHITECTURE, WRITER_MEMORY_MB } from '../../lambda/trade-writer/contract';
 import { synthApp } from '../support/app';
 import { actionsOf, asArray, identityStatements, logicalIdOf, resourceProps } from '../support/template';
 
-const { app, stack, template } = synthApp({}, undefined, { bundle: true });
+const { stack, template } = synthApp();
 const writerRoleId = logicalIdOf(stack.ingestion.writerRole);
 const writerStatements = identityStatements(template, writerRoleId);
 const writerId = logicalIdOf(stack.ingestion.writer);
@@ -115,21 +113,6 @@ describe('trade-writer function', () => {
       KmsKeyId: { 'Fn::GetAtt': [logicalIdOf(stack.auditKey.key), 'Arn'] },
       RetentionInDays: 365,
     });
-  });
-
-  it('bundles locally into one minified file with a source map and the S3 client inside, no node_modules beside it', () => {
-    const assembly = app.synth();
-    const asset = writer.Code.S3Key.replace(/\.zip$/, '');
-    const dir = path.join(assembly.directory, `asset.${asset}`);
-    const files = fs.readdirSync(dir);
-    expect(files.sort()).toEqual(['index.js', 'index.js.map']);
-    const bundle = fs.readFileSync(path.join(dir, 'index.js'), 'utf8');
-    // The S3 client's serializer for the SSE-KMS header: the SDK is bundled, not taken from the runtime.
-    // (Booleans, not toContain: a failure must not print a 600 kB bundle.)
-    expect(bundle.includes('x-amz-server-side-encryption-aws-kms-key-id')).toBe(true);
-    expect(/require\("@aws-sdk\/client-/.test(bundle)).toBe(false);
-    // Minified: far fewer lines than a readable bundle of the same code.
-    expect(bundle.split('\n').length).toBeLessThan(100);
   });
 });
 

@@ -1,5 +1,3 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { App, RemovalPolicy } from 'aws-cdk-lib';
 import { REPLAY_MEMORY_MB, REPLAY_TIMEOUT_SECONDS } from '../../lambda/replay/contract';
 import type { Ingestion } from '../../lib/ingestion/ingestion';
@@ -17,7 +15,7 @@ import {
   resourceProps,
 } from '../support/template';
 
-const { app, stack, template } = synthApp({}, undefined, { bundle: true });
+const { stack, template } = synthApp();
 const replayId = logicalIdOf(stack.replay.function);
 const replay = resourceProps(template, replayId);
 const roleId = logicalIdOf(stack.replay.role);
@@ -108,18 +106,6 @@ describe('replay function', () => {
       (s) => s.Sid === 'CloudWatchLogsEncryptsThisStacksLogGroups',
     );
     expect(JSON.stringify(logsStatement?.Condition)).toContain('log-group:/trading-data-lake/dev/trade-replay');
-  });
-
-  it('is bundled locally into one minified file with the S3 and Lambda clients inside', () => {
-    const asset = (replay.Code.S3Key as string).replace(/\.zip$/, '');
-    const bundle = path.join(app.synth().directory, `asset.${asset}`);
-    expect(fs.readdirSync(bundle).sort()).toEqual(['index.js', 'index.js.map']);
-    const code = fs.readFileSync(path.join(bundle, 'index.js'), 'utf8');
-    // (Booleans, not toContain: a failure must not print a 600 kB bundle.)
-    expect(code.includes('name:"@aws-sdk/client-s3"') && code.includes('name:"@aws-sdk/client-lambda"')).toBe(true);
-    // The tagging call and the synchronous invoke's header: the SDK is bundled, not the runtime's.
-    expect(code.includes('PutObjectTagging') && code.includes('X-Amz-Invocation-Type')).toBe(true);
-    expect(/require\("@aws-sdk\/client-/.test(code)).toBe(false);
   });
 });
 
