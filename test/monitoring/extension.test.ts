@@ -11,7 +11,7 @@ import { synthesizedAlarms } from './support/alarms';
 
 // What the curated zone's job will do: a state machine of its own and a count metric, monitored
 // through the stack's Alarms construct. Built here before synthesis, as a construct of the stack.
-const app = new App({ context: cdkJsonContext() });
+const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
 const config = loadConfig(app.node.getAllContext());
 const stack = new TradingDataLakeStack(app, resourceNames(config.stage).stackName, { config, env: TEST_ENV });
 const curationJob = new sfn.StateMachine(stack, 'CurationProbe', {
