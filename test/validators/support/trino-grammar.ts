@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { TrinoSQL } from 'dt-sql-parser';
 import * as esbuild from 'esbuild';
@@ -9,7 +8,7 @@ export interface TrinoGrammar {
   syntaxErrors(sql: string): string[];
   /** How many statements `sql` holds. */
   statementCount(sql: string): number;
-  /** Removes the bundled parser from the temporary directory. */
+  /** Nothing to release: the bundled parser stays in .cache/ for the next run. */
   dispose(): void;
 }
 
@@ -20,21 +19,27 @@ export interface TrinoGrammar {
  * bundler, turns the Trino parser into one CommonJS file that this loads.
  */
 export function loadTrinoGrammar(): TrinoGrammar {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trino-grammar-'));
-  const outfile = path.join(dir, 'trino-sql.cjs');
-  esbuild.buildSync({
-    stdin: { contents: "export { TrinoSQL } from 'dt-sql-parser';", resolveDir: __dirname },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    outfile,
-    logLevel: 'error',
-  });
+  // Bundled once per installed version into .cache/ (git-ignored): bundling costs a second or two.
+  const version = (require('dt-sql-parser/package.json') as { version: string }).version;
+  const outfile = path.join(__dirname, '..', '..', '..', '.cache', 'trino-grammar', `dt-sql-parser-${version}.cjs`);
+  if (!fs.existsSync(outfile)) {
+    const partial = `${outfile}.${process.pid}.tmp`;
+    esbuild.buildSync({
+      stdin: { contents: "export { TrinoSQL } from 'dt-sql-parser';", resolveDir: __dirname },
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      outfile: partial,
+      logLevel: 'error',
+    });
+    // Renamed into place whole, so a parallel run never loads a half-written bundle.
+    fs.renameSync(partial, outfile);
+  }
   const parser: TrinoSQL = new (require(outfile) as { TrinoSQL: new () => TrinoSQL }).TrinoSQL();
   return {
     syntaxErrors: (sql) =>
       parser.validate(sql).map((error) => `${error.startLine}:${error.startColumn} ${error.message}`),
     statementCount: (sql) => parser.splitSQLByStatement(sql)?.length ?? 0,
-    dispose: () => fs.rmSync(dir, { recursive: true, force: true }),
+    dispose: () => undefined,
   };
 }
