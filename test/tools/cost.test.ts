@@ -1,4 +1,4 @@
-import { measuredInputs, renderReport } from '../../tools/cost/cost';
+import { measuredInputs, renderReport, runsPerDayOf } from '../../tools/cost/cost';
 import { readMeasuredFigures } from '../../tools/cost/measured';
 import {
   type CostInputs,
@@ -37,6 +37,7 @@ const CASE: CostInputs = {
     streamRetentionHours: 24,
     archiveAfterDays: 90,
     readDataEvents: true,
+    curationRunsPerDay: 24,
   },
   assumptions: DEFAULT_ASSUMPTIONS,
 };
@@ -89,6 +90,31 @@ describe('the cost model, against a case worked out by hand', () => {
     expect(lineOf(report, 'KMS, raw queries')).toBeCloseTo(2 * 1_152 * 0.000003, 12);
     const unlogged = costModel({ ...CASE, configured: { ...CASE.configured, readDataEvents: false } }, ROUND_PRICES);
     expect(lineOf(unlogged, 'CloudTrail data events, raw query reads')).toBe(0);
+  });
+
+  it('counts each curation run reading the raw day twice (MERGE source and reconciliation)', () => {
+    // 24 runs x 2 scans x 864,000,000 B at $5 a TB.
+    expect(lineOf(report, 'Athena, MERGE and reconciliation of the raw day')).toBeCloseTo(
+      ((24 * 2 * 864_000_000) / 1024 ** 4) * 5,
+      12,
+    );
+    // 48 scans, each reading the 5,760 objects, decrypting 1,152 bucket keys and logging 5,760 read events.
+    expect(lineOf(report, 'S3 GET, KMS and CloudTrail read events of those scans')).toBeCloseTo(
+      48 * (5.76 * 0.0004 + 1_152 * 0.000003 + 0.0576 * 0.1),
+      12,
+    );
+    const daily = costModel({ ...CASE, configured: { ...CASE.configured, curationRunsPerDay: 1 } }, ROUND_PRICES);
+    expect(lineOf(daily, 'Athena, MERGE and reconciliation of the raw day')).toBeCloseTo(
+      ((2 * 864_000_000) / 1024 ** 4) * 5,
+      12,
+    );
+  });
+
+  it('reads the runs a day from a rate() schedule and refuses to guess a cron()', () => {
+    expect(runsPerDayOf('rate(1 hour)')).toBe(24);
+    expect(runsPerDayOf('rate(15 minutes)')).toBe(96);
+    expect(runsPerDayOf('rate(1 day)')).toBe(1);
+    expect(() => runsPerDayOf('cron(0 * * * ? *)')).toThrow('--curation-runs-per-day');
   });
 
   it('says "not measured yet" for the curated query until its figure is measured, then prices it', () => {

@@ -62,7 +62,7 @@ export function renderReport(report: CostReport): string {
     '| line item | per day | per million trades | basis |',
     '|---|---|---|---|',
   );
-  for (const group of ['ingest', 'query', 'storage'] as const) {
+  for (const group of ['ingest', 'curation', 'query', 'storage'] as const) {
     for (const line of report.lines.filter((item) => item.group === group)) {
       const perMillion = line.perDay === undefined ? undefined : perMillionTrades(line.perDay, n);
       out.push(`| ${group}: ${line.name} | ${usd(line.perDay)} | ${usd(perMillion)} | ${line.basis} |`);
@@ -71,7 +71,7 @@ export function renderReport(report: CostReport): string {
   const recurring = report.lines.filter((line) => line.group !== 'storage');
   const total = recurring.reduce((sum, line) => sum + (line.perDay ?? 0), 0);
   out.push(
-    `| **ingest and query, total** | **${usd(total)}** | **${usd(perMillionTrades(total, n))}** | storage lines are per month the day is kept |`,
+    `| **ingest, curation and query, total** | **${usd(total)}** | **${usd(perMillionTrades(total, n))}** | storage lines are per month the day is kept |`,
   );
   const largest = largestLine(report);
   out.push('', `Largest line item: ${largest.group}: ${largest.name}, ${usd(largest.perDay)} a day.`, '');
@@ -123,6 +123,7 @@ function main(): void {
       streamRetentionHours: config.streamRetentionHours,
       archiveAfterDays: config.archiveAfterDays,
       readDataEvents: config.createTrail && config.auditReadDataEvents,
+      curationRunsPerDay: numberOption('--curation-runs-per-day', runsPerDayOf(config.curationSchedule)),
     },
     assumptions: DEFAULT_ASSUMPTIONS,
   };
@@ -132,6 +133,21 @@ function main(): void {
       `${PRICES_REGION} list prices as of ${PRICES_AS_OF} (npm run cost -- --prices lists them with their sources).\n`,
   );
   console.log(renderReport(costModel(inputs, PRICES)));
+}
+
+/**
+ * Runs a day of an EventBridge Scheduler expression: exact for `rate(...)`; a `cron(...)` must be
+ * given with --curation-runs-per-day, since its count depends on its fields.
+ */
+export function runsPerDayOf(expression: string): number {
+  const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
+  if (rate === null) {
+    throw new Error(`curationSchedule ${expression} is not a rate(): give --curation-runs-per-day`);
+  }
+  const every = Number(rate[1]);
+  const unit = rate[2]?.replace(/s$/, '');
+  const perDay = unit === 'minute' ? 1440 / every : unit === 'hour' ? 24 / every : 1 / every;
+  return perDay;
 }
 
 if (require.main === module) {

@@ -58,6 +58,8 @@ export interface ConfiguredInputs {
   readonly archiveAfterDays: number;
   /** Whether the trail records S3 read data events. */
   readonly readDataEvents: boolean;
+  /** Runs of the curation job a day (`curationSchedule`: hourly by default). */
+  readonly curationRunsPerDay: number;
 }
 
 /** Figures that are neither measured nor configured nor prices, each with why it is what it is. */
@@ -72,6 +74,13 @@ export interface CostAssumptions {
   readonly producerCredentials: number;
   /** Bytes of Lambda's event JSON around each record's data (eventID, ARNs, names). */
   readonly eventBytesPerRecord: number;
+  /**
+   * Times a curation run reads the current day's raw partition: its MERGE source and its
+   * reconciliation each scan the whole `dt` partition (gzip JSON has no statistics to skip objects
+   * by), and an hourly run always finds today's prefix new. Its reads of curated.trades (Parquet, a
+   * few bytes a trade within the MERGE's ±7-day window) are small beside it and not counted.
+   */
+  readonly curationRawScansPerRun: number;
 }
 
 export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
@@ -80,6 +89,7 @@ export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
   kmsDataKeyMinutes: 5,
   producerCredentials: 1,
   eventBytesPerRecord: 500,
+  curationRawScansPerRun: 2,
 };
 
 export interface CostInputs {
@@ -93,7 +103,7 @@ export interface CostInputs {
   readonly assumptions: CostAssumptions;
 }
 
-export type LineGroup = 'ingest' | 'query' | 'storage';
+export type LineGroup = 'ingest' | 'curation' | 'query' | 'storage';
 
 export interface LineItem {
   readonly group: LineGroup;
@@ -212,6 +222,7 @@ export function costModel(inputs: CostInputs, prices: Prices): CostReport {
   const kmsPrice = prices.kmsRequestsPer10000.usd / 10_000;
 
   const rawBytesPerQuery = Math.max(ATHENA_MINIMUM_BYTES, storedBytesPerDay);
+  const curationScansPerDay = configured.curationRunsPerDay * assumptions.curationRawScansPerRun;
   const curatedBytesPerQuery =
     measured.curatedBytesScannedPerTrade === undefined
       ? undefined
@@ -261,6 +272,22 @@ export function costModel(inputs: CostInputs, prices: Prices): CostReport {
       name: 'CloudTrail data events, writes',
       perDay: (objectsPerDay / 100_000) * prices.cloudTrailDataEventsPer100000.usd,
       basis: 'one PutObject event per object',
+    },
+    {
+      group: 'curation',
+      name: 'Athena, MERGE and reconciliation of the raw day',
+      perDay: ((curationScansPerDay * rawBytesPerQuery) / TB) * prices.athenaTbScanned.usd,
+      basis: `${configured.curationRunsPerDay} runs a day, each reading the day's ${(rawBytesPerQuery / GB).toFixed(3)} GB of raw trades ${assumptions.curationRawScansPerRun} times`,
+    },
+    {
+      group: 'curation',
+      name: 'S3 GET, KMS and CloudTrail read events of those scans',
+      perDay:
+        curationScansPerDay *
+        ((objectsPerDay / 1000) * prices.s3GetPer1000.usd +
+          s3KmsCallsPerDay * kmsPrice +
+          (configured.readDataEvents ? (objectsPerDay / 100_000) * prices.cloudTrailDataEventsPer100000.usd : 0)),
+      basis: `each scan reads every object of the day, decrypts each bucket key once${configured.readDataEvents ? ', and logs a GetObject event per object' : ''}`,
     },
     {
       group: 'query',
