@@ -1,6 +1,7 @@
 /**
  * A minimal S3 stand-in on 127.0.0.1 only, for the benchmark and for tests that need to see what
- * arrives on the wire: PutObject with the checks the real lake bucket makes (SSE-KMS with the
+ * arrives on the wire, over HTTPS (as the writer reaches S3: the bucket policy denies plain HTTP) with
+ * a throwaway certificate, or over plain HTTP: PutObject with the checks the real lake bucket makes (SSE-KMS with the
  * expected key ARN, `If-None-Match: *` answered with 412 when the key exists) and, like a bucket with
  * S3 Object Lock, a PutObject without Content-MD5 or an `x-amz-checksum-*` header refused; a CRC32
  * checksum that does not match the body is refused as S3 refuses it (BadDigest). GET /__stats says
@@ -10,15 +11,20 @@ import {
   createServer,
   type IncomingHttpHeaders,
   type IncomingMessage,
+  type RequestListener,
   type Server,
   type ServerResponse,
 } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { crc32 } from 'node:zlib';
+import type { LoopbackCertificate } from './loopback-certificate';
 
 export interface LoopbackS3Options {
   /** The key ARN every PutObject must name. */
   readonly expectedKeyArn: string;
+  /** Speak HTTPS with this certificate (see loopback-certificate.ts). @default plain HTTP */
+  readonly tls?: LoopbackCertificate;
 }
 
 /** What the loopback S3 saw. */
@@ -113,7 +119,7 @@ export function createLoopbackS3(options: LoopbackS3Options): {
     response.end();
   };
 
-  const server = createServer((request, response) => {
+  const listener: RequestListener = (request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
@@ -126,7 +132,11 @@ export function createLoopbackS3(options: LoopbackS3Options): {
         sendError(response, 501, 'NotImplemented');
       }
     });
-  });
+  };
+  const server: Server =
+    options.tls === undefined
+      ? createServer(listener)
+      : createTlsServer({ key: options.tls.privateKey, cert: options.tls.certificate }, listener);
   server.keepAliveTimeout = 60_000;
   return { server, stats, putHeaders };
 }
@@ -138,7 +148,7 @@ export function startLoopbackS3(options: LoopbackS3Options): Promise<LoopbackS3>
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as AddressInfo;
       resolve({
-        endpoint: `http://127.0.0.1:${port}`,
+        endpoint: `${options.tls === undefined ? 'http' : 'https'}://127.0.0.1:${port}`,
         stats,
         putHeaders,
         close: () =>

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --record] [-- --writer-root DIR] [-- --scenario NAME]`: the trade-writer on
+ * `npm run bench [-- --record] [-- --writer-root DIR] [-- --scenario NAME] [-- --plain-http]`: the trade-writer on
  * 6,500 realistic trades per invocation against S3 on loopback, in four scenarios (one date, 30
  * interleaved dates, 10% invalid, KPL aggregated).
  *
@@ -9,15 +9,16 @@
  * 2. Times a cold `require` of each bundle in fresh node processes, with and without
  *    `--enable-source-maps` (the function's NODE_OPTIONS turn it on), and of aws-kinesis-agg bundled
  *    alone: what the writer's first aggregate adds, since it loads the library then.
- * 3. For each scenario, starts tools/bench/loopback-s3-process.ts on 127.0.0.1 (core 1) and times the
- *    bundled handler in tools/bench/measure-handler.ts (core 0) against the physical floor (base64
- *    decoding of the records and gzip level 1 of the writer's own output) in the same process.
+ * 3. For each scenario, starts tools/bench/loopback-s3-process.ts on 127.0.0.1 (core 1), over HTTPS
+ *    with a certificate made for the run as S3 is reached over TLS (`--plain-http` to compare), and
+ *    times the bundled handler in tools/bench/measure-handler.ts (core 0) against the physical floor
+ *    (base64 decoding of the records and gzip level 1 of the writer's own output) in the same process.
  * 4. With `--record`, writes the figures the cost model reads to tools/cost/measured.json, keeping
  *    the figures other tasks recorded there.
  * Everything stays on 127.0.0.1, and every child process ends with the bench.
  */
 import { type ChildProcess, execFileSync, fork } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
@@ -36,6 +37,8 @@ function option(name: string): string | undefined {
 }
 const WRITER_ROOT = resolve(option('--writer-root') ?? ROOT);
 const RECORD = process.argv.includes('--record');
+/** S3 over plain HTTP instead of HTTPS: what TLS costs the handler, by difference. */
+const PLAIN_HTTP = process.argv.includes('--plain-http');
 
 /** What NodejsFunction runs: lib/ingestion.ts bundles with WRITER_BUNDLING, and so does this. */
 const DEPLOYED_BUNDLE: BuildOptions = {
@@ -148,24 +151,34 @@ async function measureHandler(bundlePath: string, scenario: ScenarioName): Promi
   const s3 = forkOnCore(
     1,
     join(__dirname, 'loopback-s3-process.ts'),
-    [KEY_ARN],
+    [KEY_ARN, ...(PLAIN_HTTP ? ['--plain-http'] : [])],
     { PATH: process.env.PATH },
     { quiet: false },
   );
   try {
-    const { port } = await firstMessage<{ port: number }>(s3, 'loopback S3');
-    const endpoint = `http://127.0.0.1:${port}`;
+    const { port, certificate } = await firstMessage<{ port: number; certificate?: string }>(s3, 'loopback S3');
+    const endpoint = `${certificate === undefined ? 'http' : 'https'}://127.0.0.1:${port}`;
+    // The handler's client is the one index.ts builds, with the SDK's default agent: it trusts the
+    // loopback's throwaway certificate through NODE_EXTRA_CA_CERTS (certificate verification stays
+    // on), read by node at start. The file holds the certificate only, which is public.
+    const trust: NodeJS.ProcessEnv = {};
+    const certificatePath = join(ROOT, '.bench', `loopback-s3-${port}.pem`);
+    if (certificate !== undefined) {
+      writeFileSync(certificatePath, certificate);
+      trust.NODE_EXTRA_CA_CERTS = certificatePath;
+    }
     const measure = forkOnCore(
       0,
       join(__dirname, 'measure-handler.ts'),
       [bundlePath, `${endpoint}/__stats`, scenario],
-      { PATH: process.env.PATH, ...WRITER_ENV, AWS_ENDPOINT_URL_S3: endpoint },
+      { PATH: process.env.PATH, ...WRITER_ENV, ...trust, AWS_ENDPOINT_URL_S3: endpoint },
       { quiet: true },
     );
     try {
       return await firstMessage<HandlerFigures>(measure, 'measurement');
     } finally {
       measure.kill();
+      rmSync(certificatePath, { force: true });
     }
   } finally {
     s3.kill();
@@ -219,6 +232,7 @@ async function main(): Promise<void> {
     `trade-writer bench: node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ` +
       `${hasTaskset ? 'handler pinned to core 0, loopback S3 to core 1' : 'not pinned (no taskset)'}; ` +
       `${results[0]?.iterations} timed invocations after warm-up per scenario; load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after` +
+      `; S3 over ${PLAIN_HTTP ? 'plain HTTP' : 'HTTPS'}` +
       (WRITER_ROOT === ROOT ? '' : `; writer from ${WRITER_ROOT}`),
   );
   const oneDate = results.find(({ scenario }) => scenario === 'one date');
