@@ -151,7 +151,7 @@ async function measureHandler(bundlePath: string, scenario: ScenarioName): Promi
   const s3 = forkOnCore(
     1,
     join(__dirname, 'loopback-s3-process.ts'),
-    [KEY_ARN, ...(PLAIN_HTTP ? ['--plain-http'] : [])],
+    [KEY_ARN, WRITER_ENV.AWS_ACCESS_KEY_ID, WRITER_ENV.AWS_SECRET_ACCESS_KEY, ...(PLAIN_HTTP ? ['--plain-http'] : [])],
     { PATH: process.env.PATH },
     { quiet: false },
   );
