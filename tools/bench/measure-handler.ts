@@ -6,7 +6,9 @@
  *
  * The floor it compares the handler with is the physical work no writer can skip: base64-decoding
  * every record of the event and gzip (level 1, as the writer compresses) of the very bodies the writer
- * stores, planned from the same event by the writer's own planner outside the timed part.
+ * stores, planned from the same event by the writer's own planner outside the timed part. Both are
+ * timed in wall and CPU time; the ratios are the medians of each invocation's handler over the floor
+ * run beside it.
  */
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { gzip } from '../../lambda/trade-writer/encode';
@@ -53,14 +55,22 @@ async function main(): Promise<void> {
   const handlerMs: number[] = [];
   const handlerCpuMs: number[] = [];
   const floorMs: number[] = [];
+  const floorCpuMs: number[] = [];
+  // Each invocation's handler over the floor run next to it: the two share the machine's load at
+  // that moment, which on a shared VM drifts more within a run than either part varies.
+  const cpuRatios: number[] = [];
+  const wallRatios: number[] = [];
   let failures = 0;
   let sink = 0;
   let kinesisRecords = 0;
   let kinesisBytes = 0;
-  const timeFloor = (event: KinesisStreamEvent, bodies: readonly Buffer[]): number => {
+  const timeFloor = (event: KinesisStreamEvent, bodies: readonly Buffer[]): [number, number] => {
+    const cpuStart = process.cpuUsage();
     const start = process.hrtime.bigint();
     sink += floor(event, bodies);
-    return Number(process.hrtime.bigint() - start) / 1e6;
+    const wall = Number(process.hrtime.bigint() - start) / 1e6;
+    const cpu = process.cpuUsage(cpuStart);
+    return [wall, (cpu.user + cpu.system) / 1000];
   };
   const timeHandler = async (event: KinesisStreamEvent): Promise<[number, number]> => {
     const cpuStart = process.cpuUsage();
@@ -79,7 +89,7 @@ async function main(): Promise<void> {
     const bodies = writerBodies(event, new Date());
     kinesisRecords = event.Records.length;
     kinesisBytes = event.Records.reduce((sum, { kinesis }) => sum + Buffer.byteLength(kinesis.data, 'base64'), 0);
-    let floorTime: number;
+    let floorTime: [number, number];
     let handled: [number, number];
     if (i % 2 === 0) {
       floorTime = timeFloor(event, bodies);
@@ -89,9 +99,12 @@ async function main(): Promise<void> {
       floorTime = timeFloor(event, bodies);
     }
     if (i < WARMUP) continue;
-    floorMs.push(floorTime);
+    floorMs.push(floorTime[0]);
+    floorCpuMs.push(floorTime[1]);
     handlerMs.push(handled[0]);
     handlerCpuMs.push(handled[1]);
+    wallRatios.push(handled[0] / floorTime[0]);
+    cpuRatios.push(handled[1] / floorTime[1]);
   }
   if (sink === 0) throw new Error('the floor did no work');
 
@@ -113,6 +126,9 @@ async function main(): Promise<void> {
     handlerMs: median(handlerMs),
     handlerCpuMs: median(handlerCpuMs),
     floorMs: median(floorMs),
+    floorCpuMs: median(floorCpuMs),
+    wallFloorRatio: median(wallRatios),
+    cpuFloorRatio: median(cpuRatios),
     failures,
     puts: stats.puts,
     refused: stats.refused,

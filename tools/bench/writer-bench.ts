@@ -243,8 +243,11 @@ async function main(): Promise<void> {
     'handler',
     'CPU',
     'floor',
+    'floor CPU',
     'x floor',
+    'CPU x floor',
     'x one date',
+    'CPU x one date',
     'records/s',
     'B/trade',
     'objects',
@@ -254,7 +257,6 @@ async function main(): Promise<void> {
   ];
   console.log(`  ${header.join(' | ')}`);
   for (const figures of results) {
-    const ratio = figures.handlerMs / figures.floorMs;
     const perInvocation = (n: number) => (n / figures.invocations).toFixed(2);
     const row = [
       figures.scenario,
@@ -263,8 +265,11 @@ async function main(): Promise<void> {
       `${figures.handlerMs.toFixed(1)} ms`,
       `${figures.handlerCpuMs.toFixed(1)} ms`,
       `${figures.floorMs.toFixed(1)} ms`,
-      ratio.toFixed(2),
+      `${figures.floorCpuMs.toFixed(1)} ms`,
+      figures.wallFloorRatio.toFixed(2),
+      figures.cpuFloorRatio.toFixed(2),
       oneDate === undefined ? '' : (figures.handlerMs / oneDate.handlerMs).toFixed(2),
+      oneDate === undefined ? '' : (figures.handlerCpuMs / oneDate.handlerCpuMs).toFixed(2),
       Math.round((figures.records / figures.handlerMs) * 1000).toLocaleString('en-US'),
       (figures.tradeBytes / ((figures.records - figures.invalid) * figures.invocations)).toFixed(1),
       perInvocation(figures.objects),
@@ -275,16 +280,20 @@ async function main(): Promise<void> {
     console.log(`  ${row.join(' | ')}`);
   }
   const thirty = results.find(({ scenario }) => scenario === '30 interleaved dates');
+  // The goals are judged in CPU time: the floor is CPU work, while the handler's wall time also
+  // waits for S3's answer (here a process on the other core, on a shared VM; in Lambda, S3's latency).
   if (oneDate !== undefined) {
-    const ratio = oneDate.handlerMs / oneDate.floorMs;
+    const ratio = oneDate.cpuFloorRatio;
     console.log(
-      `  one date: ${ratio.toFixed(2)} x the floor: ${verdict(ratio <= TARGETS.floorRatio)} (<= ${TARGETS.floorRatio})`,
+      `  one date: ${ratio.toFixed(2)} x the floor in CPU time: ${verdict(ratio <= TARGETS.floorRatio)} (<= ${TARGETS.floorRatio}); ` +
+        `${oneDate.wallFloorRatio.toFixed(2)} in wall time`,
     );
   }
   if (oneDate !== undefined && thirty !== undefined) {
-    const ratio = thirty.handlerMs / oneDate.handlerMs;
+    const ratio = thirty.handlerCpuMs / oneDate.handlerCpuMs;
     console.log(
-      `  30 dates: ${ratio.toFixed(2)} x one date: ${verdict(ratio <= TARGETS.datesRatio)} (<= ${TARGETS.datesRatio})`,
+      `  30 dates: ${ratio.toFixed(2)} x one date in CPU time: ${verdict(ratio <= TARGETS.datesRatio)} (<= ${TARGETS.datesRatio}); ` +
+        `${(thirty.handlerMs / oneDate.handlerMs).toFixed(2)} in wall time`,
     );
   }
   const rows: [string, string, string][] = [
