@@ -1,5 +1,6 @@
 /**
- * `npm run bench [-- --record] [-- --writer-root DIR] [-- --scenario NAME] [-- --plain-http]`: the trade-writer on
+ * `npm run bench [-- --record] [-- --writer-root DIR] [-- --scenario NAME] [-- --plain-http]
+ * [-- --node-options "FLAGS"]`: the trade-writer on
  * 6,500 realistic trades per invocation against S3 on loopback, in four scenarios (one date, 30
  * interleaved dates, 10% invalid, KPL aggregated).
  *
@@ -39,6 +40,8 @@ const WRITER_ROOT = resolve(option('--writer-root') ?? ROOT);
 const RECORD = process.argv.includes('--record');
 /** S3 over plain HTTP instead of HTTPS: what TLS costs the handler, by difference. */
 const PLAIN_HTTP = process.argv.includes('--plain-http');
+/** Node options for the handler's process, as the function's NODE_OPTIONS would set them (e.g. a V8 heap size). */
+const HANDLER_NODE_OPTIONS = (option('--node-options') ?? '').split(' ').filter((flag) => flag !== '');
 
 /** What NodejsFunction runs: lib/ingestion.ts bundles with WRITER_BUNDLING, and so does this. */
 const DEPLOYED_BUNDLE: BuildOptions = {
@@ -172,7 +175,7 @@ async function measureHandler(bundlePath: string, scenario: ScenarioName): Promi
       join(__dirname, 'measure-handler.ts'),
       [bundlePath, `${endpoint}/__stats`, scenario],
       { PATH: process.env.PATH, ...WRITER_ENV, ...trust, AWS_ENDPOINT_URL_S3: endpoint },
-      { quiet: true },
+      { quiet: true, nodeOptions: HANDLER_NODE_OPTIONS },
     );
     try {
       return await firstMessage<HandlerFigures>(measure, 'measurement');
@@ -233,6 +236,7 @@ async function main(): Promise<void> {
       `${hasTaskset ? 'handler pinned to core 0, loopback S3 to core 1' : 'not pinned (no taskset)'}; ` +
       `${results[0]?.iterations} timed invocations after warm-up per scenario; load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after` +
       `; S3 over ${PLAIN_HTTP ? 'plain HTTP' : 'HTTPS'}` +
+      (HANDLER_NODE_OPTIONS.length === 0 ? '' : `; handler run with ${HANDLER_NODE_OPTIONS.join(' ')}`) +
       (WRITER_ROOT === ROOT ? '' : `; writer from ${WRITER_ROOT}`),
   );
   const oneDate = results.find(({ scenario }) => scenario === 'one date');
