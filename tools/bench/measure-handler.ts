@@ -10,6 +10,7 @@
  * timed in wall and CPU time; the ratios are the medians of each invocation's handler over the floor
  * run beside it.
  */
+import { PerformanceObserver, performance } from 'node:perf_hooks';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { gzip } from '../../lambda/trade-writer/encode';
 import { planBatch } from '../../lambda/trade-writer/plan';
@@ -21,6 +22,10 @@ type Handler = (event: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse
 const RECORDS = 6_500;
 const WARMUP = 15;
 const ITERATIONS = 40;
+
+function mean(values: readonly number[]): number {
+  return values.reduce((sum, value) => sum + value, 0) / values.length;
+}
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -72,10 +77,23 @@ async function main(): Promise<void> {
     const cpu = process.cpuUsage(cpuStart);
     return [wall, (cpu.user + cpu.system) / 1000];
   };
+  // Garbage collections, to count the handler's invocations that had one (each a few ms: a
+  // scavenge then copies the event, still alive). A median over invocations of which about half
+  // had one moves by that much with a small change of what runs before the handler: the mean and
+  // that share say what the median cannot.
+  const collections: { start: number; end: number }[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries())
+      collections.push({ start: entry.startTime, end: entry.startTime + entry.duration });
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  const handlerWindows: { start: number; end: number }[] = [];
   const timeHandler = async (event: KinesisStreamEvent): Promise<[number, number]> => {
     const cpuStart = process.cpuUsage();
     const start = process.hrtime.bigint();
+    const windowStart = performance.now();
     const response = await handler(event);
+    handlerWindows.push({ start: windowStart, end: performance.now() });
     const wall = Number(process.hrtime.bigint() - start) / 1e6;
     const cpu = process.cpuUsage(cpuStart);
     failures += response.batchItemFailures.length;
@@ -107,6 +125,13 @@ async function main(): Promise<void> {
     cpuRatios.push(handled[1] / floorTime[1]);
   }
   if (sink === 0) throw new Error('the floor did no work');
+  // GC entries arrive asynchronously, after the collection.
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  observer.disconnect();
+  const timedWindows = handlerWindows.slice(WARMUP);
+  const withCollection = timedWindows.filter(({ start, end }) =>
+    collections.some((collection) => collection.start < end && collection.end > start),
+  ).length;
 
   const stats = (await (await fetch(statsUrl)).json()) as {
     puts: number;
@@ -125,6 +150,8 @@ async function main(): Promise<void> {
     datesPerInvocation: scenario.dates,
     handlerMs: median(handlerMs),
     handlerCpuMs: median(handlerCpuMs),
+    handlerCpuMeanMs: mean(handlerCpuMs),
+    handlerCollectionShare: withCollection / timedWindows.length,
     floorMs: median(floorMs),
     floorCpuMs: median(floorCpuMs),
     wallFloorRatio: median(wallRatios),

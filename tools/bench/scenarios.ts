@@ -26,6 +26,9 @@ export interface HandlerFigures {
   readonly datesPerInvocation: number;
   readonly handlerMs: number;
   readonly handlerCpuMs: number;
+  readonly handlerCpuMeanMs: number;
+  /** Share of the timed invocations during which a garbage collection ran. */
+  readonly handlerCollectionShare: number;
   readonly floorMs: number;
   readonly floorCpuMs: number;
   /** Median over invocations of the handler's wall time over the floor's, measured side by side. */
