@@ -1,16 +1,15 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { S3Client } from '@aws-sdk/client-s3';
 import { loadWriterConfig } from './config';
 import { createTradeWriter } from './handler';
-import { s3ObjectStore } from './object-store';
+import { s3ObjectStore, writerS3Client } from './object-store';
 
 // Read at cold start: a missing or unusable setting fails the init with a message naming it.
 const config = loadWriterConfig(process.env);
 
 /** Lambda entry point for the trade-writer (Kinesis event source mapping, ReportBatchItemFailures). */
 export const handler = createTradeWriter({
-  store: s3ObjectStore(new S3Client({}), config),
+  store: s3ObjectStore(writerS3Client(), config),
   logger: new Logger(),
   metrics: new Metrics(),
 });

@@ -123,9 +123,15 @@ class ArrivalTime implements AsciiValue {
 class ObjectBuilder {
   /** Quarantine lines; trades keep theirs in the batch's lines. */
   private readonly quarantineLines: JsonLines | undefined;
-  /** `[start, end)` of each run of this object's consecutive trade lines in the batch's lines. */
-  private readonly runs: number[] = [];
+  /** `[start, end)` of this object's trade lines in the batch's lines, while they are one run. */
+  private runStart = -1;
+  private runEnd = -1;
+  /** Whether its trade lines are one run of the batch's lines (a batch of one date), so its body is a view of them. */
+  private contiguous = true;
+  /** Bytes of its trade lines. */
   private bytes = 0;
+  /** Where its body starts in the gathered bodies, when its lines are not one run. */
+  gatheredAt = 0;
   private first: string;
   private last: string;
   records = 0;
@@ -135,6 +141,8 @@ class ObjectBuilder {
     readonly dt: string,
     readonly shardId: string,
     sequenceNumber: string,
+    /** Its place in the plan's objects. */
+    readonly index: number,
   ) {
     this.quarantineLines = kind === 'quarantine' ? new JsonLines() : undefined;
     this.first = sequenceNumber;
@@ -147,9 +155,9 @@ class ObjectBuilder {
   }
 
   addTradeLine(start: number, end: number): void {
-    const { runs } = this;
-    if (runs.length > 0 && runs[runs.length - 1] === start) runs[runs.length - 1] = end;
-    else runs.push(start, end);
+    if (this.runStart < 0) this.runStart = start;
+    else if (this.runEnd !== start) this.contiguous = false;
+    this.runEnd = end;
     this.bytes += end - start;
     this.records += 1;
   }
@@ -159,37 +167,74 @@ class ObjectBuilder {
     this.records += 1;
   }
 
-  /**
-   * The object, its body taken from the batch's trade lines: a view when its lines are one run (a
-   * batch of one date), else a buffer of exactly its size, so a batch spread over many dates
-   * allocates its lines once more at most, never a presized body per date.
-   */
   /** Bytes its body takes when its lines are not one run of the batch's lines, else 0. */
   get gatheredBytes(): number {
-    return this.runs.length > 2 ? this.bytes : 0;
+    return this.contiguous ? 0 : this.bytes;
   }
 
-  build(tradeLines: JsonLines, gathered: Buffer, at: number): PlannedObject {
+  /**
+   * The object, its body taken from the batch's trade lines: a view when its lines are one run (a
+   * batch of one date), else its place in the gathered bodies (see {@link gatherTradeLines}), so a
+   * batch spread over many dates allocates its lines once more at most, never a presized body per date.
+   */
+  build(tradeLines: JsonLines, gatheredStart: number): PlannedObject {
     const prefix = this.kind === 'trades' ? TRADES_PREFIX : QUARANTINE_PREFIX;
+    let body = this.quarantineLines?.contents();
+    if (body === undefined) {
+      const start = this.contiguous ? this.runStart : gatheredStart + this.gatheredAt;
+      body = tradeLines.slice(start, start + this.bytes);
+    }
     return {
       kind: this.kind,
       key: objectKey(prefix, this.dt, this.shardId, this.first, this.last),
       dt: this.dt,
       shardId: this.shardId,
       records: this.records,
-      body: this.quarantineLines?.contents() ?? this.tradesBody(tradeLines, gathered, at),
+      body,
       firstSequenceNumber: this.first,
       lastSequenceNumber: this.last,
     };
   }
+}
 
-  private tradesBody(tradeLines: JsonLines, gathered: Buffer, at: number): Buffer {
-    const { runs } = this;
-    if (runs.length === 2) return tradeLines.slice(runs[0], runs[1]);
-    const start = at;
-    for (let i = 0; i < runs.length; i += 2) at += tradeLines.copyTo(gathered, at, runs[i], runs[i + 1]);
-    return gathered.subarray(start, at);
+/**
+ * Copies the trade lines of every object whose lines are not one run into its own place past the
+ * lines (`[end, end + bytes)` of the same buffer), in the order of the batch: `copyWithin` inside one
+ * buffer, a run of consecutive lines of an object at a time, allocates nothing per line. Returns where
+ * the gathered bodies start.
+ */
+function gatherTradeLines(
+  lines: JsonLines,
+  objects: readonly ObjectBuilder[],
+  lineEnds: Int32Array,
+  lineObjects: Int32Array,
+  lineCount: number,
+  gatheredBytes: number,
+): number {
+  const gatheredStart = lines.end;
+  const buffer = lines.spareRoom(gatheredBytes);
+  const cursors = new Int32Array(objects.length);
+  for (let i = 0; i < objects.length; i += 1) cursors[i] = gatheredStart + objects[i].gatheredAt;
+  let runStart = 0;
+  for (let line = 0; line < lineCount; line += 1) {
+    const object = lineObjects[line];
+    const end = lineEnds[line];
+    // A run ends at the last line of the batch or where the next line belongs to another object.
+    if (line + 1 < lineCount && lineObjects[line + 1] === object) continue;
+    if (objects[object].gatheredBytes > 0) {
+      buffer.copyWithin(cursors[object], runStart, end);
+      cursors[object] += end - runStart;
+    }
+    runStart = end;
   }
+  return gatheredStart;
+}
+
+/** A copy of `array` twice its length. */
+function grown(array: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const larger = new Int32Array(array.length * 2);
+  larger.set(array);
+  return larger;
 }
 
 /** Whether an eventID (`<shardId>:<sequenceNumber>`) belongs to the shard, without slicing it. */
@@ -242,12 +287,14 @@ export class BatchPlanner {
   private readonly validator: TradeValidator;
   /** The record being read, decoded into the spare room of the batch's trade lines. */
   private readonly recordBytes = new RecordBytes();
-  // The trade lines of a batch, and the bodies gathered from them for objects whose lines are not
-  // one run: kept for the next batch, so a warm writer allocates neither again unless a batch needs
-  // more. A plan's bodies are therefore valid until the planner plans again (the handler writes them
-  // before it returns).
+  // The trade lines of a batch, followed in the same buffer by the bodies gathered from them for
+  // objects whose lines are not one run: kept for the next batch, so a warm writer allocates it again
+  // only when a batch needs more. A plan's bodies are therefore valid until the planner plans again
+  // (the handler writes them before it returns).
   private tradeLines: JsonLines | undefined;
-  private gathered: Buffer = Buffer.alloc(0);
+  /** Per trade line of the batch, where it ends in the lines and which object (its index) it belongs to. */
+  private lineEnds: Int32Array<ArrayBuffer> = new Int32Array(1024);
+  private lineObjects: Int32Array<ArrayBuffer> = new Int32Array(1024);
 
   constructor(options: BatchPlannerOptions = {}) {
     this.validator = new TradeValidator({ fields: options.fields });
@@ -319,6 +366,9 @@ export class BatchPlanner {
     let suffixShardId: string | undefined;
     let suffix: IngestionSuffix | undefined;
     let lastShardId = '';
+    let lineEnds = this.lineEnds;
+    let lineObjects = this.lineObjects;
+    let lineCount = 0;
 
     const builderFor = (kind: ObjectKind, shardId: string, dt: string, sequenceNumber: string): ObjectBuilder => {
       if (lastBuilder?.kind === kind && lastBuilder.dt === dt && lastBuilder.shardId === shardId) {
@@ -332,7 +382,7 @@ export class BatchPlanner {
       }
       let builder = ofShard.get(dt);
       if (builder === undefined) {
-        builder = new ObjectBuilder(kind, dt, shardId, sequenceNumber);
+        builder = new ObjectBuilder(kind, dt, shardId, sequenceNumber, objects.length);
         ofShard.set(dt, builder);
         objects.push(builder);
       } else {
@@ -369,6 +419,15 @@ export class BatchPlanner {
           suffix,
         );
         builder.addTradeLine(start, lines.end);
+        if (lineCount === lineEnds.length) {
+          lineEnds = grown(lineEnds);
+          lineObjects = grown(lineObjects);
+          this.lineEnds = lineEnds;
+          this.lineObjects = lineObjects;
+        }
+        lineEnds[lineCount] = lines.end;
+        lineObjects[lineCount] = builder.index;
+        lineCount += 1;
         return;
       }
       const userRecord = subSequenceNumber !== NO_SUB_SEQUENCE_NUMBER;
@@ -430,14 +489,14 @@ export class BatchPlanner {
       }
     }
 
-    const gatheredBytes = objects.reduce((sum, builder) => sum + builder.gatheredBytes, 0);
-    if (this.gathered.length < gatheredBytes) this.gathered = Buffer.allocUnsafe(gatheredBytes);
-    let at = 0;
-    const planned = objects.map((builder) => {
-      const object = builder.build(lines, this.gathered, at);
-      at += builder.gatheredBytes;
-      return object;
-    });
+    let gatheredBytes = 0;
+    for (const builder of objects) {
+      builder.gatheredAt = gatheredBytes;
+      gatheredBytes += builder.gatheredBytes;
+    }
+    const gatheredStart =
+      gatheredBytes === 0 ? 0 : gatherTradeLines(lines, objects, lineEnds, lineObjects, lineCount, gatheredBytes);
+    const planned = objects.map((builder) => builder.build(lines, gatheredStart));
     return { objects: planned, quarantined, aggregates };
   }
 }

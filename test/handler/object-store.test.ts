@@ -1,11 +1,15 @@
+import { Agent } from 'node:https';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { PutObjectCommand, S3Client, type S3ClientConfig, S3ServiceException } from '@aws-sdk/client-s3';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { FinalizeHandler, FinalizeHandlerArguments, MetadataBearer } from '@smithy/types';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createTradeWriter } from '../../lambda/trade-writer/handler';
-import { s3ObjectStore } from '../../lambda/trade-writer/object-store';
+import { s3ObjectStore, UNSIGNED_PAYLOAD, writerS3Client } from '../../lambda/trade-writer/object-store';
+import { loopbackCertificate } from '../../tools/bench/loopback-certificate';
 import { type LoopbackS3, startLoopbackS3 } from '../../tools/bench/loopback-s3';
-import { BUCKET_NAME, KEY_ARN, kinesisEvent, tradeJson } from '../../tools/fixtures/trade-events';
+import { BUCKET_NAME, KEY_ARN, kinesisEvent, kinesisRecord, tradeJson } from '../../tools/fixtures/trade-events';
 
 // What a function or an account may set (AWS SDK for JavaScript v3): the SDK then sends a checksum
 // only for operations that require one, and PutObject does not. S3 Object Lock refuses such a write.
@@ -24,6 +28,25 @@ const batch = kinesisEvent([
   tradeJson({ trade_id: 'T-2', executed_at: '2026-03-11T12:00:00Z' }),
   'not json',
 ]);
+/** Records after `batch`'s, two dates: the next invocation of a writer whose client resolved its middleware once. */
+const secondBatch = {
+  Records: [
+    kinesisRecord({ text: tradeJson({ trade_id: 'T-3', executed_at: '2026-03-09T12:00:00Z' }) }, 3),
+    kinesisRecord({ text: tradeJson({ trade_id: 'T-4', executed_at: '2026-03-11T13:00:00Z' }) }, 4),
+  ],
+};
+const CREDENTIALS = { accessKeyId: 'loopback', secretAccessKey: 'loopback' };
+
+/** Client options for the loopback S3 over HTTPS: its throwaway certificate trusted, verification on. */
+function trustingLoopback(s3: LoopbackS3, certificate: string): S3ClientConfig {
+  return {
+    endpoint: s3.endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: CREDENTIALS,
+    requestHandler: new NodeHttpHandler({ httpsAgent: new Agent({ ca: certificate, keepAlive: true }) }),
+  };
+}
 
 function writerFor(client: S3Client) {
   return createTradeWriter({
@@ -49,7 +72,7 @@ describe('the checksum of every PutObject', () => {
     const s3 = mockClient(S3Client);
     s3.on(PutObjectCommand).resolves({ ETag: '"etag"' });
     try {
-      await quietly(() => writerFor(new S3Client({ region: 'us-east-1' }))(batch));
+      await quietly(() => writerFor(writerS3Client({ region: 'us-east-1' }))(batch));
       const inputs = s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input);
       expect(inputs).toHaveLength(3);
       for (const input of inputs) expect(input.ChecksumAlgorithm).toBe('CRC32');
@@ -62,12 +85,12 @@ describe('the checksum of every PutObject', () => {
     let s3: LoopbackS3;
     let client: S3Client;
     beforeAll(async () => {
-      s3 = await startLoopbackS3({ expectedKeyArn: KEY_ARN });
-      client = new S3Client({
+      s3 = await startLoopbackS3({ expectedKeyArn: KEY_ARN, credentials: CREDENTIALS });
+      client = writerS3Client({
         endpoint: s3.endpoint,
         region: 'us-east-1',
         forcePathStyle: true,
-        credentials: { accessKeyId: 'loopback', secretAccessKey: 'loopback' },
+        credentials: CREDENTIALS,
       });
     });
     afterAll(async () => {
@@ -77,8 +100,13 @@ describe('the checksum of every PutObject', () => {
 
     it('sends x-amz-checksum-crc32 of the body, which the server verifies, and every object is stored', async () => {
       expect(await quietly(() => writerFor(client)(batch))).toEqual({ batchItemFailures: [] });
+      // The loopback S3 also checked each signature, and each payload hash against its body.
       expect(s3.stats()).toMatchObject({ puts: 3, refused: 0, checksums: { crc32: 3 } });
-      for (const headers of s3.putHeaders) expect(headers['x-amz-checksum-crc32']).toMatch(/^[A-Za-z0-9+/]{6}==$/);
+      for (const headers of s3.putHeaders) {
+        expect(headers['x-amz-checksum-crc32']).toMatch(/^[A-Za-z0-9+/]{6}==$/);
+        // Over plain HTTP the payload is signed, as the SDK signs it: only TLS makes it safe to skip.
+        expect(headers['x-amz-content-sha256']).toMatch(/^[0-9a-f]{64}$/);
+      }
     });
 
     it('is what makes the write pass: the same SDK without ChecksumAlgorithm sends none and is refused', async () => {
@@ -95,6 +123,74 @@ describe('the checksum of every PutObject', () => {
       await expect(write).rejects.toBeInstanceOf(S3ServiceException);
       await expect(write).rejects.toMatchObject({ name: 'InvalidRequest' });
       expect(s3.putHeaders.at(-1)?.['x-amz-checksum-crc32']).toBeUndefined();
+    });
+  });
+
+  describe('over HTTPS, as the writer reaches S3', () => {
+    let s3: LoopbackS3;
+    let client: S3Client;
+    let certificate: string;
+    beforeAll(async () => {
+      const tls = await loopbackCertificate();
+      certificate = tls.certificate;
+      s3 = await startLoopbackS3({ expectedKeyArn: KEY_ARN, tls, credentials: CREDENTIALS });
+      client = writerS3Client(trustingLoopback(s3, certificate));
+    });
+    afterAll(async () => {
+      client?.destroy();
+      await s3?.close();
+    });
+
+    it('signs UNSIGNED-PAYLOAD, the CRC32 header and every header the bucket policy needs, across invocations, and S3 accepts it', async () => {
+      expect(await quietly(() => writerFor(client)(batch))).toEqual({ batchItemFailures: [] });
+      expect(await quietly(() => writerFor(client)(secondBatch))).toEqual({ batchItemFailures: [] });
+      // Signatures, checksums, encryption headers and If-None-Match all checked by the loopback S3.
+      expect(s3.stats()).toMatchObject({ puts: 5, refused: 0, checksums: { crc32: 5 } });
+      expect(s3.stats().objects.map(({ key }) => key)).toHaveLength(5);
+      for (const headers of s3.putHeaders) {
+        expect(headers['x-amz-content-sha256']).toBe(UNSIGNED_PAYLOAD);
+        const signed = /SignedHeaders=([^,]+)/.exec(String(headers.authorization))?.[1].split(';');
+        expect(signed).toEqual(
+          expect.arrayContaining([
+            'x-amz-content-sha256',
+            'x-amz-checksum-crc32',
+            'x-amz-server-side-encryption',
+            'x-amz-server-side-encryption-aws-kms-key-id',
+            'if-none-match',
+            'content-length',
+            'host',
+          ]),
+        );
+      }
+    });
+
+    it('a request changed after it was signed is refused: the loopback S3 checks what S3 checks', async () => {
+      const tampering = writerS3Client(trustingLoopback(s3, certificate));
+      tampering.middlewareStack.addRelativeTo(
+        (next: FinalizeHandler<object, MetadataBearer>) => (args: FinalizeHandlerArguments<object>) => {
+          (args.request as { headers: Record<string, string> }).headers['x-amz-server-side-encryption-aws-kms-key-id'] =
+            KEY_ARN.replace('1234abcd', '0000abcd');
+          return next(args);
+        },
+        { name: 'changeAfterSigning', relation: 'after', toMiddleware: 'httpSigningMiddleware' },
+      );
+      try {
+        await expect(
+          tampering.send(
+            new PutObjectCommand({
+              Bucket: BUCKET_NAME,
+              Key: 'trades/dt=2026-03-11/tampered.jsonl.gz',
+              Body: Buffer.from('{}\n'),
+              ServerSideEncryption: 'aws:kms',
+              SSEKMSKeyId: KEY_ARN,
+              IfNoneMatch: '*',
+              ChecksumAlgorithm: 'CRC32',
+            }),
+          ),
+        ).rejects.toMatchObject({ name: 'SignatureDoesNotMatch' });
+      } finally {
+        tampering.destroy();
+      }
     });
   });
 });

@@ -127,4 +127,33 @@ describe('planning a batch', () => {
     expect(contents(planner.plan(oneDate, INGESTION))).toEqual(contents(planBatch(oneDate, INGESTION)));
     expect(contents(planner.plan(spread, INGESTION))).toEqual(contents(planBatch(spread, INGESTION)));
   });
+
+  it('gathers each date of a batch spread over many dates, thousands of records, in the order they came', () => {
+    const dates = ['2026-03-05', '2026-03-06', '2026-03-07', '2026-03-08', '2026-03-09', '2026-03-10', '2026-03-11'];
+    // Runs of 1 to 3 records of a date, then another date: more lines than the planner first keeps room for.
+    const records = Array.from({ length: 2500 }, (_, i) =>
+      kinesisRecord(
+        {
+          text: tradeJson({ trade_id: `G-${i}`, executed_at: `${dates[Math.floor(i / (1 + (i % 3))) % 7]}T10:00:00Z` }),
+        },
+        i,
+      ),
+    );
+    const expected = new Map<string, string[]>();
+    for (const [i, record] of records.entries()) {
+      const dt = JSON.parse(Buffer.from(record.kinesis.data, 'base64').toString()).executed_at.slice(0, 10);
+      expected.set(dt, [...(expected.get(dt) ?? []), `G-${i}`]);
+    }
+    const planner = createBatchPlanner();
+    for (const plan of [planner.plan(records, INGESTION), planner.plan(records.slice(0, 1200), INGESTION)]) {
+      const planned = plan.objects.map(({ dt, records: count, body }) => {
+        const ids = linesOf(body).map((line) => JSON.parse(line).trade_id);
+        expect(ids).toHaveLength(count);
+        return [dt, ids];
+      });
+      const lineCount = planned.reduce((sum, [, ids]) => sum + ids.length, 0);
+      const wanted = [...expected].map(([dt, ids]) => [dt, ids.filter((id) => Number(id.slice(2)) < lineCount)]);
+      expect(planned).toEqual(wanted.filter(([, ids]) => ids.length > 0));
+    }
+  });
 });

@@ -1,24 +1,35 @@
 /**
  * A minimal S3 stand-in on 127.0.0.1 only, for the benchmark and for tests that need to see what
- * arrives on the wire: PutObject with the checks the real lake bucket makes (SSE-KMS with the
- * expected key ARN, `If-None-Match: *` answered with 412 when the key exists) and, like a bucket with
- * S3 Object Lock, a PutObject without Content-MD5 or an `x-amz-checksum-*` header refused; a CRC32
- * checksum that does not match the body is refused as S3 refuses it (BadDigest). GET /__stats says
- * what was stored. Bodies are counted, not kept; the headers of every PUT are kept for tests.
+ * arrives on the wire, over HTTPS (as the writer reaches S3: the bucket policy denies plain HTTP)
+ * with a throwaway certificate, or over plain HTTP. PutObject gets the checks the real lake bucket
+ * makes: SSE-KMS with the expected key ARN; `If-None-Match: *`, answered with 412 when the key
+ * exists; like a bucket with S3 Object Lock, no write without Content-MD5 or an `x-amz-checksum-*`
+ * header; a CRC32 that does not match the body refused as S3 refuses it (BadDigest); and, given the
+ * credentials, a signature that does not match what it signs or a payload hash that is not the
+ * body's (loopback-sigv4.ts). GET /__stats says what was stored. Bodies are counted, not kept; the
+ * headers of every PUT are kept for tests.
  */
 import {
   createServer,
   type IncomingHttpHeaders,
   type IncomingMessage,
+  type RequestListener,
   type Server,
   type ServerResponse,
 } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { crc32 } from 'node:zlib';
+import type { LoopbackCertificate } from './loopback-certificate';
+import { type LoopbackCredentials, sigV4Problem } from './loopback-sigv4';
 
 export interface LoopbackS3Options {
   /** The key ARN every PutObject must name. */
   readonly expectedKeyArn: string;
+  /** Speak HTTPS with this certificate (see loopback-certificate.ts). @default plain HTTP */
+  readonly tls?: LoopbackCertificate;
+  /** Check every PutObject's SigV4 signature (and signed payload hash) against these, as S3 does. @default no check */
+  readonly credentials?: LoopbackCredentials;
 }
 
 /** What the loopback S3 saw. */
@@ -70,7 +81,7 @@ export function createLoopbackS3(options: LoopbackS3Options): {
     checksums: { ...checksums },
   });
 
-  const handlePut = (request: IncomingMessage, response: ServerResponse, body: Buffer): void => {
+  const handlePut = async (request: IncomingMessage, response: ServerResponse, body: Buffer): Promise<void> => {
     puts += 1;
     const { headers } = request;
     putHeaders.push(headers);
@@ -81,6 +92,12 @@ export function createLoopbackS3(options: LoopbackS3Options): {
       refused += 1;
       sendError(response, status, code);
     };
+    const signatureProblem =
+      options.credentials === undefined ? undefined : await sigV4Problem(request, body, options.credentials);
+    if (signatureProblem !== undefined) {
+      refuse(403, signatureProblem);
+      return;
+    }
     if (
       headers['x-amz-server-side-encryption'] !== 'aws:kms' ||
       headers['x-amz-server-side-encryption-aws-kms-key-id'] !== options.expectedKeyArn
@@ -113,12 +130,15 @@ export function createLoopbackS3(options: LoopbackS3Options): {
     response.end();
   };
 
-  const server = createServer((request, response) => {
+  const listener: RequestListener = (request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       if (request.method === 'PUT') {
-        handlePut(request, response, Buffer.concat(chunks));
+        handlePut(request, response, Buffer.concat(chunks)).catch((error: unknown) => {
+          console.error(error);
+          sendError(response, 500, 'InternalError');
+        });
       } else if (request.method === 'GET' && request.url === '/__stats') {
         response.writeHead(200, { 'content-type': 'application/json' });
         response.end(JSON.stringify(stats()));
@@ -126,7 +146,11 @@ export function createLoopbackS3(options: LoopbackS3Options): {
         sendError(response, 501, 'NotImplemented');
       }
     });
-  });
+  };
+  const server: Server =
+    options.tls === undefined
+      ? createServer(listener)
+      : createTlsServer({ key: options.tls.privateKey, cert: options.tls.certificate }, listener);
   server.keepAliveTimeout = 60_000;
   return { server, stats, putHeaders };
 }
@@ -138,7 +162,7 @@ export function startLoopbackS3(options: LoopbackS3Options): Promise<LoopbackS3>
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as AddressInfo;
       resolve({
-        endpoint: `http://127.0.0.1:${port}`,
+        endpoint: `${options.tls === undefined ? 'http' : 'https'}://127.0.0.1:${port}`,
         stats,
         putHeaders,
         close: () =>

@@ -6,8 +6,11 @@
  *
  * The floor it compares the handler with is the physical work no writer can skip: base64-decoding
  * every record of the event and gzip (level 1, as the writer compresses) of the very bodies the writer
- * stores, planned from the same event by the writer's own planner outside the timed part.
+ * stores, planned from the same event by the writer's own planner outside the timed part. Both are
+ * timed in wall and CPU time; the ratios are the medians of each invocation's handler over the floor
+ * run beside it.
  */
+import { PerformanceObserver, performance } from 'node:perf_hooks';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { gzip } from '../../lambda/trade-writer/encode';
 import { planBatch } from '../../lambda/trade-writer/plan';
@@ -19,6 +22,10 @@ type Handler = (event: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse
 const RECORDS = 6_500;
 const WARMUP = 15;
 const ITERATIONS = 40;
+
+function mean(values: readonly number[]): number {
+  return values.reduce((sum, value) => sum + value, 0) / values.length;
+}
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -53,19 +60,40 @@ async function main(): Promise<void> {
   const handlerMs: number[] = [];
   const handlerCpuMs: number[] = [];
   const floorMs: number[] = [];
+  const floorCpuMs: number[] = [];
+  // Each invocation's handler over the floor run next to it: the two share the machine's load at
+  // that moment, which on a shared VM drifts more within a run than either part varies.
+  const cpuRatios: number[] = [];
+  const wallRatios: number[] = [];
   let failures = 0;
   let sink = 0;
   let kinesisRecords = 0;
   let kinesisBytes = 0;
-  const timeFloor = (event: KinesisStreamEvent, bodies: readonly Buffer[]): number => {
+  const timeFloor = (event: KinesisStreamEvent, bodies: readonly Buffer[]): [number, number] => {
+    const cpuStart = process.cpuUsage();
     const start = process.hrtime.bigint();
     sink += floor(event, bodies);
-    return Number(process.hrtime.bigint() - start) / 1e6;
+    const wall = Number(process.hrtime.bigint() - start) / 1e6;
+    const cpu = process.cpuUsage(cpuStart);
+    return [wall, (cpu.user + cpu.system) / 1000];
   };
+  // Garbage collections, to count the handler's invocations that had one (each a few ms: a
+  // scavenge then copies the event, still alive). A median over invocations of which about half
+  // had one moves by that much with a small change of what runs before the handler: the mean and
+  // that share say what the median cannot.
+  const collections: { start: number; end: number }[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries())
+      collections.push({ start: entry.startTime, end: entry.startTime + entry.duration });
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  const handlerWindows: { start: number; end: number }[] = [];
   const timeHandler = async (event: KinesisStreamEvent): Promise<[number, number]> => {
     const cpuStart = process.cpuUsage();
     const start = process.hrtime.bigint();
+    const windowStart = performance.now();
     const response = await handler(event);
+    handlerWindows.push({ start: windowStart, end: performance.now() });
     const wall = Number(process.hrtime.bigint() - start) / 1e6;
     const cpu = process.cpuUsage(cpuStart);
     failures += response.batchItemFailures.length;
@@ -79,7 +107,7 @@ async function main(): Promise<void> {
     const bodies = writerBodies(event, new Date());
     kinesisRecords = event.Records.length;
     kinesisBytes = event.Records.reduce((sum, { kinesis }) => sum + Buffer.byteLength(kinesis.data, 'base64'), 0);
-    let floorTime: number;
+    let floorTime: [number, number];
     let handled: [number, number];
     if (i % 2 === 0) {
       floorTime = timeFloor(event, bodies);
@@ -89,11 +117,21 @@ async function main(): Promise<void> {
       floorTime = timeFloor(event, bodies);
     }
     if (i < WARMUP) continue;
-    floorMs.push(floorTime);
+    floorMs.push(floorTime[0]);
+    floorCpuMs.push(floorTime[1]);
     handlerMs.push(handled[0]);
     handlerCpuMs.push(handled[1]);
+    wallRatios.push(handled[0] / floorTime[0]);
+    cpuRatios.push(handled[1] / floorTime[1]);
   }
   if (sink === 0) throw new Error('the floor did no work');
+  // GC entries arrive asynchronously, after the collection.
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  observer.disconnect();
+  const timedWindows = handlerWindows.slice(WARMUP);
+  const withCollection = timedWindows.filter(({ start, end }) =>
+    collections.some((collection) => collection.start < end && collection.end > start),
+  ).length;
 
   const stats = (await (await fetch(statsUrl)).json()) as {
     puts: number;
@@ -112,7 +150,12 @@ async function main(): Promise<void> {
     datesPerInvocation: scenario.dates,
     handlerMs: median(handlerMs),
     handlerCpuMs: median(handlerCpuMs),
+    handlerCpuMeanMs: mean(handlerCpuMs),
+    handlerCollectionShare: withCollection / timedWindows.length,
     floorMs: median(floorMs),
+    floorCpuMs: median(floorCpuMs),
+    wallFloorRatio: median(wallRatios),
+    cpuFloorRatio: median(cpuRatios),
     failures,
     puts: stats.puts,
     refused: stats.refused,

@@ -26,7 +26,15 @@ export interface HandlerFigures {
   readonly datesPerInvocation: number;
   readonly handlerMs: number;
   readonly handlerCpuMs: number;
+  readonly handlerCpuMeanMs: number;
+  /** Share of the timed invocations during which a garbage collection ran. */
+  readonly handlerCollectionShare: number;
   readonly floorMs: number;
+  readonly floorCpuMs: number;
+  /** Median over invocations of the handler's wall time over the floor's, measured side by side. */
+  readonly wallFloorRatio: number;
+  /** The same in CPU time: what the goal is judged on (the wall time adds the wait for S3's answer). */
+  readonly cpuFloorRatio: number;
   readonly failures: number;
   readonly puts: number;
   readonly refused: number;

@@ -1,5 +1,6 @@
 /**
- * `npm run bench [-- --record] [-- --writer-root DIR] [-- --scenario NAME]`: the trade-writer on
+ * `npm run bench [-- --record] [-- --writer-root DIR] [-- --scenario NAME] [-- --plain-http]
+ * [-- --node-options "FLAGS"]`: the trade-writer on
  * 6,500 realistic trades per invocation against S3 on loopback, in four scenarios (one date, 30
  * interleaved dates, 10% invalid, KPL aggregated).
  *
@@ -9,15 +10,16 @@
  * 2. Times a cold `require` of each bundle in fresh node processes, with and without
  *    `--enable-source-maps` (the function's NODE_OPTIONS turn it on), and of aws-kinesis-agg bundled
  *    alone: what the writer's first aggregate adds, since it loads the library then.
- * 3. For each scenario, starts tools/bench/loopback-s3-process.ts on 127.0.0.1 (core 1) and times the
- *    bundled handler in tools/bench/measure-handler.ts (core 0) against the physical floor (base64
- *    decoding of the records and gzip level 1 of the writer's own output) in the same process.
+ * 3. For each scenario, starts tools/bench/loopback-s3-process.ts on 127.0.0.1 (core 1), over HTTPS
+ *    with a certificate made for the run as S3 is reached over TLS (`--plain-http` to compare), and
+ *    times the bundled handler in tools/bench/measure-handler.ts (core 0) against the physical floor
+ *    (base64 decoding of the records and gzip level 1 of the writer's own output) in the same process.
  * 4. With `--record`, writes the figures the cost model reads to tools/cost/measured.json, keeping
  *    the figures other tasks recorded there.
  * Everything stays on 127.0.0.1, and every child process ends with the bench.
  */
 import { type ChildProcess, execFileSync, fork } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
@@ -36,6 +38,10 @@ function option(name: string): string | undefined {
 }
 const WRITER_ROOT = resolve(option('--writer-root') ?? ROOT);
 const RECORD = process.argv.includes('--record');
+/** S3 over plain HTTP instead of HTTPS: what TLS costs the handler, by difference. */
+const PLAIN_HTTP = process.argv.includes('--plain-http');
+/** Node options for the handler's process, as the function's NODE_OPTIONS would set them (e.g. a V8 heap size). */
+const HANDLER_NODE_OPTIONS = (option('--node-options') ?? '').split(' ').filter((flag) => flag !== '');
 
 /** What NodejsFunction runs: lib/ingestion.ts bundles with WRITER_BUNDLING, and so does this. */
 const DEPLOYED_BUNDLE: BuildOptions = {
@@ -148,24 +154,34 @@ async function measureHandler(bundlePath: string, scenario: ScenarioName): Promi
   const s3 = forkOnCore(
     1,
     join(__dirname, 'loopback-s3-process.ts'),
-    [KEY_ARN],
+    [KEY_ARN, WRITER_ENV.AWS_ACCESS_KEY_ID, WRITER_ENV.AWS_SECRET_ACCESS_KEY, ...(PLAIN_HTTP ? ['--plain-http'] : [])],
     { PATH: process.env.PATH },
     { quiet: false },
   );
   try {
-    const { port } = await firstMessage<{ port: number }>(s3, 'loopback S3');
-    const endpoint = `http://127.0.0.1:${port}`;
+    const { port, certificate } = await firstMessage<{ port: number; certificate?: string }>(s3, 'loopback S3');
+    const endpoint = `${certificate === undefined ? 'http' : 'https'}://127.0.0.1:${port}`;
+    // The handler's client is the one index.ts builds, with the SDK's default agent: it trusts the
+    // loopback's throwaway certificate through NODE_EXTRA_CA_CERTS (certificate verification stays
+    // on), read by node at start. The file holds the certificate only, which is public.
+    const trust: NodeJS.ProcessEnv = {};
+    const certificatePath = join(ROOT, '.bench', `loopback-s3-${port}.pem`);
+    if (certificate !== undefined) {
+      writeFileSync(certificatePath, certificate);
+      trust.NODE_EXTRA_CA_CERTS = certificatePath;
+    }
     const measure = forkOnCore(
       0,
       join(__dirname, 'measure-handler.ts'),
       [bundlePath, `${endpoint}/__stats`, scenario],
-      { PATH: process.env.PATH, ...WRITER_ENV, AWS_ENDPOINT_URL_S3: endpoint },
-      { quiet: true },
+      { PATH: process.env.PATH, ...WRITER_ENV, ...trust, AWS_ENDPOINT_URL_S3: endpoint },
+      { quiet: true, nodeOptions: HANDLER_NODE_OPTIONS },
     );
     try {
       return await firstMessage<HandlerFigures>(measure, 'measurement');
     } finally {
       measure.kill();
+      rmSync(certificatePath, { force: true });
     }
   } finally {
     s3.kill();
@@ -219,6 +235,8 @@ async function main(): Promise<void> {
     `trade-writer bench: node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ` +
       `${hasTaskset ? 'handler pinned to core 0, loopback S3 to core 1' : 'not pinned (no taskset)'}; ` +
       `${results[0]?.iterations} timed invocations after warm-up per scenario; load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after` +
+      `; S3 over ${PLAIN_HTTP ? 'plain HTTP' : 'HTTPS'}` +
+      (HANDLER_NODE_OPTIONS.length === 0 ? '' : `; handler run with ${HANDLER_NODE_OPTIONS.join(' ')}`) +
       (WRITER_ROOT === ROOT ? '' : `; writer from ${WRITER_ROOT}`),
   );
   const oneDate = results.find(({ scenario }) => scenario === 'one date');
@@ -228,9 +246,14 @@ async function main(): Promise<void> {
     'Kinesis rec.',
     'handler',
     'CPU',
+    'CPU mean',
+    'with GC',
     'floor',
+    'floor CPU',
     'x floor',
+    'CPU x floor',
     'x one date',
+    'CPU x one date',
     'records/s',
     'B/trade',
     'objects',
@@ -240,7 +263,6 @@ async function main(): Promise<void> {
   ];
   console.log(`  ${header.join(' | ')}`);
   for (const figures of results) {
-    const ratio = figures.handlerMs / figures.floorMs;
     const perInvocation = (n: number) => (n / figures.invocations).toFixed(2);
     const row = [
       figures.scenario,
@@ -248,9 +270,14 @@ async function main(): Promise<void> {
       `${figures.kinesisRecords}`,
       `${figures.handlerMs.toFixed(1)} ms`,
       `${figures.handlerCpuMs.toFixed(1)} ms`,
+      `${figures.handlerCpuMeanMs.toFixed(1)} ms`,
+      `${Math.round(figures.handlerCollectionShare * 100)}%`,
       `${figures.floorMs.toFixed(1)} ms`,
-      ratio.toFixed(2),
+      `${figures.floorCpuMs.toFixed(1)} ms`,
+      figures.wallFloorRatio.toFixed(2),
+      figures.cpuFloorRatio.toFixed(2),
       oneDate === undefined ? '' : (figures.handlerMs / oneDate.handlerMs).toFixed(2),
+      oneDate === undefined ? '' : (figures.handlerCpuMs / oneDate.handlerCpuMs).toFixed(2),
       Math.round((figures.records / figures.handlerMs) * 1000).toLocaleString('en-US'),
       (figures.tradeBytes / ((figures.records - figures.invalid) * figures.invocations)).toFixed(1),
       perInvocation(figures.objects),
@@ -261,16 +288,20 @@ async function main(): Promise<void> {
     console.log(`  ${row.join(' | ')}`);
   }
   const thirty = results.find(({ scenario }) => scenario === '30 interleaved dates');
+  // The goals are judged in CPU time: the floor is CPU work, while the handler's wall time also
+  // waits for S3's answer (here a process on the other core, on a shared VM; in Lambda, S3's latency).
   if (oneDate !== undefined) {
-    const ratio = oneDate.handlerMs / oneDate.floorMs;
+    const ratio = oneDate.cpuFloorRatio;
     console.log(
-      `  one date: ${ratio.toFixed(2)} x the floor: ${verdict(ratio <= TARGETS.floorRatio)} (<= ${TARGETS.floorRatio})`,
+      `  one date: ${ratio.toFixed(2)} x the floor in CPU time: ${verdict(ratio <= TARGETS.floorRatio)} (<= ${TARGETS.floorRatio}); ` +
+        `${oneDate.wallFloorRatio.toFixed(2)} in wall time`,
     );
   }
   if (oneDate !== undefined && thirty !== undefined) {
-    const ratio = thirty.handlerMs / oneDate.handlerMs;
+    const ratio = thirty.handlerCpuMs / oneDate.handlerCpuMs;
     console.log(
-      `  30 dates: ${ratio.toFixed(2)} x one date: ${verdict(ratio <= TARGETS.datesRatio)} (<= ${TARGETS.datesRatio})`,
+      `  30 dates: ${ratio.toFixed(2)} x one date in CPU time: ${verdict(ratio <= TARGETS.datesRatio)} (<= ${TARGETS.datesRatio}); ` +
+        `${(thirty.handlerMs / oneDate.handlerMs).toFixed(2)} in wall time`,
     );
   }
   const rows: [string, string, string][] = [
