@@ -1,5 +1,4 @@
 import { PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
-import type { FinalizeRequestMiddleware, MetadataBearer } from '@smithy/types';
 import type { WriterConfig } from './config';
 
 /** How a write ended when it did not fail. */
@@ -42,43 +41,17 @@ export function describeWriteError(error: unknown): {
   };
 }
 
-/** What SigV4 signs instead of the body's SHA-256 (`x-amz-content-sha256`). */
-export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
-
-/**
- * Over HTTPS, signs `UNSIGNED-PAYLOAD` instead of a SHA-256 of the body, as the AWS SDKs for Java
- * (v2) and Go (v2) do for S3 by default; the JavaScript SDK hashes a Buffer body over HTTPS as over
- * HTTP, a SHA-256 of every object (0.3 ms of a 6,500-trade batch, npm run bench). The body stays
- * protected: TLS carries it (the bucket policy denies any request without TLS), and the CRC32 of the
- * body is a header the signature covers, which S3 checks against the body (BadDigest). Every other
- * header is signed as before. Over plain HTTP (tests, the loopback S3 of `--plain-http`) nothing
- * changes: the SDK signs the hash. Added before the signing middleware, so the signature covers it.
- */
-const unsignedPayloadOverTls: FinalizeRequestMiddleware<object, MetadataBearer> = (next) => (args) => {
-  const request = args.request as { protocol?: string; headers?: Record<string, string> };
-  if (request.protocol === 'https:' && request.headers !== undefined) {
-    request.headers['x-amz-content-sha256'] = UNSIGNED_PAYLOAD;
-  }
-  return next(args);
-};
-
 /**
  * The writer's S3 client: the SDK's defaults (credentials, region, endpoint, retries, TLS), its
- * middleware stack resolved once for PutObject instead of for every command (`cacheMiddleware`), and
- * the payload unsigned over HTTPS ({@link unsignedPayloadOverTls}). A batch spread over 30 dates sends
- * 30 PutObjects, and resolving the stack (copying and sorting about 30 middlewares) was a fifth of the
- * SDK's CPU per request and a sixth of what it allocates (npm run bench). The writer never changes the
- * client's or a command's middleware after the first request, which is the one thing that option
- * does not allow. `options` are for tests (endpoint, credentials, request handler).
+ * middleware stack resolved once for PutObject instead of for every command (`cacheMiddleware`). A
+ * batch spread over 30 dates sends 30 PutObjects, and resolving the stack (copying and sorting about
+ * 30 middlewares) was a fifth of the SDK's CPU per request and a sixth of what it allocates (npm run
+ * bench). The writer never changes the client's or a command's middleware after the first request,
+ * which is the one thing that option does not allow. `options` are for tests (endpoint, credentials,
+ * request handler).
  */
 export function writerS3Client(options: S3ClientConfig = {}): S3Client {
-  const client = new S3Client({ ...options, cacheMiddleware: true });
-  client.middlewareStack.addRelativeTo(unsignedPayloadOverTls, {
-    name: 'unsignedPayloadOverTls',
-    relation: 'before',
-    toMiddleware: 'httpSigningMiddleware',
-  });
-  return client;
+  return new S3Client({ ...options, cacheMiddleware: true });
 }
 
 /**
