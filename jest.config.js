@@ -20,6 +20,10 @@ const slowSuites = [
   '<rootDir>/test/schema/validation/json-object.full.test.ts',
   // The whole local pipeline, plain and with --chaos (kinesalite, s3rver, the writer, DuckDB).
   '<rootDir>/test/e2e/local-pipeline.test.ts',
+  // Every named query and curation statement parsed by a Trino grammar (dt-sql-parser, 4 s to load).
+  '<rootDir>/test/validators/trino-grammar.test.ts',
+  // The trades bin run as a user runs it, in subprocesses (npx, tsx, the SDK: seconds each).
+  '<rootDir>/test/cli/bin.test.ts',
 ];
 
 /** @type {import('jest').Config} */
