@@ -11,8 +11,8 @@ export type CurationEngine = 'athena' | 'duckdb';
  * fractions of up to 9 digits). Both engines drop digits past the sixth, never round: DuckDB does so
  * when it casts, and Trino's cast to timestamp(6) would round, so its text is cut to six digits first.
  * Athena wraps the parse in `try`, which turns a value Trino cannot read into NULL instead of failing
- * the whole MERGE (Trino reads zone offsets up to ±14:00; the writer accepts up to ±23:59): the
- * reconciliation counts such a trade as not curated, and its alarm fires.
+ * the whole MERGE (the writer already quarantines zone offsets beyond Trino's ±14:00; this guards
+ * what it cannot foresee): the reconciliation counts such a trade as not curated, and its alarm fires.
  */
 export function utcTimestampSql(engine: CurationEngine, text: string): string {
   switch (engine) {

@@ -3,7 +3,7 @@
  *
  * Guarantees: accepts exactly RFC 3339, the profile of ISO 8601 with a zone: `YYYY-MM-DDTHH:MM:SS`,
  * an optional fraction of 1 to 9 digits, then `Z` or `+HH:MM` / `-HH:MM`; `T` and `Z` upper case,
- * seconds 00-59 (no leap second, no 24:00), offsets up to 23:59, and a real calendar date. Proven by
+ * seconds 00-59 (no leap second, no 24:00), offsets up to ±14:00, and a real calendar date. Proven by
  * test/schema/validation/utc-date.test.ts (against Date for every day of a leap and a common year,
  * and against each malformed form).
  *
@@ -19,6 +19,12 @@ const DOT = 0x2e;
 const UPPER_T = 0x54;
 const UPPER_Z = 0x5a;
 const MINUTES_PER_DAY = 1440;
+/**
+ * ±14:00, the widest offset in use (UTC+14, Kiribati; UTC-12 the other way) and the widest Trino
+ * reads: RFC 3339 allows up to 23:59, but a trade Athena cannot parse would reach the raw table and
+ * never the curated one, so it is quarantined here instead.
+ */
+const MAX_OFFSET_MINUTES = 14 * 60;
 
 /** Two decimal digits at `at` (before `end`) as a number, or -1. */
 function twoDigits(bytes: Uint8Array, at: number, end: number): number {
@@ -139,9 +145,9 @@ export class UtcDateReader {
         at + 6 !== end ||
         bytes[at + 3] !== COLON ||
         offsetHour < 0 ||
-        offsetHour > 23 ||
         offsetMinute < 0 ||
-        offsetMinute > 59
+        offsetMinute > 59 ||
+        offsetHour * 60 + offsetMinute > MAX_OFFSET_MINUTES
       ) {
         return undefined;
       }

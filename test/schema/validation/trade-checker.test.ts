@@ -164,6 +164,12 @@ describe('the trade checker on the shared table', () => {
     });
   });
 
+  it('quarantines a zone offset beyond ±14:00, which Athena could not read into curated.trades', () => {
+    expect(check(tradeJson({ executed_at: '2026-03-11T10:00:00+14:00' }))).toBe('2026-03-10');
+    expect(check(tradeJson({ executed_at: '2026-03-11T10:00:00+15:00' }))).toEqual(broken('executed_at'));
+    expect(check(tradeJson({ executed_at: '2026-03-11T10:00:00-23:59' }))).toEqual(broken('executed_at'));
+  });
+
   describe('the partition date window', () => {
     it('accepts the first partition date and the day after ingestion', () => {
       expect(check(tradeJson({ executed_at: '2020-01-01T00:00:00Z' }))).toBe('2020-01-01');

@@ -17,6 +17,8 @@ describe('the UTC date of executed_at', () => {
     ['2023-02-28T23:00:00-02:00', '2023-03-01'],
     ['2024-03-01T01:00:00+02:00', '2024-02-29'],
     ['2000-02-29T12:00:00Z', '2000-02-29'],
+    ['2026-03-11T09:00:00+14:00', '2026-03-10'],
+    ['2026-03-10T11:00:00-14:00', '2026-03-11'],
   ])('of %s is %s', (timestamp, date) => {
     expect(utcDateOf(timestamp)).toBe(date);
   });
@@ -40,6 +42,9 @@ describe('the UTC date of executed_at', () => {
     ['an offset without a colon', '2026-03-11T10:00:00+0100'],
     ['an offset of hours alone', '2026-03-11T10:00:00+01'],
     ['an offset of 24 hours', '2026-03-11T10:00:00+24:00'],
+    ['an offset past +14:00, which Athena (Trino) cannot read', '2026-03-11T10:00:00+14:01'],
+    ['an offset past -14:00', '2026-03-11T10:00:00-15:00'],
+    ['an offset of 23:59, RFC 3339 but no zone in use', '2026-03-11T10:00:00+23:59'],
     ['an empty fraction', '2026-03-11T10:00:00.Z'],
     ['a ten-digit fraction', '2026-03-11T10:00:00.1234567890Z'],
     ['a comma fraction', '2026-03-11T10:00:00,5Z'],
