@@ -1,10 +1,8 @@
-import * as path from 'node:path';
 import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -25,7 +23,7 @@ import { CURATED_TABLE, CURATED_TABLE_PREFIX, type CurationTables } from '../../
 import { TRADES_PREFIX } from '../../schema/layout';
 import { TRADES_TABLE } from '../../schema/tables';
 import { acknowledge, acknowledgeOnGrantee, CONTROL_TOWER, NAG, objectWildcardFinding } from '../acknowledgements';
-import { WRITER_BUNDLING } from '../ingestion/writer-bundling';
+import { createProjectFunction } from '../project-function';
 import { QueryWorkGroup } from '../query/query-workgroup';
 import type { DataLakeBucket } from '../raw-zone/lake-bucket';
 import type { RawTables } from '../raw-zone/raw-tables';
@@ -34,8 +32,6 @@ import { grantReadObjects } from '../security/bucket-grants';
 import type { DataKey } from '../security/data-key';
 import { createKmsBucket } from '../security/secure-bucket';
 import { CURATION_METRICS, curationDefinition } from './curation-definition';
-
-const PROJECT_ROOT = path.join(__dirname, '..', '..');
 
 /**
  * The curation workgroup's per-query cutoff: 1 TiB ($5 of scanning). Its queries are fixed and read
@@ -352,39 +348,21 @@ export class CuratedZone extends Construct {
       retention: props.logRetention,
       removalPolicy: props.removalPolicy,
     });
-    const planner = new nodejs.NodejsFunction(this, 'Planner', {
+    const planner = createProjectFunction(this, 'Planner', {
       functionName: props.names.plannerFunctionName,
       description: 'Plans a curation run: checks its input, reads the watermark, lists the raw trades/ prefixes',
-      entry: path.join(PROJECT_ROOT, 'lambda', 'curation-planner', 'index.ts'),
-      handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
+      entry: 'curation-planner/index.ts',
       memorySize: 256,
       timeout: Duration.minutes(5),
       role: this.plannerRole,
       logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
-      tracing: lambda.Tracing.ACTIVE,
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
-      // Bundled as the writer is: esbuild from devDependencies, never Docker, the SDK inside.
-      bundling: {
-        forceDockerBundling: false,
-        logLevel: nodejs.LogLevel.WARNING,
-        format: nodejs.OutputFormat.CJS,
-        ...WRITER_BUNDLING,
-        mainFields: [...WRITER_BUNDLING.mainFields],
-        externalModules: [],
-      },
       environment: {
         [PLANNER_ENV.lakeBucketName]: props.lake.bucket.bucketName,
         [PLANNER_ENV.curatedBucketName]: this.bucket.bucketName,
         [PLANNER_ENV.reconcileDays]: `${props.reconcileDays}`,
         POWERTOOLS_SERVICE_NAME: 'curation-planner',
-        NODE_OPTIONS: '--enable-source-maps',
       },
     });
-    logGroup.grantWrite(this.plannerRole);
 
     // List the raw days, never read a trade: ListBucket under trades/ only.
     iam.Grant.addToPrincipal({

@@ -1,11 +1,10 @@
-import * as path from 'node:path';
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -18,15 +17,13 @@ import {
 } from '../../lambda/trade-writer/contract';
 import { acknowledge, CONTROL_TOWER, NAG } from '../acknowledgements';
 import type { StreamCapacity } from '../config';
+import { createProjectFunction } from '../project-function';
 import type { DataLakeBucket } from '../raw-zone/lake-bucket';
 import type { AuditKey } from '../security/audit-key';
 import { grantReadObjects } from '../security/bucket-grants';
 import type { DataKey } from '../security/data-key';
 import { acknowledgeUnlockedRecords, createKmsBucket, type ObjectLockProps } from '../security/secure-bucket';
 import { FailedBatchBucketDestination } from './failed-batch-destination';
-import { WRITER_BUNDLING } from './writer-bundling';
-
-const PROJECT_ROOT = path.join(__dirname, '..', '..');
 
 export interface IngestionProps {
   readonly dataKey: DataKey;
@@ -132,44 +129,24 @@ export class Ingestion extends Construct {
       description: 'trade-writer: read the trade stream, write trades/ and quarantine/ objects',
     });
 
-    this.writer = new nodejs.NodejsFunction(this, 'Writer', {
+    this.writer = createProjectFunction(this, 'Writer', {
       functionName: props.functionName,
       description: 'Writes trades from the stream to the data lake; quarantines bad records',
-      entry: path.join(PROJECT_ROOT, 'lambda', 'trade-writer', 'index.ts'),
-      handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
+      entry: 'trade-writer/index.ts',
       // The cost model (tools/cost) reads the same two values from the writer's contract.
       architecture: WRITER_ARCHITECTURE === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64,
       memorySize: WRITER_MEMORY_MB,
       timeout: Duration.minutes(2),
       role: this.writerRole,
       logGroup: this.logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
-      tracing: lambda.Tracing.ACTIVE,
       reservedConcurrentExecutions: props.reservedConcurrency,
-      // The lock file at the repository root, never a parent directory's (DESIGN §10).
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
-      bundling: {
-        // esbuild from devDependencies; never Docker.
-        forceDockerBundling: false,
-        // Warnings and errors only: `cdk synth -q` and the tests print nothing when bundling succeeds.
-        logLevel: nodejs.LogLevel.WARNING,
-        format: nodejs.OutputFormat.CJS,
-        ...WRITER_BUNDLING,
-        mainFields: [...WRITER_BUNDLING.mainFields],
-        // Bundle the AWS SDK at the version pinned in package-lock.json instead of the runtime's.
-        externalModules: [],
-      },
       environment: {
         [WRITER_ENV.bucketName]: props.lake.bucket.bucketName,
         [WRITER_ENV.keyArn]: props.dataKey.key.keyArn,
         POWERTOOLS_SERVICE_NAME: WRITER_SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
-        NODE_OPTIONS: '--enable-source-maps',
       },
     });
-    this.logGroup.grantWrite(this.writerRole);
     acknowledge(
       this.writerRole,
       NAG.inlinePolicy,

@@ -1,8 +1,6 @@
-import * as path from 'node:path';
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import {
@@ -13,11 +11,9 @@ import {
   WRITER_TIMEOUT_SECONDS,
 } from '../../lambda/replay/contract';
 import { acknowledge, acknowledgeOnGrantee, CONTROL_TOWER, NAG, objectWildcardFinding } from '../acknowledgements';
+import { createProjectFunction } from '../project-function';
 import type { AuditKey } from '../security/audit-key';
 import type { Ingestion } from './ingestion';
-import { WRITER_BUNDLING } from './writer-bundling';
-
-const PROJECT_ROOT = path.join(__dirname, '..', '..');
 
 export interface ReplayFunctionProps {
   /** The stream, the writer and the failed-batch bucket the function replays between. */
@@ -71,39 +67,21 @@ export class ReplayFunction extends Construct {
       description: 'trade-replay: read and tag failed-batch records, invoke the trade-writer',
     });
 
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
+    this.function = createProjectFunction(this, 'Function', {
       functionName: props.functionName,
       description: 'Replays one batch recorded in the failed-batch bucket through the trade-writer',
-      entry: path.join(PROJECT_ROOT, 'lambda', 'replay', 'index.ts'),
-      handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
+      entry: 'replay/index.ts',
       memorySize: REPLAY_MEMORY_MB,
       timeout: Duration.seconds(REPLAY_TIMEOUT_SECONDS),
       role: this.role,
       logGroup: this.logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
-      tracing: lambda.Tracing.ACTIVE,
-      // The lock file at the repository root, never a parent directory's (DESIGN §10).
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
-      bundling: {
-        forceDockerBundling: false,
-        logLevel: nodejs.LogLevel.WARNING,
-        format: nodejs.OutputFormat.CJS,
-        ...WRITER_BUNDLING,
-        mainFields: [...WRITER_BUNDLING.mainFields],
-        externalModules: [],
-      },
       environment: {
         [REPLAY_ENV.failedBatchBucket]: ingestion.failedBatchBucket.bucketName,
         [REPLAY_ENV.writerFunctionArn]: ingestion.writer.functionArn,
         [REPLAY_ENV.streamArn]: ingestion.streamArn,
         POWERTOOLS_SERVICE_NAME: REPLAY_SERVICE_NAME,
-        NODE_OPTIONS: '--enable-source-maps',
       },
     });
-    this.logGroup.grantWrite(this.role);
 
     // Read: GetObject and ListBucket (a missing key answers 404, not 403), Decrypt through S3.
     ingestion.grantReadFailedBatches(this.function);

@@ -158,3 +158,38 @@ describe('event source mapping', () => {
     });
   });
 });
+
+describe('every function of the stack (createProjectFunction)', () => {
+  const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+  const roles = template.findResources('AWS::IAM::Role');
+  const logGroups = template.findResources('AWS::Logs::LogGroup');
+
+  it('is one of the three the project builds: the writer, the replay function and the curation planner', () => {
+    expect(functions.map(({ Properties }) => Properties.FunctionName).sort()).toEqual([
+      'trading-data-lake-dev-curation-planner',
+      'trading-data-lake-dev-trade-replay',
+      'trading-data-lake-dev-trade-writer',
+    ]);
+  });
+
+  it.each(functions.map((fn) => [fn.Properties.FunctionName, fn.Properties]))(
+    '%s runs Node.js 24 with X-Ray, JSON logs in its own audit-key-encrypted log group, source maps, and a role of its own',
+    (_, props) => {
+      expect(props.Runtime).toBe('nodejs24.x');
+      expect(props.TracingConfig).toEqual({ Mode: 'Active' });
+      expect(props.LoggingConfig.LogFormat).toBe('JSON');
+      const logGroup = logGroups[props.LoggingConfig.LogGroup.Ref];
+      expect(logGroup.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^AuditKey/), 'Arn'] });
+      expect(props.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+      const role = roles[props.Role['Fn::GetAtt'][0]];
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+      expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+        { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } },
+      ]);
+      const otherFunctionsOnTheRole = functions.filter(
+        (other) => other.Properties.Role['Fn::GetAtt'][0] === props.Role['Fn::GetAtt'][0],
+      );
+      expect(otherFunctionsOnTheRole).toHaveLength(1);
+    },
+  );
+});
