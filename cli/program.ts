@@ -25,7 +25,7 @@ function everyCommand(command: Command, configure: (command: Command) => void): 
 export function createProgram(env: CliEnvironment): Command {
   const program = new Command('trades')
     .description(
-      'Operate the trading data lake: send test trades, query them, see the pipeline at a glance, audit the deployed controls; (later) replay and inspect it.',
+      'Operate the trading data lake: send test trades, query them, see the pipeline at a glance, audit the deployed controls, replay failed batches, run the curation job, hold records, and pull the brake on the key.',
     )
     .addOption(
       new Option('--stage <stage>', 'stage of the stack; names it TradingDataLake-<stage>')
