@@ -1,4 +1,5 @@
 import { CfnOutput, DefaultStackSynthesizer, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -195,14 +196,19 @@ export class TradingDataLakeStack extends Stack {
       alarmFriendlyName: 'CurationJob',
       humanReadableName: 'curation job (Step Functions)',
     });
+    // Published once a run (hourly) and once a day: between two counts the alarm keeps its state, so
+    // an unreconciled day stays in ALARM until a run counts it right, instead of clearing with the
+    // empty periods between runs.
     this.alarms.addAlarm('CurationUnreconciledTrades', this.curated.metricUnreconciledTrades(), {
       threshold: 1,
+      treatMissingData: cloudwatch.TreatMissingData.IGNORE,
       title: 'Trades not reflected in curated.trades after their merge',
       description:
         'After merging a day, the curation job found trades with an event on that day that curated.trades does not hold at that event or a newer one (or holds twice): a MERGE that went wrong, a price or executed_at the table could not type, or a move beyond the lookup window. The execution output lists each day with its counts; see docs/curated-zone.md, "When an alarm fires".',
     });
     this.alarms.addAlarm('CuratedDuplicateTrades', this.curated.metricDuplicateTrades(), {
       threshold: 1,
+      treatMissingData: cloudwatch.TreatMissingData.IGNORE,
       title: 'trade_ids with more than one curated row',
       description:
         'The daily check found trade_ids with more than one row in curated.trades: a correction moved a trade further than the MERGE looks (MOVE_WINDOW_DAYS). Analysts would count those trades twice; docs/curated-zone.md, "When an alarm fires", says how to repair them.',

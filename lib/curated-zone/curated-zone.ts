@@ -376,6 +376,15 @@ export class CuratedZone extends Construct {
       actions: ['s3:GetObject'],
       resourceArns: [this.bucket.arnForObjects(CURATION_STATE_KEY)],
     });
+    // Until the first run succeeds there is no state object, and S3 answers a GetObject of a missing
+    // key with 403, not 404 (NoSuchKey), unless the caller may ListBucket: without this every run
+    // would fail. Unconditioned: S3 checks it without an s3:prefix. It shows object names only (the
+    // Iceberg files' paths), never their contents.
+    iam.Grant.addToPrincipal({
+      grantee: this.plannerRole,
+      actions: ['s3:ListBucket'],
+      resourceArns: [this.bucket.bucketArn],
+    });
     this.dataKey.grantDecryptViaS3(this.plannerRole);
 
     acknowledge(
@@ -442,12 +451,19 @@ export class CuratedZone extends Construct {
       resourceArns: [this.workGroup.resultsBucket.bucketArn],
     });
 
-    // The catalog: read both databases; read the raw table; read, update (every Iceberg commit moves
-    // its metadata pointer) and create the curated table. No delete anywhere.
+    // The catalog: read both databases, and `default`, which Athena reads for a query without a
+    // database context (Athena User Guide, "Mandatory: Access Policy to the Default Database and
+    // Catalog per AWS Region"); read the raw table; read, update (every Iceberg commit moves its
+    // metadata pointer) and create the curated table. No delete anywhere.
     iam.Grant.addToPrincipal({
       grantee: role,
       actions: ['glue:GetDatabase'],
-      resourceArns: [catalogArn, databaseArn(props.raw.databaseName), databaseArn(this.databaseName)],
+      resourceArns: [
+        catalogArn,
+        databaseArn('default'),
+        databaseArn(props.raw.databaseName),
+        databaseArn(this.databaseName),
+      ],
     });
     iam.Grant.addToPrincipal({
       grantee: role,

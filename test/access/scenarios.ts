@@ -2526,6 +2526,15 @@ const curationJob: ScenarioGroup = {
       request: dataKeyViaStream,
     },
     {
+      title: 'allows the curation role GetDatabase on the default database (its queries name no database context)',
+      principal: 'curation',
+      action: 'glue:GetDatabase',
+      target: 'Glue database `default`',
+      expect: 'allowed',
+      why: 'grantCurationJob: glue:GetDatabase on the catalog, default and both databases',
+      request: (refs) => ({ resource: refs.catalogArns.defaultDatabase, context: OVER_TLS }),
+    },
+    {
       title: 'allows the curation role GetTable on the raw trades table',
       principal: 'curation',
       action: 'glue:GetTable',
@@ -2701,6 +2710,16 @@ const curationPlanner: ScenarioGroup = {
       expect: 'allowed',
       why: 'it reads the last successful run’s watermark',
       request: (refs) => ({ resource: curationStateObject(refs), context: S3_OVER_TLS }),
+    },
+    {
+      title:
+        'allows the planner ListBucket on the curated bucket, so a missing run state answers 404 (NoSuchKey), not 403',
+      principal: 'curationPlanner',
+      action: 's3:ListBucket',
+      target: 'curated bucket; TLS, no `s3:prefix`',
+      expect: 'allowed',
+      why: 'before the first successful run there is no state object; without ListBucket S3 answers 403 and every run fails',
+      request: (refs) => ({ resource: bucketArn(refs.buckets.curated), context: S3_OVER_TLS }),
     },
     {
       title: 'denies the planner PutObject of the run state (only a run that succeeded moves it)',

@@ -189,7 +189,8 @@ describe('the state machine', () => {
       expect(alarms.get(name)?.properties).toMatchObject({
         Threshold: 1,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-        TreatMissingData: 'notBreaching',
+        // Counted once a run or once a day: the empty periods between counts must not clear an ALARM.
+        TreatMissingData: 'ignore',
       });
     }
   });
@@ -282,6 +283,8 @@ describe('the curation role', () => {
         actions: ['glue:GetDatabase'],
         resources: [
           glue('catalog'),
+          // Athena reads `default` for a query without a database context.
+          glue('database/default'),
           glue('database/trading_data_lake_curated_dev'),
           glue('database/trading_data_lake_dev'),
         ],
@@ -406,7 +409,7 @@ describe('the planner', () => {
     ).toBe('7');
   });
 
-  it('lists trades/ of the lake and reads the run state, and nothing more in S3', () => {
+  it('lists trades/ of the lake, reads the run state and may list the curated bucket (so a missing state is a 404), and nothing more in S3', () => {
     const s3 = identityStatements(template, ids.planner).filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
     expect(s3.map(summary)).toEqual([
       {
@@ -415,6 +418,7 @@ describe('the planner', () => {
         conditions: { StringLike: { 's3:prefix': ['trades/*'] } },
       },
       { actions: ['s3:GetObject'], resources: [objectsOf(ids.bucket, 'curation/state.json')] },
+      { actions: ['s3:ListBucket'], resources: [getAttArn(ids.bucket)] },
     ]);
   });
 });
