@@ -185,7 +185,13 @@ export class Ingestion extends Construct {
     // encryption (the data key), so the role's S3 GenerateDataKey grant above covers it too.
     this.dataKey.grantDecryptViaKinesis(this.writer, this.streamArn);
 
-    const eventSource = new KinesisEventSource(this.stream, {
+    // The event source grants the writer read on the stream it is given, and kms:Decrypt on that
+    // stream's key with no condition; the stream as seen without its key leaves the one Decrypt grant
+    // the one above, through Kinesis for this stream only.
+    const streamWithoutKey = kinesis.Stream.fromStreamAttributes(this, 'EventSourceStream', {
+      streamArn: this.stream.streamArn,
+    });
+    const eventSource = new KinesisEventSource(streamWithoutKey, {
       startingPosition: lambda.StartingPosition.TRIM_HORIZON,
       batchSize: props.batchSize,
       maxBatchingWindow: props.maxBatchingWindow,

@@ -104,6 +104,26 @@ describe('trade-writer function', () => {
     expect(actions.filter((a) => a.startsWith('s3:') && !['s3:PutObject', 's3:ListBucket'].includes(a))).toEqual([]);
   });
 
+  it('uses the data key only through S3 or Kinesis: no KMS statement of its role lacks kms:ViaService', () => {
+    const kms = writerStatements.filter((s) => actionsOf(s).some((a) => a.startsWith('kms:')));
+    expect(kms.length).toBeGreaterThan(0);
+    for (const statement of kms) {
+      expect(
+        Object.values(statement.Condition ?? {}).some((operands) => 'kms:ViaService' in (operands as object)),
+      ).toBe(true);
+    }
+  });
+
+  it('reads the trade stream through the event source mapping (GetRecords and the shard calls)', () => {
+    const reads = writerStatements.filter((s) => actionsOf(s).includes('kinesis:GetRecords'));
+    expect(reads).toHaveLength(1);
+    expect(actionsOf(reads[0])).toEqual(
+      expect.arrayContaining(['kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:ListShards']),
+    );
+    expect(reads[0].Resource).toEqual({ 'Fn::GetAtt': [logicalIdOf(stack.ingestion.stream), 'Arn'] });
+    expect(mapping.Properties.EventSourceArn).toEqual({ 'Fn::GetAtt': [logicalIdOf(stack.ingestion.stream), 'Arn'] });
+  });
+
   it('writes only to its own log group, which is encrypted with the audit key and retained for the configured days', () => {
     const logs = writerStatements.filter((s) => actionsOf(s).some((a) => a.startsWith('logs:')));
     expect(logs).toHaveLength(1);
