@@ -30,7 +30,7 @@ import type { RawTables } from '../raw-zone/raw-tables';
 import type { AuditKey } from '../security/audit-key';
 import { grantReadObjects } from '../security/bucket-grants';
 import type { DataKey } from '../security/data-key';
-import { createKmsBucket } from '../security/secure-bucket';
+import { createKmsBucket, denyOtherEncryption } from '../security/secure-bucket';
 import { CURATION_METRICS, curationDefinition } from './curation-definition';
 
 /**
@@ -136,7 +136,7 @@ export class CuratedZone extends Construct {
       removalPolicy: props.removalPolicy,
       noncurrentVersionDays: CURATED_NONCURRENT_VERSION_DAYS,
     });
-    denyOtherEncryption(this.bucket, props.dataKey);
+    denyOtherEncryption(this.bucket, props.dataKey.key);
     acknowledge(
       this.bucket,
       [CONTROL_TOWER.bucketObjectLock],
@@ -558,41 +558,4 @@ export class CuratedZone extends Construct {
       'Logging to CloudWatch Logs would need logs:CreateLogDelivery, logs:PutResourcePolicy and the other log-delivery actions on "*" in the curation role; the execution history keeps every state’s input, output and error for 90 days, and CloudTrail records each Athena query with its text.',
     );
   }
-}
-
-/**
- * The curated bucket's policy (DESIGN §4): deny a write that names an encryption other than the data
- * key, and only one that names one. Athena's Iceberg files go up as multipart uploads whose parts
- * carry no encryption header, and default encryption supplies the data key where none is sent.
- *
- * Each Deny pairs `Null: false` (the header is present) with `StringNotEquals`. DESIGN §4 says
- * `StringNotEqualsIfExists`, but IAM evaluates an ...IfExists condition as true when the key is
- * missing, so that Deny would refuse exactly the header-less parts it means to let through (the
- * access scenario "allows the curation role PutObject on the curated table with no encryption
- * header" fails with it).
- */
-export function denyOtherEncryption(bucket: s3.IBucket, dataKey: DataKey): void {
-  const objects = bucket.arnForObjects('*');
-  const encryption = 's3:x-amz-server-side-encryption';
-  const keyId = 's3:x-amz-server-side-encryption-aws-kms-key-id';
-  bucket.addToResourcePolicy(
-    new iam.PolicyStatement({
-      sid: 'DenyWriteWithOtherEncryption',
-      effect: iam.Effect.DENY,
-      principals: [new iam.AnyPrincipal()],
-      actions: ['s3:PutObject'],
-      resources: [objects],
-      conditions: { Null: { [encryption]: 'false' }, StringNotEquals: { [encryption]: 'aws:kms' } },
-    }),
-  );
-  bucket.addToResourcePolicy(
-    new iam.PolicyStatement({
-      sid: 'DenyWriteWithOtherKey',
-      effect: iam.Effect.DENY,
-      principals: [new iam.AnyPrincipal()],
-      actions: ['s3:PutObject'],
-      resources: [objects],
-      conditions: { Null: { [keyId]: 'false' }, StringNotEquals: { [keyId]: dataKey.key.keyArn } },
-    }),
-  );
 }

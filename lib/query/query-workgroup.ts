@@ -6,7 +6,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledge, acknowledgeOnGrantee, CONTROL_TOWER, objectWildcardFinding } from '../acknowledgements';
 import type { S3EncryptionKey } from '../security/key-policy';
-import { createKmsBucket } from '../security/secure-bucket';
+import { createKmsBucket, denyOtherEncryption } from '../security/secure-bucket';
 
 export interface QueryWorkGroupProps {
   readonly workGroupName: string;
@@ -53,6 +53,9 @@ export class QueryWorkGroup extends Construct {
       noncurrentVersionDays: 1,
       lifecycleRules: [{ id: 'ExpireResults', expiration: Duration.days(30) }],
     });
+    // The workgroup's enforced encryption governs what Athena writes; a caller's own PutObject with
+    // its results grant is held to the same key here.
+    denyOtherEncryption(this.resultsBucket, props.resultsKey.key);
     acknowledge(
       this.resultsBucket,
       [CONTROL_TOWER.bucketObjectLock],

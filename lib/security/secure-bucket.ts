@@ -265,6 +265,45 @@ export function denyUnlessKey(bucket: s3.IBucket, key: kms.IKey): void {
 }
 
 /**
+ * The policy of a bucket that AWS services write with multipart uploads (the curated bucket, the
+ * query results: DESIGN §4): deny a write that names an encryption other than SSE-KMS with this key,
+ * and only one that names one. Athena's and Iceberg's parts carry no encryption header, and default
+ * encryption supplies the key where none is sent; what the deny stops is a caller asking for SSE-S3,
+ * `aws/s3` or another key.
+ *
+ * Each Deny pairs `Null: false` (the header is present) with `StringNotEquals`. DESIGN §4 says
+ * `StringNotEqualsIfExists`, but IAM evaluates an ...IfExists condition as true when the key is
+ * missing, so that Deny would refuse exactly the header-less parts it means to let through (the
+ * access scenario "allows the curation role PutObject on the curated table with no encryption
+ * header" fails with it).
+ */
+export function denyOtherEncryption(bucket: s3.IBucket, key: kms.IKey): void {
+  const objects = bucket.arnForObjects('*');
+  const encryption = 's3:x-amz-server-side-encryption';
+  const keyId = 's3:x-amz-server-side-encryption-aws-kms-key-id';
+  bucket.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'DenyWriteWithOtherEncryption',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['s3:PutObject'],
+      resources: [objects],
+      conditions: { Null: { [encryption]: 'false' }, StringNotEquals: { [encryption]: 'aws:kms' } },
+    }),
+  );
+  bucket.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'DenyWriteWithOtherKey',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['s3:PutObject'],
+      resources: [objects],
+      conditions: { Null: { [keyId]: 'false' }, StringNotEquals: { [keyId]: key.keyArn } },
+    }),
+  );
+}
+
+/**
  * Every bucket here is versioned, so without a rule it grows forever: a version that is no longer
  * current expires after `noncurrentVersionDays`, and an upload left incomplete (its parts are billed
  * and invisible) is aborted after a week.

@@ -675,6 +675,29 @@ const analyst: ScenarioGroup = {
       request: correctPut(resultObject),
     },
     {
+      title:
+        'allows the analyst PutObject of query results with no encryption header (a multipart part; default encryption applies)',
+      principal: 'analyst',
+      action: 's3:PutObject',
+      target: 'results object; TLS, no encryption header',
+      expect: 'allowed',
+      why: 'denyOtherEncryption refuses only a header that names other encryption',
+      request: (refs) => ({ resource: resultObject(refs), context: S3_OVER_TLS }),
+    },
+    {
+      title: 'denies the analyst PutObject of query results with AES256 (SSE-S3)',
+      principal: 'analyst',
+      action: 's3:PutObject',
+      target: 'results object; TLS, `AES256`',
+      expect: 'denied',
+      deniedBy: 'DenyWriteWithOtherEncryption',
+      why: 'a results bucket holds trades: its own PutObject grant never writes them under weaker encryption',
+      request: (refs) => ({
+        resource: resultObject(refs),
+        context: { ...S3_OVER_TLS, 's3:x-amz-server-side-encryption': 'AES256' },
+      }),
+    },
+    {
       title: 'allows the analyst GenerateDataKey with the data key via S3 for the results bucket',
       principal: 'analyst',
       action: 'kms:GenerateDataKey',
@@ -817,6 +840,16 @@ const dataEngineer: ScenarioGroup = {
       expect: 'allowed',
       why: 'Athena writes results with the caller credentials; grantRunQueries covers results/* of its bucket',
       request: correctPut(engineerResultObject),
+    },
+    {
+      title: "denies the data engineer PutObject of query results with another key's ARN (the audit key)",
+      principal: 'dataEngineer',
+      action: 's3:PutObject',
+      target: 'engineering results object; TLS, `aws:kms`, audit key ARN',
+      expect: 'denied',
+      deniedBy: 'DenyWriteWithOtherKey',
+      why: 'the engineering results bucket takes the data key only',
+      request: (refs) => ({ resource: engineerResultObject(refs), context: writerPut(refs.auditKeyArn) }),
     },
     {
       title:
@@ -1040,6 +1073,16 @@ const auditor: ScenarioGroup = {
       expect: 'allowed',
       why: 'Athena writes results with the caller credentials; grantRunQueries covers results/*',
       request: (refs) => ({ resource: auditResultObject(refs), context: writerPut(refs.auditKeyArn) }),
+    },
+    {
+      title: 'denies the auditor PutObject of query results with the data key instead of the audit key',
+      principal: 'auditor',
+      action: 's3:PutObject',
+      target: 'audit results object; TLS, `aws:kms`, data key ARN',
+      expect: 'denied',
+      deniedBy: 'DenyWriteWithOtherKey',
+      why: 'the audit results bucket takes the audit key only',
+      request: (refs) => ({ resource: auditResultObject(refs), context: writerPut(refs.dataKeyArn) }),
     },
     {
       title: 'allows the auditor GenerateDataKey with the audit key via S3 for the audit results bucket',

@@ -40,6 +40,31 @@ describe.each(Object.keys(WORKGROUPS) as (keyof typeof WORKGROUPS)[])('the %s wo
     expect(results.ExpectedBucketOwner).toBe(TEST_ENV.account);
     expect(logicalIdOf(queries.resultsBucket)).not.toBe(logicalIdOf(stack.lake.bucket));
   });
+
+  it('denies a PutObject into its results bucket that names another encryption or another key', () => {
+    const policy = Object.values(template.findResources('AWS::S3::BucketPolicy')).find(
+      (p: any) => p.Properties.Bucket.Ref === logicalIdOf(queries.resultsBucket),
+    ) as any;
+    const bySid = Object.fromEntries(policy.Properties.PolicyDocument.Statement.map((st: any) => [st.Sid, st]));
+    expect(bySid.DenyWriteWithOtherEncryption).toMatchObject({
+      Effect: 'Deny',
+      Action: 's3:PutObject',
+      Condition: {
+        Null: { 's3:x-amz-server-side-encryption': 'false' },
+        StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' },
+      },
+    });
+    expect(bySid.DenyWriteWithOtherKey).toMatchObject({
+      Effect: 'Deny',
+      Action: 's3:PutObject',
+      Condition: {
+        Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'false' },
+        StringNotEquals: {
+          's3:x-amz-server-side-encryption-aws-kms-key-id': { 'Fn::GetAtt': [logicalIdOf(stack.dataKey.key), 'Arn'] },
+        },
+      },
+    });
+  });
 });
 
 describe('workgroups', () => {
