@@ -32,7 +32,11 @@ function currentUser(): string {
 
 /**
  * Assumes `roleArn` with the caller's own credentials. The stack's roles allow one-hour sessions,
- * STS's default, so no duration is asked for.
+ * STS's default, so no duration is asked for. The credentials are not refreshed: a command that
+ * outlasts the hour fails its next call with ExpiredToken (exit 3); only a long `trades replay` can,
+ * and it reports what it recovered first (docs/cli.md). The SDK's refreshing fromTemporaryCredentials
+ * would make its own STS client (not the one `AwsClients.sts()` gives, which tests replace) and
+ * assume lazily, so a refused AssumeRole would surface as an error of the first data call instead.
  */
 export async function assumeRole(
   sts: STSClient,

@@ -75,6 +75,37 @@ function scope(bucket: string, since: string | undefined): string {
   return `failed-batch bucket ${bucket}${since === undefined ? '' : ` since ${since}`}`;
 }
 
+/** Why a replay stopped before its last record: the Invoke of `key` failed, and `untried` records were left. */
+interface InvokeStopped {
+  readonly error: unknown;
+  readonly key: string;
+  readonly untried: number;
+}
+
+const NOTHING = { records: 0, trades: 0, quarantined: 0, days: [] } as const;
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The error a stopped replay exits with: the Invoke's own (its exit code says throttled, session
+ * expired, access denied), with what is left. A failure that is not one trades explains (a defect)
+ * stays itself, so it is reported with its stack.
+ */
+function stoppedError(stopped: InvokeStopped, failed: number, pending: number): unknown {
+  if (!(stopped.error instanceof CliError)) return stopped.error;
+  const untried =
+    stopped.untried > 0
+      ? `; ${plural(stopped.untried, 'more record')} ${stopped.untried === 1 ? 'was' : 'were'} not tried`
+      : '';
+  return new CliError(
+    `${stopped.error.message} The replay stopped at ${stopped.key}: ${failed} of ${plural(pending, 'record')} could not be replayed${untried}. They stay untagged, and the next trades replay tries them again once the cause is fixed.`,
+    stopped.error.exitCode,
+    { cause: stopped.error },
+  );
+}
+
 /** Lists what a replay would re-drive, reading each record as the replay function would. */
 export async function dryRunReplay(run: ReplayScope, output: Output): Promise<readonly FailedBatch[]> {
   const pending = (await listFailedBatches(run.bucket, sinceOf(run.since))).filter((b) => b.replayedAt === undefined);
@@ -101,7 +132,8 @@ export async function dryRunReplay(run: ReplayScope, output: Output): Promise<re
 
 /**
  * Replays every record of the failed-batch bucket (since a date) not yet tagged replayed, one at a
- * time, oldest first, through the replay function; prints a row a record, then what was recovered.
+ * time, oldest first, through the replay function; prints a row a record, then what was recovered,
+ * and starts the curation job for the days recovered, even when an Invoke failed and stopped the run.
  * Throws a CliError when any record was not replayed.
  */
 export async function replayFailedBatches(
@@ -118,9 +150,21 @@ export async function replayFailedBatches(
   );
   const progress = startProgress(output.stderr, pending.length, 'records');
   const rows: ReplayRow[] = [];
+  let stopped: InvokeStopped | undefined;
   try {
-    for (const batch of pending) {
-      rows.push(await invokeReplay(run.replay, batch.key));
+    for (const [index, batch] of pending.entries()) {
+      try {
+        rows.push(await invokeReplay(run.replay, batch.key));
+      } catch (error) {
+        // The invoke itself failed (throttled beyond the SDK's retries, the session expired, the
+        // network, access denied): as invokeReplay's rule says, the run stops, since the next invoke
+        // would most likely fail the same way. It must not abort unreported: the records replayed so
+        // far are tagged, so the next trades replay skips them, and only this run can name their days
+        // to the curation job.
+        rows.push({ key: batch.key, outcome: 'error', reason: messageOf(error), ...NOTHING });
+        stopped = { error, key: batch.key, untried: pending.length - index - 1 };
+        break;
+      }
       progress.update(rows.length);
     }
   } finally {
@@ -149,7 +193,20 @@ export async function replayFailedBatches(
     output,
     `Recovered ${plural(summary.replayed, 'batch')} of ${summary.batches}: ${plural(summary.records, 'Kinesis record')}, ${plural(summary.trades, 'trade')} written, ${summary.quarantined} quarantined; days touched: ${summary.days.join(', ') || 'none'}.`,
   );
-  if (summary.days.length > 0) notice(output, (await startCuration(run.curation, summary.days, io.now())).note);
+  if (summary.days.length > 0) {
+    try {
+      notice(output, (await startCuration(run.curation, summary.days, io.now())).note);
+    } catch (error) {
+      // The replayed records are tagged now: no later replay names these days again.
+      notice(
+        output,
+        `The curation job was not started for the recovered days: start it once the cause is fixed with trades curate ${summary.days.map((day) => `--date ${day}`).join(' ')}.`,
+      );
+      if (stopped === undefined) throw error;
+      notice(output, `The curation job could not be started: ${messageOf(error)}`);
+    }
+  }
+  if (stopped !== undefined) throw stoppedError(stopped, summary.failed, pending.length);
   if (summary.failed > 0) {
     throw new CliError(
       `${summary.failed} of ${plural(summary.batches, 'record')} could not be replayed (see the outcome and reason of each): they stay untagged, and the next trades replay tries them again once the cause is fixed.`,

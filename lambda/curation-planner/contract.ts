@@ -38,6 +38,11 @@ export interface PlannerEvent {
 /** One day to merge, with the literals and parameters its statements take. */
 export interface DayPlan {
   readonly day: string;
+  /**
+   * Raw rows of the day ingested before this instant are merged and reconciled: the run's start for
+   * a day the input names, the run's settled cutoff for a day found by listing (schema/curation/window.ts).
+   */
+  readonly cutoff: string;
   /** Literals of the MERGE template (statements.ts, mergeSlots). */
   readonly slots: MergeSlots;
   /** The reconciliation's parameters, quoted as Athena takes string execution parameters. */
@@ -47,7 +52,10 @@ export interface DayPlan {
 /** What one run does. */
 export interface RunPlan {
   readonly runStart: string;
-  /** Raw rows ingested before this instant are merged. */
+  /**
+   * The settled cutoff (the run's start less SETTLE_MINUTES): that of the days found by listing, and
+   * the next state's watermark. A day the input names is merged up to the run's start (DayPlan.cutoff).
+   */
   readonly cutoff: string;
   /** The days to merge, in order. */
   readonly days: readonly DayPlan[];

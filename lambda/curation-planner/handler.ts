@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { namedDayCutoffOf } from '../../schema/curation/window';
 import type { PlannerEvent, RunPlan } from './contract';
 import type { RawDayListing, StateReader } from './lake';
 import { newSince, planRun, reconciledDays, requestedDays } from './plan';
@@ -59,6 +60,7 @@ export function createCurationPlanner(deps: PlannerDependencies): CurationPlanne
       days: plan.dayList,
       vacuum: plan.vacuum,
       cutoff: plan.cutoff,
+      namedDayCutoff: requested.length > 0 ? namedDayCutoffOf(runStart) : null,
     });
     return plan;
   };

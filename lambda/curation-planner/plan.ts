@@ -5,7 +5,7 @@
 import { curationInputProblems, INVALID_INPUT_ERROR } from '../../schema/curation/run-contract';
 import { mergeSlots, optimizeSlots, reconciliationParameters } from '../../schema/curation/statements';
 import { addDays, athenaStringParameter, requireDay, utcDayOf } from '../../schema/curation/values';
-import { cutoffOf, mergeWindow } from '../../schema/curation/window';
+import { cutoffOf, mergeWindow, namedDayCutoffOf } from '../../schema/curation/window';
 import { PARTITION_DAYS_AHEAD } from '../../schema/layout';
 import type { CurationState, DayPlan, RunPlan } from './contract';
 
@@ -61,13 +61,17 @@ export interface PlanInputs {
 /** The run: which days to merge with which literals, whether to VACUUM, and the state to write after. */
 export function planRun(inputs: PlanInputs): RunPlan {
   const cutoff = cutoffOf(inputs.runStart);
+  const namedCutoff = namedDayCutoffOf(inputs.runStart);
+  const named = new Set(inputs.requested);
   const today = utcDayOf(inputs.runStart);
   const dayList = [...new Set([...inputs.withNewObjects, ...inputs.requested])].sort();
   for (const day of dayList) requireDay(day);
   const days: DayPlan[] = dayList.map((day) => {
-    const window = mergeWindow(day, cutoff);
+    // A day both named and listed takes the later cutoff: it covers every row the settled one does.
+    const window = mergeWindow(day, named.has(day) ? namedCutoff : cutoff);
     return {
       day,
+      cutoff: window.cutoff,
       slots: mergeSlots(window),
       reconciliationParameters: reconciliationParameters(window).map(athenaStringParameter),
     };
@@ -81,7 +85,9 @@ export function planRun(inputs: PlanInputs): RunPlan {
     dayList,
     ...(dayList.length > 0 ? { optimizeSlots: optimizeSlots(dayList) } : {}),
     vacuum,
-    // The next run lists from this run's cutoff: every row this run left out was ingested after it.
+    // The next run lists from this run's settled cutoff, whatever the named days' cutoff: every row
+    // this run left out (of a listed day, or of a named day still in flight) lies in an object
+    // modified after it.
     nextState: { version: 1, watermark: cutoff, ...(lastVacuumDate === undefined ? {} : { lastVacuumDate }) },
   };
 }

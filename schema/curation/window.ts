@@ -16,8 +16,9 @@ export const MOVE_WINDOW_DAYS = 7;
  * A run merges only raw rows ingested this many minutes before it started: an object becomes visible
  * after its PutObject, which the writer finishes within its 2-minute timeout of stamping
  * `ingestion_time`. Every row the cutoff leaves out lies in an object the next run lists (its
- * LastModified is after the new watermark), so nothing is skipped, and a run's MERGE and its
- * reconciliation read exactly the same rows.
+ * LastModified is after the new watermark), so nothing is skipped, and a listed day's MERGE and its
+ * reconciliation read exactly the same rows. A day the input names is cut at the run's start instead
+ * (namedDayCutoffOf); the watermark stays this settled cutoff either way.
  */
 export const SETTLE_MINUTES = 15;
 
@@ -40,7 +41,29 @@ export function mergeWindow(day: string, cutoff: string): MergeWindow {
   return { day, cutoff, lookupFrom: addDays(day, -MOVE_WINDOW_DAYS), lookupTo: addDays(day, MOVE_WINDOW_DAYS) };
 }
 
-/** The cutoff of a run that started at `runStart`. */
+/**
+ * The settled cutoff of a run that started at `runStart`: the cutoff of the days it found by listing,
+ * and the watermark it saves for the next run.
+ */
 export function cutoffOf(runStart: Date): string {
   return new Date(runStart.getTime() - SETTLE_MINUTES * 60_000).toISOString();
+}
+
+/**
+ * The cutoff of a day the execution input names (`trades replay`, `trades curate --date`): the run's
+ * start itself, not the settled cutoff. A named day is asked for after its writes finished: `trades
+ * replay` starts the run only once the writer's synchronous invoke has returned, seconds after it
+ * stamped the replayed rows' `ingestion_time`, and an operator names a day after its late trades. With
+ * the settled cutoff those rows would be left out, and a named day older than `reconcileDays` is never
+ * listed again, so it would never be merged, while its reconciliation (same cutoff) reported nothing
+ * missing.
+ *
+ * The trade-off: a row of a named day still in flight at the run's start (its object not yet visible)
+ * is left out of the MERGE; when the day is within `reconcileDays` a later run merges it (its object is
+ * newer than the watermark, which stays the settled cutoff). And a row that becomes visible between the
+ * day's MERGE and its reconciliation is counted by the reconciliation and not by the MERGE: the
+ * `UnreconciledTrades` alarm says so, and merging the day again (`trades curate --date`) fixes it.
+ */
+export function namedDayCutoffOf(runStart: Date): string {
+  return runStart.toISOString();
 }

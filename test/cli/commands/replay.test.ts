@@ -189,6 +189,7 @@ describe('trades replay', () => {
     expect(code).toBe(EXIT.ACCESS_DENIED);
     expect(stdout.text()).toContain('replayed');
     expect(stderr.text()).toContain('Recovered 1 batch of 1');
+    expect(stderr.text()).toContain('start it once the cause is fixed with trades curate --date 2026-03-09.');
     expect(stderr.text()).toContain(`may not states:StartExecution on state machine ${CURATION_STATE_MACHINE_ARN}`);
   });
 
@@ -312,6 +313,70 @@ describe('trades replay', () => {
     expect(stderr.text()).toContain(
       `error: Access denied: the role ${ENGINEER_ROLE_ARN} (stack output DataEngineerRoleArn) may not lambda:InvokeFunction on function ${REPLAY_FUNCTION}.`,
     );
+  });
+
+  describe('when an Invoke itself fails midway', () => {
+    const LATER = recordKey('shardId-000000000003', '2026-03-12T10.00.00', 'dddddddd-0000-4000-8000-000000000004');
+
+    /** The replay function answers OLD; the Invoke of NEW fails with `error`; LATER would be answered. */
+    function secondInvokeFails(error: Error) {
+      bucketHolds([
+        { key: OLD, at: '2026-03-09T10:00:01Z' },
+        { key: NEW, at: '2026-03-11T10:00:01Z' },
+        { key: LATER, at: '2026-03-12T10:00:01Z' },
+      ]);
+      lambda.on(InvokeCommand).callsFake(async (input: InvokeCommandInput) => {
+        const { key } = JSON.parse(Buffer.from(input.Payload as Uint8Array).toString('utf8'));
+        if (key === NEW) throw error;
+        return { StatusCode: 200, Payload: Buffer.from(JSON.stringify(result(key))) };
+      });
+    }
+
+    it('prints the record replayed before a throttled Invoke, starts curation for its day, and exits 5', async () => {
+      secondInvokeFails(awsError('TooManyRequestsException', 'Rate exceeded', 429));
+      const { code, stdout, stderr } = await run(['replay', '--format', 'json']);
+      expect(code).toBe(EXIT.THROTTLED);
+      // The run stops at the failed Invoke: the next one would be throttled the same way.
+      expect(invokes().map(({ Payload }) => Payload.key)).toEqual([OLD, NEW]);
+      const printed = JSON.parse(stdout.text());
+      expect(printed.map(({ key, outcome }: { key: string; outcome: string }) => [key, outcome])).toEqual([
+        [OLD, 'replayed'],
+        [NEW, 'error'],
+      ]);
+      expect(printed[1].reason).toContain('AWS throttled lambda:InvokeFunction');
+      expect(printed[1].reason).toContain('TooManyRequestsException: Rate exceeded');
+      expect(sfn.commandCalls(StartExecutionCommand).map((call) => call.args[0].input.input)).toEqual([
+        JSON.stringify({ days: ['2026-03-09'] }),
+      ]);
+      expect(stderr.text()).toContain('Recovered 1 batch of 2');
+      expect(stderr.text()).toContain(`Started the curation job for 2026-03-09 (execution ${EXECUTION_ARN})`);
+      expect(stderr.text()).toContain(
+        `error: AWS throttled lambda:InvokeFunction on function ${REPLAY_FUNCTION} beyond the retries`,
+      );
+      expect(stderr.text()).toContain(
+        `The replay stopped at ${NEW}: 1 of 3 records could not be replayed; 1 more record was not tried. They stay untagged`,
+      );
+    });
+
+    it('reports an expired session as such (exit 3), after printing and curating what was recovered', async () => {
+      secondInvokeFails(awsError('ExpiredTokenException', 'The security token included in the request is expired'));
+      const { code, stdout, stderr } = await run(['replay']);
+      expect(code).toBe(EXIT.AWS_SETUP);
+      expect(stdout.text()).toMatch(/│ replayed +│/);
+      expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
+      expect(stderr.text()).toContain(`error: The AWS session of the role ${ENGINEER_ROLE_ARN}`);
+    });
+
+    it('names the days to curate by hand when the job cannot be started either, and exits with the Invoke’s code', async () => {
+      secondInvokeFails(awsError('TooManyRequestsException', 'Rate exceeded', 429));
+      sfn.on(StartExecutionCommand).rejects(awsError('AccessDeniedException', 'not authorized', 400));
+      const { code, stderr } = await run(['replay']);
+      expect(code).toBe(EXIT.THROTTLED);
+      expect(stderr.text()).toContain(
+        'The curation job was not started for the recovered days: start it once the cause is fixed with trades curate --date 2026-03-09.',
+      );
+      expect(stderr.text()).toContain(`may not states:StartExecution on state machine ${CURATION_STATE_MACHINE_ARN}`);
+    });
   });
 
   it('exits 4 naming s3:GetObjectTagging when the role may not read the tags', async () => {

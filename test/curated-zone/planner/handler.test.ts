@@ -71,6 +71,12 @@ describe('the curation planner', () => {
     });
     const plan = await planner()({ executionInput: { days: ['2025-06-30'] }, executionStartTime: RUN_START });
     expect(plan.dayList).toEqual(['2025-06-30', '2026-01-09', '2026-01-10']);
+    // The named day is merged up to the run's start, the listed ones up to the settled cutoff.
+    expect(plan.days.map(({ day, cutoff }) => [day, cutoff])).toEqual([
+      ['2025-06-30', RUN_START],
+      ['2026-01-09', '2026-01-10T11:45:00.000Z'],
+      ['2026-01-10', '2026-01-10T11:45:00.000Z'],
+    ]);
     expect(plan.vacuum).toBe(false);
     expect(plan.nextState).toEqual({ version: 1, watermark: '2026-01-10T11:45:00.000Z', lastVacuumDate: '2026-01-10' });
   });

@@ -15,7 +15,7 @@ import {
   mergeTemplate,
   reconciliationParameters,
 } from '../../../schema/curation/statements';
-import { cutoffOf, mergeWindow } from '../../../schema/curation/window';
+import { cutoffOf, mergeWindow, namedDayCutoffOf, SETTLE_MINUTES } from '../../../schema/curation/window';
 
 const RUN_START = new Date('2026-01-10T12:00:00.000Z');
 const TABLES = { raw: { database: 'raw', table: 'trades' }, curated: { database: 'curated', table: 'trades' } };
@@ -92,7 +92,7 @@ describe('the plan of a run', () => {
     expect(plan.days.map(({ day }) => day)).toEqual(plan.dayList);
   });
 
-  it("gives each day the MERGE literals and the reconciliation's Athena parameters of its window", () => {
+  it("gives a listed day the MERGE literals and the reconciliation's Athena parameters of its window", () => {
     const window = mergeWindow('2026-01-09', cutoffOf(RUN_START));
     const day = plan.days[1];
     expect(day?.slots).toEqual({
@@ -135,5 +135,47 @@ describe('the plan of a run', () => {
     expect(idle.days).toEqual([]);
     expect(idle.optimizeSlots).toBeUndefined();
     expect(idle.nextState.watermark).toBe(plan.cutoff);
+  });
+});
+
+describe('the cutoff of each day', () => {
+  const state = { version: 1 as const, watermark: '2026-01-10T10:45:00.000Z', lastVacuumDate: '2026-01-10' };
+  const plan = planRun({
+    runStart: RUN_START,
+    requested: ['2025-03-01', '2026-01-10'],
+    withNewObjects: ['2026-01-09', '2026-01-10'],
+    state,
+  });
+  const dayPlan = (day: string) => plan.days.find((planned) => planned.day === day);
+  const settled = new Date(RUN_START.getTime() - SETTLE_MINUTES * 60_000).toISOString();
+
+  it('is the run’s start for a day the input names: it was asked for after its writes finished', () => {
+    expect(namedDayCutoffOf(RUN_START)).toBe('2026-01-10T12:00:00.000Z');
+    const named = dayPlan('2025-03-01');
+    expect(named?.cutoff).toBe('2026-01-10T12:00:00.000Z');
+    expect(named?.slots.cutoff).toBe("'2026-01-10T12:00:00.000Z'");
+    // The reconciliation counts up to the same instant as the MERGE.
+    expect(named?.reconciliationParameters).toEqual(
+      reconciliationParameters(mergeWindow('2025-03-01', '2026-01-10T12:00:00.000Z')).map((value) => `'${value}'`),
+    );
+  });
+
+  it(`is the start less ${SETTLE_MINUTES} minutes for a day found by listing`, () => {
+    expect(dayPlan('2026-01-09')?.cutoff).toBe(settled);
+    expect(dayPlan('2026-01-09')?.slots.cutoff).toBe(`'${settled}'`);
+    expect(dayPlan('2026-01-09')?.reconciliationParameters[1]).toBe(`'${settled}'`);
+  });
+
+  it('is the later of the two for a day both named and listed', () => {
+    expect(dayPlan('2026-01-10')?.cutoff).toBe('2026-01-10T12:00:00.000Z');
+    expect(plan.days.filter(({ day }) => day === '2026-01-10')).toHaveLength(1);
+  });
+
+  it('never moves the watermark: the next run still lists from the settled cutoff', () => {
+    const listedOnly = planRun({ runStart: RUN_START, requested: [], withNewObjects: ['2026-01-10'], state });
+    expect(plan.cutoff).toBe(settled);
+    expect(plan.nextState).toEqual({ version: 1, watermark: settled, lastVacuumDate: '2026-01-10' });
+    expect(plan.nextState).toEqual(listedOnly.nextState);
+    expect(cutoffOf(RUN_START)).toBe(settled);
   });
 });
