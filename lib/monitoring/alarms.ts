@@ -120,7 +120,10 @@ export class Alarms extends Construct {
     this.metricsNamespace = props.metricsNamespace;
     // cdk-monitoring-constructs joins the prefix and the rest of each name with a hyphen.
     this.alarmNamePrefix = `${props.namePrefix}-`;
-    this.topic = props.auditKey.createAlarmTopic(this, 'Topic', { displayName: 'trading-data-lake alarms' });
+    this.topic = props.auditKey.createAlarmTopic(this, 'Topic', {
+      displayName: 'trading-data-lake alarms',
+      alarmNamePrefix: this.alarmNamePrefix,
+    });
     if (props.email) this.topic.addSubscription(new subscriptions.EmailSubscription(props.email));
 
     const dashboards = new DefaultDashboardFactory(this, 'Dashboards', {

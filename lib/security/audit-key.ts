@@ -33,6 +33,11 @@ export interface AuditKeyProps {
 export interface AlarmTopicProps {
   /** Shown as the sender of every notification. */
   readonly displayName: string;
+  /**
+   * What the name of every alarm that publishes to the topic starts with: CloudWatch may publish and
+   * use the key for those alarms only (`aws:SourceArn`), not for any alarm of the account.
+   */
+  readonly alarmNamePrefix: string;
 }
 
 export interface AuditLogGroupProps {
@@ -148,21 +153,22 @@ export class AuditKey extends Construct {
    * policies CloudWatch needs, so neither can be forgotten: `enforceSSL` makes CDK write a topic
    * policy holding only its TLS Deny, which replaces SNS's default policy, so without the Allow
    * below CloudWatch could not publish and every alarm would be silent; and an encrypted topic needs
-   * the key policy to let CloudWatch use the key. Both are limited to this account's alarms
-   * (`aws:SourceAccount`, `aws:SourceArn`), never another account's (confused deputy).
+   * the key policy to let CloudWatch use the key. Both are limited to this stack's alarms, by name
+   * prefix, in this account (`aws:SourceAccount`, `aws:SourceArn`), never another account's
+   * (confused deputy) or another stack's.
    */
   public createAlarmTopic(scope: Construct, id: string, props: AlarmTopicProps): sns.Topic {
     if (this.alarmTopicCreated) throw new Error('AuditKey.createAlarmTopic: the stack has one alarm topic');
     this.alarmTopicCreated = true;
     const stack = Stack.of(this);
     const cloudWatch = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
-    const fromThisAccountsAlarms = {
+    const fromThisStacksAlarms = {
       StringEquals: { 'aws:SourceAccount': stack.account },
       ArnLike: {
         'aws:SourceArn': stack.formatArn({
           service: 'cloudwatch',
           resource: 'alarm',
-          resourceName: '*',
+          resourceName: `${props.alarmNamePrefix}*`,
           arnFormat: ArnFormat.COLON_RESOURCE_NAME,
         }),
       },
@@ -174,7 +180,7 @@ export class AuditKey extends Construct {
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         // In a key policy, "*" means this key and nothing else.
         resources: ['*'],
-        conditions: fromThisAccountsAlarms,
+        conditions: fromThisStacksAlarms,
       }),
     );
     const topic = new sns.Topic(scope, id, {
@@ -188,7 +194,7 @@ export class AuditKey extends Construct {
         principals: [cloudWatch],
         actions: ['sns:Publish'],
         resources: [topic.topicArn],
-        conditions: fromThisAccountsAlarms,
+        conditions: fromThisStacksAlarms,
       }),
     );
     return topic;

@@ -87,8 +87,11 @@ const stream = (refs: StackRefs) => ({ resource: refs.streamArn, context: OVER_T
 const analyticsWorkGroup = (refs: StackRefs) => ({ resource: refs.workGroupArns.analytics, context: OVER_TLS });
 const engineeringWorkGroup = (refs: StackRefs) => ({ resource: refs.workGroupArns.engineering, context: OVER_TLS });
 const engineerResultObject = (refs: StackRefs) => objectArn(refs.buckets.engineerResults, 'results/5e1d9a2c-query.csv');
-const alarmArn = (refs: StackRefs, account: string) =>
-  `arn:aws:cloudwatch:${refs.region}:${account}:alarm:TradingDataLake-dev-AlarmsWriterErrors`;
+const alarmArn = (
+  refs: StackRefs,
+  account: string,
+  alarmName = `TradingDataLake-${refs.stage}-TradeWriter-Errors-Warning`,
+) => `arn:aws:cloudwatch:${refs.region}:${account}:alarm:${alarmName}`;
 const correctPut = (object: (refs: StackRefs) => string) => (refs: StackRefs) => ({
   resource: object(refs),
   context: writerPut(refs.dataKeyArn),
@@ -1992,6 +1995,19 @@ const services: ScenarioGroup = {
       request: (refs) => ({
         resource: refs.auditKeyArn,
         context: { ...OVER_TLS, 'aws:SourceAccount': '555555555555', 'aws:SourceArn': alarmArn(refs, '555555555555') },
+      }),
+    },
+    {
+      title: "denies CloudWatch use of the audit key for another stack's alarm in this account",
+      principal: 'cloudwatch',
+      action: 'kms:GenerateDataKey',
+      target:
+        'audit key; `aws:SourceAccount` = this account, `aws:SourceArn` = an alarm not named `TradingDataLake-<stage>-…`',
+      expect: 'denied',
+      why: "CloudWatchAlarmsPublishToEncryptedTopic names this stack's alarm prefix",
+      request: (refs) => ({
+        resource: refs.auditKeyArn,
+        context: onBehalfOf(refs, alarmArn(refs, refs.account, 'SomeOtherStack-HighCpu')),
       }),
     },
     {

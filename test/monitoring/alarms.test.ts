@@ -108,7 +108,9 @@ describe('alarm topic', () => {
         Resource: topicRef,
         Condition: {
           StringEquals: { 'aws:SourceAccount': TEST_ENV.account },
-          ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:${TEST_ENV.region}:${TEST_ENV.account}:alarm:*` },
+          ArnLike: {
+            'aws:SourceArn': `arn:aws:cloudwatch:${TEST_ENV.region}:${TEST_ENV.account}:alarm:TradingDataLake-dev-*`,
+          },
         },
       },
     ]);

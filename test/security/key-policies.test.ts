@@ -321,12 +321,12 @@ describe.each(STAGES)('key policies (%s)', (stage) => {
     });
   });
 
-  it("let CloudWatch use the audit key for this account's alarms only (aws:SourceAccount, aws:SourceArn)", () => {
+  it("let CloudWatch use the audit key for this stack's alarms only (aws:SourceAccount, aws:SourceArn by name prefix)", () => {
     const statement = bySid(auditKeyPolicy(stage), 'CloudWatchAlarmsPublishToEncryptedTopic');
     expect(listOf(statement?.Action).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey*']);
     expect(statement?.Condition).toEqual({
       StringEquals: { 'aws:SourceAccount': account },
-      ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:${region}:${account}:alarm:*` },
+      ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:${region}:${account}:alarm:TradingDataLake-${stage}-*` },
     });
   });
 
