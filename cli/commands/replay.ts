@@ -215,7 +215,7 @@ export async function replayFailedBatches(
   }
   if (summary.notTagged > 0) {
     throw new CliError(
-      `${summary.notTagged} replayed ${summary.notTagged === 1 ? 'record is' : 'records are'} not tagged as replayed: the next trades replay re-drives them, which writes nothing new.`,
+      `${summary.notTagged} replayed ${summary.notTagged === 1 ? 'record is' : 'records are'} not tagged as replayed: the next trades replay re-drives them, which writes no new trade object (on another UTC day, its quarantined records again under that day).`,
       EXIT.FAILED,
     );
   }

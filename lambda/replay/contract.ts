@@ -40,7 +40,8 @@ export interface ReplayRequest {
  * What became of one record:
  * - `replayed`: the writer stored every record of the batch and the record is now tagged;
  * - `replayed-not-tagged`: the writer stored every record, but the tag could not be set (a later
- *   replay writes nothing new: the writer finds its own objects);
+ *   replay writes no new trade object: the writer finds its own; quarantine keys carry the ingestion
+ *   date, so on another UTC day its quarantined records are written again);
  * - `already-replayed`: the record carries the tag; the writer was not invoked;
  * - `writer-failed`: the writer reported a failure (or failed itself); the record is left untagged, to replay again;
  * - `unreplayable`: the request or the record cannot be replayed as it is (the reason says why); nothing was invoked.

@@ -138,7 +138,7 @@ export function createReplayer(dependencies: ReplayerDependencies): ReplayHandle
       return {
         key,
         outcome: 'replayed-not-tagged',
-        reason: `The writer stored the batch, but the record could not be tagged as replayed (${reason}); replaying it again writes nothing new.`,
+        reason: `The writer stored the batch, but the record could not be tagged as replayed (${reason}); replaying it again writes no new trade object (the writer finds its own); on another UTC day its quarantined records are written again, under that day's quarantine prefix.`,
         ...range,
         ...counts,
         replayedAt: now,
