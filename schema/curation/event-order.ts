@@ -35,9 +35,13 @@ export function streamPositionKeys(alias: string): string[] {
   return STREAM_POSITION.map(({ column, key }) => key(`${alias}.${column}`));
 }
 
-/** The keys that rank the row aliased `alias`, most significant first; the winner has the highest. */
-export function eventRankKeys(alias: string): string[] {
-  return EVENT_RANK.map(({ column, key }) => key(`${alias}.${column}`));
+/**
+ * The keys that rank the row aliased `alias`, most significant first; the winner has the highest.
+ * `prefix` names the rank columns of another row carried under prefixed names (the MERGE source
+ * carries the identity of the target row it replaces as `target_version`, …).
+ */
+export function eventRankKeys(alias: string, prefix = ''): string[] {
+  return EVENT_RANK.map(({ column, key }) => key(`${alias}.${prefix}${column}`));
 }
 
 /**

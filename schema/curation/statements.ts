@@ -105,30 +105,111 @@ WHERE event_rank = 1`;
 }
 
 /**
- * The MERGE source of one day as a query of its own (with `?` for dt and cutoff): what a test runs to
- * prove the source holds one row per trade_id. Both engines.
+ * What tells one curated row of a trade from another: its trade_date and the rank of the event it
+ * holds. The MERGE and the repair name a row by it, so that each touches only the row it means.
  */
-export function mergeSourceQuery(engine: CurationEngine, raw: TableRef): string {
-  return dayEvents(engine, raw, { dt: '?', cutoff: '?' });
+const ROW_IDENTITY_COLUMNS: readonly string[] = [TRADE_DATE_COLUMN, ...EVENT_RANK_COLUMNS];
+
+/** The prefix under which the MERGE source carries the identity of the one row it replaces. */
+const TARGET_PREFIX = 'target_';
+
+/** The prefix under which the repair's source carries the identity of a trade's winning row. */
+const WINNER_PREFIX = 'winner_';
+
+/** SQL true when the row aliased `row` is the row whose identity `carrier` holds under `prefix`. */
+function isIdentifiedRow(row: string, carrier: string, prefix: string): string {
+  const carried = eventRankKeys(carrier, prefix);
+  return [
+    `${row}.${TRADE_DATE_COLUMN} = ${carrier}.${prefix}${TRADE_DATE_COLUMN}`,
+    ...eventRankKeys(row).map((key, index) => `${key} = ${carried[index]}`),
+  ].join(' AND ');
+}
+
+/**
+ * The order of a trade's curated rows, the winner first: the event rank, then the first ingested
+ * copy, then the latest date, so that both engines pick the same row whenever two rows differ at all.
+ */
+function rowOrder(alias: string): string {
+  const keys = eventRankKeys(alias).map((key) => `${key} DESC`);
+  return [...keys, `${alias}.ingestion_time`, `${alias}.${TRADE_DATE_COLUMN} DESC`].join(', ');
+}
+
+/**
+ * The MERGE source: the day's events (one row per trade_id), each with the identity of the one curated
+ * row it may replace, under `target_` names: the trade's winning row within the window, NULL when the
+ * window holds none (then the event is inserted). Picking it here is what makes the MERGE update at most
+ * one row per trade: the window may hold two rows of one trade (a correction that moved it further than
+ * MOVE_WINDOW_DAYS left its old row, until the daily repair), and an ON clause on trade_id and the
+ * window alone would update both to the same values, leaving two identical rows that nothing can tell
+ * apart. The left join keeps one row per trade_id (row_rank = 1 is unique per trade_id). `where` holds
+ * SQL: literals or `?`.
+ */
+function mergeSource(
+  engine: CurationEngine,
+  tables: CurationTables,
+  where: { dt: string; cutoff: string; lookupFrom: string; lookupTo: string },
+): string {
+  const names = CURATED_COLUMNS.map(({ name }) => name);
+  const events = dayEvents(engine, tables.raw, where);
+  return `SELECT ${names.map((name) => `d.${name}`).join(', ')},
+       ${ROW_IDENTITY_COLUMNS.map((name) => `w.${name} AS ${TARGET_PREFIX}${name}`).join(', ')}
+FROM (
+${indent(events, '  ')}
+) d
+LEFT JOIN (
+  SELECT c.trade_id, ${ROW_IDENTITY_COLUMNS.map((name) => `c.${name}`).join(', ')},
+         row_number() OVER (PARTITION BY c.trade_id ORDER BY ${rowOrder('c')}) AS row_rank
+  FROM ${quotedName(tables.curated)} c
+  WHERE c.${TRADE_DATE_COLUMN} BETWEEN ${where.lookupFrom} AND ${where.lookupTo}
+) w ON w.trade_id = d.trade_id AND w.row_rank = 1`;
+}
+
+/**
+ * The MERGE source of one day as a query of its own, with `?` for dt, cutoff and the window's first
+ * and last trade_date (mergeSourceParameters): what a test runs to prove the source holds one row per
+ * trade_id. Both engines.
+ */
+export function mergeSourceQuery(engine: CurationEngine, tables: CurationTables): string {
+  return mergeSource(engine, tables, {
+    dt: '?',
+    cutoff: '?',
+    lookupFrom: 'CAST(? AS date)',
+    lookupTo: 'CAST(? AS date)',
+  });
+}
+
+/** The MERGE source's parameter values, in the order of its `?` (the reconciliation's order too). */
+export function mergeSourceParameters(window: MergeWindow): [string, string, string, string] {
+  return [window.day, window.cutoff, window.lookupFrom, window.lookupTo];
 }
 
 /**
  * Question: which trades of this day are new, or newer than the curated table knows? The MERGE of one
  * raw day into the curated table (DESIGN §5b), as a template with the slots of MergeSlots. A trade
  * whose latest event moved it to another date moves its row: the row is looked for within the
- * window's trade dates, and the update sets trade_date. A row is replaced only by an event that
- * outranks it, so re-running a day changes nothing, and a late copy of an older event never
- * overwrites a newer one. Athena (literals only: MERGE takes no execution parameters) and DuckDB.
+ * window's trade dates, and the update sets trade_date. It updates at most one row per trade: the one
+ * its source names (mergeSource), matched by its whole identity, so no other row of the trade is
+ * touched. A row is replaced only by an event that outranks it, so re-running a day changes nothing,
+ * and a late copy of an older event never overwrites a newer one.
+ *
+ * It never makes two rows of one trade alike: the row it writes is on the merged day, inside the
+ * window, at an event that outranks every row of the trade within the window (the one it replaces is
+ * the highest of them; it inserts only when there is none), so no other row holds that identity.
+ * Athena (literals only: MERGE takes no execution parameters) and DuckDB.
  */
 export function mergeTemplate(engine: CurationEngine, tables: CurationTables): string {
-  const source = dayEvents(engine, tables.raw, { dt: '{dt}', cutoff: '{cutoff}' });
+  const window = { lookupFrom: '{lookupFrom}', lookupTo: '{lookupTo}' };
+  const source = mergeSource(engine, tables, { dt: '{dt}', cutoff: '{cutoff}', ...window });
   const names = CURATED_COLUMNS.map(({ name }) => name);
   const updated = names.filter((name) => name !== 'trade_id');
+  // The window stays in the ON clause although the identity implies it: it is the constant predicate
+  // on the partition column that lets the engine read only the window's partitions of the target.
   return `MERGE INTO ${quotedName(tables.curated)} AS t
 USING (
 ${indent(source, '  ')}
 ) AS s
-ON t.trade_id = s.trade_id AND t.${TRADE_DATE_COLUMN} BETWEEN {lookupFrom} AND {lookupTo}
+ON t.trade_id = s.trade_id AND t.${TRADE_DATE_COLUMN} BETWEEN ${window.lookupFrom} AND ${window.lookupTo}
+  AND ${isIdentifiedRow('t', 's', TARGET_PREFIX)}
 WHEN MATCHED AND (${outranks('s', 't')}) THEN
   UPDATE SET ${updated.map((name) => `${name} = s.${name}`).join(', ')}
 WHEN NOT MATCHED THEN
@@ -204,28 +285,48 @@ FROM (
 }
 
 /**
+ * The repair's source, also a query of its own (what a test runs to prove it holds one row per
+ * trade_id): for each trade with more than one row, the identity of its winning row (the same order
+ * as the MERGE's pick), under `winner_` names. One row per trade_id, so no target row can match two
+ * source rows (Athena refuses a MERGE in which one does). Both engines.
+ */
+export function duplicateRepairSourceQuery(curated: TableRef): string {
+  const table = quotedName(curated);
+  return `SELECT trade_id, ${ROW_IDENTITY_COLUMNS.map((name) => `${name} AS ${WINNER_PREFIX}${name}`).join(', ')}
+FROM (
+  SELECT c.trade_id, ${ROW_IDENTITY_COLUMNS.map((name) => `c.${name}`).join(', ')},
+         row_number() OVER (PARTITION BY c.trade_id ORDER BY ${rowOrder('c')}) AS row_rank
+  FROM ${table} c
+  WHERE c.trade_id IN (SELECT trade_id FROM ${table} GROUP BY trade_id HAVING count(*) > 1)
+) ranked
+WHERE row_rank = 1`;
+}
+
+/**
  * Question: which rows are a trade's older duplicates? Deletes every row of a trade that has more than
- * one, except the one that outranks the others (the same rank as the MERGE's): what a correction that
- * moved a trade further than MOVE_WINDOW_DAYS left behind. The state machine runs it when the daily
- * duplicate check counted any. Matching on (trade_id, trade_date) is unique: two rows of one trade on
- * one date cannot exist (the MERGE always finds a row on its own day). Both engines.
+ * one, except its winning row: what a correction that moved a trade further than MOVE_WINDOW_DAYS left
+ * behind. The state machine runs it when the daily duplicate check counted any. Each target row is
+ * matched by trade_id to its trade's one source row, and deleted unless it has the winner's identity
+ * (trade_date and event rank), so the winner itself is never deleted and a trade never loses every row.
+ *
+ * Rows that share the winner's whole identity are all kept: no column tells them apart, and the two
+ * engines share no row id. Only a MERGE that matched a trade by trade_id and the window alone could
+ * make such rows (it updated two rows of a trade to one event); mergeTemplate never does, which
+ * merge.duckdb.test.ts shows over every order of a far move and back. One MERGE could delete them
+ * all and insert one copy back, but its source would read every column of the whole table (the
+ * daily check cannot say which dates to read): at 100 million trades a day, near the curation
+ * workgroup's 1 TiB cutoff within a year, after which the repair would fail every day. Such a trade
+ * stays counted by the duplicate check, whose alarm's runbook says how to repair it by hand
+ * (docs/curated-zone.md). A NULL identity column compares unknown, which
+ * keeps the row too. Both engines.
  */
 export function duplicateRepairStatement(curated: TableRef): string {
-  const rank = [...eventRankKeys('c').map((key) => `${key} DESC`), 'c.ingestion_time'].join(', ');
-  const table = quotedName(curated);
-  return `MERGE INTO ${table} AS t
+  return `MERGE INTO ${quotedName(curated)} AS t
 USING (
-  SELECT trade_id, ${TRADE_DATE_COLUMN}
-  FROM (
-    SELECT c.trade_id, c.${TRADE_DATE_COLUMN},
-           row_number() OVER (PARTITION BY c.trade_id ORDER BY ${rank}) AS row_rank
-    FROM ${table} c
-    WHERE c.trade_id IN (SELECT trade_id FROM ${table} GROUP BY trade_id HAVING count(*) > 1)
-  ) ranked
-  WHERE row_rank > 1
+${indent(duplicateRepairSourceQuery(curated), '  ')}
 ) AS s
-ON t.trade_id = s.trade_id AND t.${TRADE_DATE_COLUMN} = s.${TRADE_DATE_COLUMN}
-WHEN MATCHED THEN DELETE`;
+ON t.trade_id = s.trade_id
+WHEN MATCHED AND NOT (${isIdentifiedRow('t', 's', WINNER_PREFIX)}) THEN DELETE`;
 }
 
 /** Where the Athena table lives: `s3://<bucket>/<prefix>`; the bucket may be a CDK token at synth time. */

@@ -1,7 +1,9 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import {
+  duplicateRepairSourceQuery,
   duplicateRepairStatement,
   duplicateTradesQuery,
+  mergeSourceParameters,
   mergeSourceQuery,
   mergeStatement,
   reconciliationParameters,
@@ -194,10 +196,15 @@ describe('the MERGE source', () => {
   beforeAll(async () => {
     ({ connection, close } = await curationDatabase());
     await insertRaw(connection, RAW);
+    // Two curated rows of A within the window (what a far move leaves until the repair): the source's
+    // join with the target must still give A one row.
+    await connection.run(
+      "INSERT INTO curated.trades (trade_id, version, sequence_number, trade_date) VALUES ('A', 1, '1', DATE '2026-01-02'), ('A', 1, '2', DATE '2026-01-05')",
+    );
   });
   afterAll(() => close());
 
-  it('holds exactly one row per trade_id of the day, although the raw day holds some trades three times', async () => {
+  it('holds exactly one row per trade_id of the day, although the raw day holds some trades three times and the window two rows of one', async () => {
     const [raw] = await rows(
       connection,
       `SELECT count(*) AS raw_rows, count(DISTINCT trade_id) AS trades FROM trades WHERE dt = '${D1}' AND ingestion_time < '${CUTOFF}'`,
@@ -205,10 +212,22 @@ describe('the MERGE source', () => {
     expect(Number(raw?.raw_rows)).toBeGreaterThan(Number(raw?.trades));
     const [source] = await rows(
       connection,
-      `SELECT count(*) AS source_rows, count(DISTINCT trade_id) AS trades FROM (${mergeSourceQuery('duckdb', DUCKDB_TABLES.raw)}) s`,
-      [D1, CUTOFF],
+      `SELECT count(*) AS source_rows, count(DISTINCT trade_id) AS trades FROM (${mergeSourceQuery('duckdb', DUCKDB_TABLES)}) s`,
+      mergeSourceParameters(mergeWindow(D1, CUTOFF)),
     );
     expect(source).toEqual({ source_rows: raw?.trades, trades: raw?.trades });
+  });
+
+  it('names, for a trade with two rows in the window, the higher one as the row to replace; for a new trade, none', async () => {
+    const targets = await rows(
+      connection,
+      `SELECT trade_id, target_trade_date, target_sequence_number FROM (${mergeSourceQuery('duckdb', DUCKDB_TABLES)}) s WHERE trade_id IN ('A', 'B') ORDER BY trade_id`,
+      mergeSourceParameters(mergeWindow(D1, CUTOFF)),
+    );
+    expect(targets).toEqual([
+      { trade_id: 'A', target_trade_date: '2026-01-05', target_sequence_number: '2' },
+      { trade_id: 'B', target_trade_date: null, target_sequence_number: null },
+    ]);
   });
 
   it('is needed: DuckDB merges a source with two rows for one trade without an error, keeping one of them', async () => {
@@ -289,5 +308,169 @@ describe('reconciliation and the duplicate check', () => {
     // Nothing to repair: nothing changes.
     const [result] = await rows(connection, duplicateRepairStatement(DUCKDB_TABLES.curated));
     expect(result?.Count).toBe('0');
+  });
+});
+
+// A trade moved further than the window, then back within reach of both of its rows before the daily
+// repair (the review's case): v1 on A; v2 moves it ten days back, to B, leaving v1's row (the MERGE of
+// B does not reach A); v3 moves it to C, whose window holds both rows.
+const A = '2026-01-12';
+const B = '2026-01-02';
+const C = '2026-01-07';
+const MOVED: readonly RawRow[] = [
+  rawRow({ trade_id: 'M', executed_at: '2026-01-12T10:00:00Z', dt: A }),
+  rawRow({ trade_id: 'M', exec_type: 'CORRECT', version: 2, executed_at: '2026-01-02T10:00:00Z', dt: B }),
+  rawRow({ trade_id: 'M', exec_type: 'CORRECT', version: 3, price: '102', executed_at: '2026-01-07T10:00:00Z', dt: C }),
+  // N: a trade of day C nobody moves, which neither the MERGE nor the repair may disturb.
+  rawRow({ trade_id: 'N', executed_at: '2026-01-07T11:00:00Z', dt: C }),
+];
+
+const ROWS_OF_M = `SELECT version, trade_date, price, sequence_number, ingestion_time
+FROM curated.trades WHERE trade_id = 'M' ORDER BY version`;
+
+/** Rows of one trade that share a trade_date and an event: rows nothing can tell apart. */
+const ALIKE_ROWS = `SELECT count(*) AS alike
+FROM (
+  SELECT trade_id FROM curated.trades
+  GROUP BY trade_id, trade_date, version, sequence_number, sub_sequence_number
+  HAVING count(*) > 1
+) alike`;
+
+async function repair(connection: DuckDBConnection): Promise<number> {
+  const [result] = await rows(connection, duplicateRepairStatement(DUCKDB_TABLES.curated));
+  return Number(result?.Count ?? 0);
+}
+
+describe(`a trade moved more than ${MOVE_WINDOW_DAYS} days, then back within reach of both its rows before the repair`, () => {
+  let connection: DuckDBConnection;
+  let close: () => void;
+  beforeAll(async () => {
+    ({ connection, close } = await curationDatabase());
+    await insertRaw(connection, MOVED);
+  });
+  afterAll(() => close());
+
+  it('has two rows after the far move, as the duplicate check says', async () => {
+    await merge(connection, [A, B]);
+    expect(await rows(connection, 'SELECT version, trade_date FROM curated.trades ORDER BY version')).toEqual([
+      { version: '1', trade_date: A },
+      { version: '2', trade_date: B },
+    ]);
+    expect(await rows(connection, duplicateTradesQuery(DUCKDB_TABLES.curated))).toEqual([{ duplicate_trades: '1' }]);
+  });
+
+  it('replaces only the winning row of the two when day C is merged, and leaves the other row untouched', async () => {
+    const [olderRow] = await rows(connection, `${ROWS_OF_M} LIMIT 1`);
+    // The trade M and the new trade N: one row each, never both rows of M.
+    expect(await merge(connection, [C])).toBe(2);
+    expect(await rows(connection, ROWS_OF_M)).toEqual([
+      olderRow,
+      expect.objectContaining({ version: '3', trade_date: C, price: '102.000000000000000000' }),
+    ]);
+    expect(await rows(connection, ALIKE_ROWS)).toEqual([{ alike: '0' }]);
+  });
+
+  it('changes nothing when the three days are merged again before the repair', async () => {
+    const before = await rows(connection, CURATED_ROWS);
+    expect(await merge(connection, [A, B, C])).toBe(0);
+    expect(await rows(connection, CURATED_ROWS)).toEqual(before);
+  });
+
+  it('ends, after the repair, with exactly one row of the trade, at v3 on the date of v3, and every other trade kept', async () => {
+    expect(await reconciliation(connection, C)).toEqual({ raw_trades: '2', curated_trades: '2', duplicate_rows: '1' });
+    expect(await repair(connection)).toBe(1);
+    expect(
+      await rows(connection, 'SELECT trade_id, version, trade_date FROM curated.trades ORDER BY trade_id'),
+    ).toEqual([
+      { trade_id: 'M', version: '3', trade_date: C },
+      { trade_id: 'N', version: '1', trade_date: C },
+    ]);
+    expect(await rows(connection, duplicateTradesQuery(DUCKDB_TABLES.curated))).toEqual([{ duplicate_trades: '0' }]);
+    expect(await reconciliation(connection, C)).toEqual({ raw_trades: '2', curated_trades: '2', duplicate_rows: '0' });
+    expect(await repair(connection)).toBe(0);
+  });
+});
+
+const ORDERS = [
+  [A, B, C],
+  [A, C, B],
+  [B, A, C],
+  [B, C, A],
+  [C, A, B],
+  [C, B, A],
+];
+
+it.each(ORDERS)(
+  'merging the three days in the order %s, %s, %s never makes two rows of a trade alike, and the repair leaves the v3 row alone',
+  async (...days) => {
+    const { connection, close } = await curationDatabase();
+    try {
+      await insertRaw(connection, MOVED);
+      for (const day of days) {
+        await merge(connection, [day]);
+        expect({ day, ...(await rows(connection, ALIKE_ROWS))[0] }).toEqual({ day, alike: '0' });
+      }
+      await repair(connection);
+      expect(await rows(connection, "SELECT version, trade_date FROM curated.trades WHERE trade_id = 'M'")).toEqual([
+        { version: '3', trade_date: C },
+      ]);
+    } finally {
+      close();
+    }
+  },
+);
+
+describe('the duplicate repair, whatever rows it finds', () => {
+  let connection: DuckDBConnection;
+  let close: () => void;
+  beforeEach(async () => {
+    ({ connection, close } = await curationDatabase());
+    await insertRaw(connection, MOVED);
+    await merge(connection, [A, B, C]);
+    await repair(connection);
+  });
+  afterEach(() => close());
+
+  /** Adds a copy of M's v3 row with some columns replaced (DuckDB's `* REPLACE`; a test fixture only). */
+  const copyOfM = (replaced: string) =>
+    connection.run(
+      `INSERT INTO curated.trades SELECT * REPLACE (${replaced}) FROM curated.trades WHERE trade_id = 'M' AND version = 3 LIMIT 1`,
+    );
+
+  it('keeps the winner when an older row shares its trade_date', async () => {
+    await copyOfM("CAST(2 AS BIGINT) AS version, '1' AS sequence_number");
+    expect(await repair(connection)).toBe(1);
+    expect(await rows(connection, "SELECT version, trade_date FROM curated.trades WHERE trade_id = 'M'")).toEqual([
+      { version: '3', trade_date: C },
+    ]);
+  });
+
+  it('deletes the two older of three rows of a trade, from a source with one row per trade (Athena refuses more)', async () => {
+    await copyOfM("CAST(1 AS BIGINT) AS version, DATE '2025-12-01' AS trade_date");
+    await copyOfM("CAST(2 AS BIGINT) AS version, DATE '2026-02-01' AS trade_date");
+    const [source] = await rows(
+      connection,
+      `SELECT count(*) AS source_rows, count(DISTINCT trade_id) AS trades FROM (${duplicateRepairSourceQuery(DUCKDB_TABLES.curated)}) s`,
+    );
+    expect(source).toEqual({ source_rows: '1', trades: '1' });
+    expect(await repair(connection)).toBe(2);
+    expect(
+      await rows(connection, 'SELECT trade_id, version, trade_date FROM curated.trades ORDER BY trade_id'),
+    ).toEqual([
+      { trade_id: 'M', version: '3', trade_date: C },
+      { trade_id: 'N', version: '1', trade_date: C },
+    ]);
+  });
+
+  it('never deletes every row of a trade: rows alike (what the MERGE matching on the window alone left) are kept, and stay counted', async () => {
+    await copyOfM("DATE '2026-01-07' AS trade_date");
+    await copyOfM("CAST(1 AS BIGINT) AS version, DATE '2026-01-12' AS trade_date");
+    expect(await repair(connection)).toBe(1);
+    expect(await rows(connection, "SELECT version, trade_date FROM curated.trades WHERE trade_id = 'M'")).toEqual([
+      { version: '3', trade_date: C },
+      { version: '3', trade_date: C },
+    ]);
+    // The alarm keeps firing until the trade is repaired by hand (docs/curated-zone.md).
+    expect(await rows(connection, duplicateTradesQuery(DUCKDB_TABLES.curated))).toEqual([{ duplicate_trades: '1' }]);
   });
 });

@@ -1,10 +1,12 @@
 import { DuckDBInstance } from '@duckdb/node-api';
+import { subsetViolations } from '../../../local/sql-subset';
 import { CURATED_COLUMN_NAMES, CURATED_COLUMNS } from '../../../schema/curation/columns';
 import { ddlType, utcTimestampSql } from '../../../schema/curation/engine';
 import { eventRankKeys, outranks, streamPositionKeys } from '../../../schema/curation/event-order';
 import { curationInputProblems, MAX_REQUESTED_DAYS } from '../../../schema/curation/run-contract';
 import {
   curatedTableDdl,
+  duplicateRepairStatement,
   fillSlots,
   mergeSlots,
   mergeStatement,
@@ -146,7 +148,7 @@ describe('the MERGE', () => {
 
   it(`looks for the row a trade has within ${MOVE_WINDOW_DAYS} days of the merged day, and updates only when the source outranks it`, () => {
     expect(sql).toContain(
-      "ON t.trade_id = s.trade_id AND t.trade_date BETWEEN DATE '2025-12-26' AND DATE '2026-01-09'",
+      "ON t.trade_id = s.trade_id AND t.trade_date BETWEEN DATE '2025-12-26' AND DATE '2026-01-09'\n  AND t.trade_date = s.target_trade_date AND t.version = s.target_version AND lpad(t.sequence_number, 129, '0') = lpad(s.target_sequence_number, 129, '0') AND coalesce(t.sub_sequence_number, 0) = coalesce(s.target_sub_sequence_number, 0)\nWHEN MATCHED",
     );
     expect(sql).toContain(`WHEN MATCHED AND (${outranks('s', 't')}) THEN\n  UPDATE SET symbol = s.symbol,`);
     expect(sql).toContain('trade_date = s.trade_date');
@@ -156,10 +158,39 @@ describe('the MERGE', () => {
     );
   });
 
+  it('names in its source the one row it may replace: the winner of the trade within the window, by the event order', () => {
+    expect(sql).toContain(
+      "row_number() OVER (PARTITION BY c.trade_id ORDER BY c.version DESC, lpad(c.sequence_number, 129, '0') DESC, coalesce(c.sub_sequence_number, 0) DESC, c.ingestion_time, c.trade_date DESC) AS row_rank\n" +
+        '    FROM "trading_data_lake_curated_dev"."trades" c\n' +
+        "    WHERE c.trade_date BETWEEN DATE '2025-12-26' AND DATE '2026-01-09'\n" +
+        '  ) w ON w.trade_id = d.trade_id AND w.row_rank = 1',
+    );
+  });
+
   it('names the tables in double quotes and refuses a name that would need more', () => {
     expect(sql).toContain('MERGE INTO "trading_data_lake_curated_dev"."trades" AS t');
     expect(sql).toContain('FROM "trading_data_lake_dev"."trades" r');
     expect(() => mergeTemplate('athena', { ...TABLES, raw: { table: 'trades"; DROP' } })).toThrow('lower case');
+  });
+});
+
+describe('the SQL both engines read alike (local/sql-subset.ts)', () => {
+  it('holds in the MERGE but for trade_date, the date its raw dt names, and in the repair throughout', () => {
+    const rules = (sql: string) => subsetViolations(sql, []).map(({ rule, found }) => `${rule}: ${found}`);
+    // The rule is for queries that filter on dt; the MERGE computes trade_date from it once per row.
+    expect(rules(mergeStatement('duckdb', TABLES, WINDOW))).toEqual(['dt-as-date: cast(r.dt as']);
+    expect(rules(duplicateRepairStatement(TABLES.curated))).toEqual([]);
+  });
+});
+
+describe('the duplicate repair', () => {
+  const sql = duplicateRepairStatement(TABLES.curated);
+
+  it("matches each row by trade_id to its trade's one winner, and deletes it only when it is not that winner", () => {
+    expect(sql).toContain('WHERE row_rank = 1\n) AS s\nON t.trade_id = s.trade_id\n');
+    expect(sql).toMatch(
+      /WHEN MATCHED AND NOT \(t\.trade_date = s\.winner_trade_date AND t\.version = s\.winner_version AND .* = coalesce\(s\.winner_sub_sequence_number, 0\)\) THEN DELETE$/,
+    );
   });
 });
 
