@@ -51,6 +51,12 @@ export const REJECTIONS = {
     'DUPLICATE_KEY',
     'a field name occurs twice (compared case-insensitively, as the Athena JSON SerDe does)',
   ),
+  // Athena reads such a name as the field (case.insensitive is on by default in the OpenX JSON
+  // SerDe), so a `"VERSION":"abc"` or `"Exec_Type":"CANCEL"` would reach its column unchecked.
+  caseVariantField: rejection(
+    'DUPLICATE_KEY',
+    "a field name differs from a trade field's name only by case (the Athena JSON SerDe would read it as that field, unchecked)",
+  ),
   reservedField: rejection(
     'RESERVED_FIELD',
     `the record carries a field the writer adds itself: ${alternatives(RESERVED_FIELDS)} (any case)`,

@@ -459,7 +459,9 @@ export class TradeChecker {
   /**
    * Maps the record's members to the known fields. Rejects names that would make the stored line
    * ambiguous: a name given twice, the same name in another case (Athena's JSON SerDe lower-cases
-   * names and fails the whole query on a collision), or an ingestion field the writer adds itself.
+   * names and fails the whole query on a collision), a field's name in another case even alone (the
+   * SerDe would read it as the field, which was never checked), or an ingestion field the writer
+   * adds itself.
    */
   private mapMembers(view: JsonObjectView): Rejection | undefined {
     const memberOfField = this.memberOfField;
@@ -484,6 +486,7 @@ export class TradeChecker {
         const field = this.fieldIndex.get(name) ?? UNKNOWN;
         if (field >= this.firstIngestionField) return REJECTIONS.reservedField;
         if (seen.has(name) || (field !== UNKNOWN && memberOfField[field] !== UNKNOWN)) return REJECTIONS.duplicateKey;
+        if (field !== UNKNOWN) return REJECTIONS.caseVariantField;
         seen.add(name);
       }
     }

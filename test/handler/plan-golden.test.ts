@@ -14,9 +14,16 @@ import { FIELD_VALUES, goldenCorpus } from './golden-corpus';
  * the RESERVED_FIELD message names the new reserved field. With those two undone, the output must
  * still hash to LEGACY_HASH: the trade lines, keys, order and every other byte are unchanged.
  * RECORDED_HASH is the output as it is now, recorded when de-aggregation was added.
+ *
+ * Both were recorded again, on purpose, when a field's name in another case became a rejection even
+ * without the field itself (Athena's JSON SerDe reads such a name as the field): three records of the
+ * corpus carry "PRICE" or "Symbol" without the required field, and their reason changed from SCHEMA
+ * to DUPLICATE_KEY; nothing else did. TRADES_HASH, the trade objects alone (keys and bodies), is what
+ * they hashed to before that change and after it.
  */
-const LEGACY_HASH = 'ff89f36af711ab940e8fe48c2004775af16a5a173e32d8cce5da6c0d1397fbef';
-const RECORDED_HASH = '049280a5ba806e619280b7de07ebb57e9d94cd13ffde38ecf3eae0930cf9d853';
+const LEGACY_HASH = '4b02d14c49a9c434301d5de8eddcf2a744de11d24ba8849ada33739a4db1437e';
+const RECORDED_HASH = '0acbd26926db66124073e7e14939f90ae7b3eed66fc628b61dee42b9a1026d19';
+const TRADES_HASH = 'f86e8c5a6c84289fdf6ed7ba091b1e1c47d52d4499928147bd243639af8b2caa';
 
 /** The RESERVED_FIELD message before sub_sequence_number was reserved. */
 const LEGACY_RESERVED_FIELD_MESSAGE =
@@ -34,6 +41,7 @@ function legacyQuarantineLine(line: string): string {
 describe('what the writer writes', () => {
   const current = createHash('sha256');
   const legacy = createHash('sha256');
+  const tradesOnly = createHash('sha256');
   const reasons = new Map<string, number>();
   const messages = new Set<string>();
   let trades = 0;
@@ -44,6 +52,7 @@ describe('what the writer writes', () => {
         current.update(`${object.key}\n`).update(object.body);
         legacy.update(`${object.key}\n`);
         if (object.kind === 'trades') {
+          tradesOnly.update(`${object.key}\n`).update(object.body);
           trades += object.records;
           legacy.update(object.body);
           expect(object.body.includes('"sub_sequence_number"')).toBe(false);
@@ -84,5 +93,9 @@ describe('what the writer writes', () => {
 
   it('is byte for byte what it wrote when KPL de-aggregation was added', () => {
     expect(current.digest('hex')).toBe(RECORDED_HASH);
+  });
+
+  it('writes byte for byte the same trade objects as before case-variant names were refused', () => {
+    expect(tradesOnly.digest('hex')).toBe(TRADES_HASH);
   });
 });

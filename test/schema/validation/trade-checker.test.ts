@@ -145,6 +145,28 @@ describe('the trade checker on the shared table', () => {
       expect(check(tradeJson({ Note: 'a', NOTE: 'b' }))).toMatchObject({ reason: 'DUPLICATE_KEY' });
     });
 
+    it.each([
+      ['Exec_Type', 'CANCEL'],
+      ['VERSION', 'abc'],
+      ['Currency', 'usd'],
+      ['VENUE', 7],
+    ])(
+      'rejects %s without the field itself: the Athena JSON SerDe would read it as that field, unchecked',
+      (name, value) => {
+        const fields: Record<string, unknown> = tradeFields();
+        delete fields[name.toLowerCase()];
+        fields[name] = value;
+        expect(check(JSON.stringify(fields))).toEqual({
+          reason: 'DUPLICATE_KEY',
+          message: REJECTIONS.caseVariantField.message,
+        });
+      },
+    );
+
+    it('still accepts a name outside the table in any case', () => {
+      expect(typeof check(tradeJson({ Strategy: 'S1', note: 'x' }))).toBe('string');
+    });
+
     it('rejects an unknown field given twice', () => {
       expect(check(`${tradeJson().slice(0, -1)},"note":1,"note":2}`)).toMatchObject({ reason: 'DUPLICATE_KEY' });
     });
