@@ -72,6 +72,21 @@ function isHexDigit(code: number): boolean {
   return (code >= ZERO && code <= NINE) || (code >= UPPER_A && code <= UPPER_F) || (code >= LOWER_A && code <= LOWER_F);
 }
 
+/** The value of the hex digit `code` (isHexDigit already true). */
+function hexValue(code: number): number {
+  return code <= NINE ? code - ZERO : (code | 0x20) - LOWER_A + 10;
+}
+
+/** The UTF-16 code unit of the four hex digits at `at` (already checked). */
+function codeUnitAt(bytes: Buffer, at: number): number {
+  return (
+    (hexValue(bytes[at]) << 12) |
+    (hexValue(bytes[at + 1]) << 8) |
+    (hexValue(bytes[at + 2]) << 4) |
+    hexValue(bytes[at + 3])
+  );
+}
+
 function isDigit(code: number): boolean {
   return code >= ZERO && code <= NINE;
 }
@@ -95,6 +110,13 @@ export class JsonObjectView {
   hasLineBreak = false;
   /** A string holds a byte above 0x7f: the only place valid JSON can have one. */
   hasNonAscii = false;
+  /**
+   * A string holds a `\u` escape of a lone surrogate (a high one not followed by a low one, or a low
+   * one alone): valid JSON, as JSON.parse reads it, but no Unicode text; DuckDB refuses the whole
+   * file that holds it, and other readers replace it. The scan's verdict is unchanged; the trade
+   * checks refuse it.
+   */
+  hasLoneSurrogate = false;
   private stringFlags = 0;
   private containers = new Uint8Array(32);
 
@@ -104,6 +126,7 @@ export class JsonObjectView {
     this.count = 0;
     this.hasLineBreak = false;
     this.hasNonAscii = false;
+    this.hasLoneSurrogate = false;
     let depth = 0;
     let at = this.skipWhitespace(start, end);
     const outerIsObject = at < end && bytes[at] === OPEN_BRACE;
@@ -232,6 +255,21 @@ export class JsonObjectView {
             !isHexDigit(bytes[at + 5])
           ) {
             return -1;
+          }
+          const unit = codeUnitAt(bytes, at + 2);
+          if (unit >= 0xd800 && unit <= 0xdfff) {
+            const low =
+              unit <= 0xdbff &&
+              at + 11 < end &&
+              bytes[at + 6] === BACKSLASH &&
+              bytes[at + 7] === LOWER_U &&
+              isHexDigit(bytes[at + 8]) &&
+              isHexDigit(bytes[at + 9]) &&
+              isHexDigit(bytes[at + 10]) &&
+              isHexDigit(bytes[at + 11]) &&
+              (codeUnitAt(bytes, at + 8) & 0xfc00) === 0xdc00;
+            if (low) at += 6;
+            else this.hasLoneSurrogate = true;
           }
           at += 6;
         } else if (

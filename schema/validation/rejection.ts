@@ -45,6 +45,12 @@ export function schemaRejection(rule: TradeField | RecordRule): Rejection {
 export const REJECTIONS = {
   notBase64: rejection('NOT_BASE64', 'record data is not valid base64'),
   notUtf8: rejection('NOT_UTF8', 'record data is not valid UTF-8'),
+  // Valid JSON (JSON.parse reads it), but no Unicode text: DuckDB refuses the whole file that holds
+  // it, and other readers replace it, so the line would not read back as it was validated.
+  loneSurrogate: rejection(
+    'NOT_UTF8',
+    'record data escapes a lone UTF-16 surrogate (\\uD800-\\uDFFF without its pair): not Unicode text',
+  ),
   notJson: rejection('NOT_JSON', 'record data is not valid JSON'),
   notObject: rejection('NOT_OBJECT', 'record data is JSON but not a JSON object'),
   duplicateKey: rejection(

@@ -48,6 +48,7 @@ export class TradeValidator {
       return REJECTIONS.notUtf8;
     }
     if (scanned !== SCANNED_OBJECT) return scanned === SCANNED_OTHER_JSON ? REJECTIONS.notObject : REJECTIONS.notJson;
+    if (view.hasLoneSurrogate) return REJECTIONS.loneSurrogate;
     return this.checker.check(view, window);
   }
 

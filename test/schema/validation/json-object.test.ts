@@ -45,6 +45,20 @@ describe('the JSON scanner', () => {
     expect(scan(text)).toBe(SCANNED_INVALID);
   });
 
+  it('flags a lone surrogate escape without changing its JSON verdict, and not a pair', () => {
+    for (const [text, lone] of [
+      ['{"a":"\\uD800"}', true],
+      ['{"a":{"b":["x\\uDFFF"]}}', true],
+      ['{"\\uDBFF\\u0041":1}', true],
+      ['{"a":"\\uD83D\\uDE00"}', false],
+      ['{"a":"\\u00e9\\uFFFF"}', false],
+    ] as const) {
+      expect(parseVerdict(text)).toBe(SCANNED_OBJECT);
+      expect(scan(text)).toBe(SCANNED_OBJECT);
+      expect(view.hasLoneSurrogate).toBe(lone);
+    }
+  });
+
   it('records each top-level member with its type, duplicates included', () => {
     expect(scan('{"s":"x","n":-1.5e3,"t":true,"f":false,"z":null,"o":{"a":[]},"a":[{}],"s":"y"}')).toBe(SCANNED_OBJECT);
     expect(Array.from(view.valueType.subarray(0, view.count))).toEqual([

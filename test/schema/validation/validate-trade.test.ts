@@ -36,6 +36,31 @@ describe('validateTrade', () => {
     });
   });
 
+  // JSON.parse reads each of these, but none is Unicode text: DuckDB refuses the file that holds it.
+  // (tradeJson escapes the backslash of `\\uD800`; the replace undoes it, so the text holds the escape.)
+  it.each([
+    ['a lone high surrogate', '\\uD800'],
+    ['a lone low surrogate', '\\uDC00'],
+    ['a low surrogate before a high one', '\\uDE00\\uD83D'],
+    ['a high surrogate followed by a plain escape', '\\uD83D\\u0041'],
+  ])('rejects %s escaped in any string, nested ones included, as NOT_UTF8', (_, escape) => {
+    for (const text of [
+      tradeJson({ venue: `X${escape}` }).replace(/\\\\/g, '\\'),
+      `${tradeJson().slice(0, -1)},"nested":{"note":["${escape}"]}}`.replace(/\\\\/g, '\\'),
+    ]) {
+      expect(() => JSON.parse(text)).not.toThrow();
+      expect(validateTrade(bytesOf(text), { now: NOW })).toEqual({ ok: false, ...REJECTIONS.loneSurrogate });
+    }
+  });
+
+  it('accepts a surrogate pair written as two escapes, in either hex case', () => {
+    for (const pair of ['\\uD83D\\uDE00', '\\ud83d\\ude00']) {
+      const text = tradeJson({ venue: `X${pair}` }).replace(/\\\\/g, '\\');
+      expect(JSON.parse(text).venue).toBe('X\u{1F600}');
+      expect(validateTrade(bytesOf(text), { now: NOW })).toEqual({ ok: true, dt: '2026-03-11' });
+    }
+  });
+
   it('drops a leading byte order mark, as the writer does', () => {
     const withMark = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), bytesOf(tradeJson())]);
     expect(validateTrade(withMark, { now: NOW })).toEqual({ ok: true, dt: '2026-03-11' });
