@@ -43,10 +43,10 @@ describe('validateTrade', () => {
     ['a lone low surrogate', '\\uDC00'],
     ['a low surrogate before a high one', '\\uDE00\\uD83D'],
     ['a high surrogate followed by a plain escape', '\\uD83D\\u0041'],
-  ])('rejects %s escaped in any string, nested ones included, as NOT_UTF8', (_, escape) => {
+  ])('rejects %s escaped in any string, nested ones included, as NOT_UTF8', (_, surrogates) => {
     for (const text of [
-      tradeJson({ venue: `X${escape}` }).replace(/\\\\/g, '\\'),
-      `${tradeJson().slice(0, -1)},"nested":{"note":["${escape}"]}}`.replace(/\\\\/g, '\\'),
+      tradeJson({ venue: `X${surrogates}` }).replace(/\\\\/g, '\\'),
+      `${tradeJson().slice(0, -1)},"nested":{"note":["${surrogates}"]}}`.replace(/\\\\/g, '\\'),
     ]) {
       expect(() => JSON.parse(text)).not.toThrow();
       expect(validateTrade(bytesOf(text), { now: NOW })).toEqual({ ok: false, ...REJECTIONS.loneSurrogate });
