@@ -68,5 +68,8 @@ export function deaggregate(record: KinesisStreamRecordPayload): readonly UserRe
   });
   if (failed || userRecords === undefined) return REJECTIONS.badAggregate;
   if (userRecords.length === 0) return REJECTIONS.emptyAggregate;
+  // A user record whose partition key index is outside the aggregate's key table comes back without
+  // a partition key: the producer built a malformed aggregate, condemned whole like any other.
+  if (userRecords.some((userRecord) => typeof userRecord.partitionKey !== 'string')) return REJECTIONS.badAggregate;
   return userRecords;
 }

@@ -118,6 +118,21 @@ describe('an aggregate that cannot be read', () => {
   };
   // An empty AggregatedRecord message is zero bytes: the magic number, then the MD5 of nothing.
   const empty = Buffer.concat([data.subarray(0, 4), createHash('md5').digest()]);
+  // A well-formed message (the library's own protobuf type, a valid MD5) whose second user record
+  // names partition key 5 of a table of one: aws-kinesis-agg hands that record out without a key.
+  const { AggregatedRecord, magic } = require('aws-kinesis-agg/lib/common');
+  const message = Buffer.from(
+    AggregatedRecord.encode(
+      AggregatedRecord.fromObject({
+        partition_key_table: ['p0'],
+        records: [
+          { partition_key_index: 0, data: Buffer.from(tradeJson({ trade_id: 'K0' })) },
+          { partition_key_index: 5, data: Buffer.from(tradeJson({ trade_id: 'K1' })) },
+        ],
+      }),
+    ).finish(),
+  );
+  const keyOutOfRange = Buffer.concat([magic, message, createHash('md5').update(message).digest()]);
 
   it.each([
     ['a checksum that does not match the payload', flipped(data.length - 1), REJECTIONS.badAggregate],
@@ -125,6 +140,7 @@ describe('an aggregate that cannot be read', () => {
     ['a record truncated after the magic number', data.subarray(0, 40), REJECTIONS.badAggregate],
     ['only the magic number', data.subarray(0, 4), REJECTIONS.badAggregate],
     ['no user record in it', empty, REJECTIONS.emptyAggregate],
+    ['a user record whose partition key index is outside the key table', keyOutOfRange, REJECTIONS.badAggregate],
   ])('is quarantined whole, with its sequence number and its data as delivered: %s', async (_, bytes, rejection) => {
     const event = kinesisEvent([tradeJson({ trade_id: 'before' }), { bytes, partitionKey: 'agg-pk' }]);
     expect(await writer.invoke(event)).toEqual({ batchItemFailures: [] });
