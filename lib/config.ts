@@ -141,6 +141,9 @@ export const LOG_RETENTION_DAYS = [
 /** PCI DSS 10.7 (v4: 10.5.1) keeps audit log history for at least a year. */
 export const PROD_MINIMUM_LOG_DAYS = 365;
 
+/** Shards an on-demand stream starts with (4 MB/s, 4,000 records/s of writes). */
+const ON_DEMAND_INITIAL_SHARDS = 4;
+
 /**
  * Context keys that belong to CDK, not to this app, and are left alone: feature flags (`@aws-cdk/...:...`),
  * `aws:cdk:*` (set by the CLI: path and asset metadata, version reporting, bundling stacks), lookups that
@@ -422,7 +425,7 @@ export const SETTINGS: Settings = {
   writerReservedConcurrency: {
     summary: 'reserved concurrency of the writer (a new account may have a quota of 10)',
     allowed:
-      "'off' or a whole number from 1 to 10000; with a provisioned stream, at least shards x parallelizationFactor",
+      "'off' or a whole number from 1 to 10000, at least shards x parallelizationFactor (an on-demand stream starts with 4 shards)",
     schema: z.union([z.literal('off').transform(() => undefined), intFrom(1, 10000)]),
     default: always<number | undefined>(undefined),
     show: (value) => `\`${value ?? 'off'}\``,
@@ -647,18 +650,29 @@ export function loadConfig(context: Context): TradingDataLakeConfig {
 
   if (bothValid('writerReservedConcurrency', 'streamCapacity', 'parallelizationFactor')) {
     const { writerReservedConcurrency: reserved, streamCapacity, parallelizationFactor } = config;
-    if (reserved !== undefined && streamCapacity.mode === 'provisioned') {
-      const needed = streamCapacity.shards * parallelizationFactor;
-      if (reserved < needed) {
-        errors.push(
-          new ConfigError(
-            'writerReservedConcurrency',
-            reserved,
-            `'off' or at least shards x parallelizationFactor = ${needed}, or some shards are never read`,
-          ),
-        );
-      }
+    // An on-demand stream starts with 4 shards (and may add more as it grows).
+    const shards = streamCapacity.mode === 'provisioned' ? streamCapacity.shards : ON_DEMAND_INITIAL_SHARDS;
+    const needed = shards * parallelizationFactor;
+    if (reserved !== undefined && reserved < needed) {
+      errors.push(
+        new ConfigError(
+          'writerReservedConcurrency',
+          reserved,
+          streamCapacity.mode === 'provisioned'
+            ? `'off' or at least shards x parallelizationFactor = ${needed}, or some shards are never read`
+            : `'off' or at least the on-demand stream's ${ON_DEMAND_INITIAL_SHARDS} starting shards x parallelizationFactor = ${needed}, or some shards are never read`,
+        ),
+      );
     }
+  }
+  if (bothValid('keyAlias', 'auditKeyAlias') && config.keyAlias === config.auditKeyAlias) {
+    errors.push(
+      new ConfigError(
+        'auditKeyAlias',
+        config.auditKeyAlias,
+        `an alias other than keyAlias (${config.keyAlias}): the two keys cannot share one, and KMS refuses the second`,
+      ),
+    );
   }
   if (bothValid('archiveAfterDays', 'reconcileDays') && config.archiveAfterDays < config.reconcileDays) {
     errors.push(

@@ -156,6 +156,25 @@ describe('a bad value stops synth with a message naming the key, the value and w
     onlyError(context, key, value, allowed);
   });
 
+  it("rejects reserved concurrency below an on-demand stream's four starting shards x parallelization factor", () => {
+    onlyError(
+      { streamCapacity: 'on-demand', parallelizationFactor: 10, writerReservedConcurrency: 1 },
+      'writerReservedConcurrency',
+      1,
+      /at least the on-demand stream's 4 starting shards x parallelizationFactor = 40/,
+    );
+    expect(load({ streamCapacity: 'on-demand', writerReservedConcurrency: 4 }).writerReservedConcurrency).toBe(4);
+  });
+
+  it('rejects the same alias for the data key and the audit key', () => {
+    onlyError(
+      { keyAlias: 'alias/trading', auditKeyAlias: 'alias/trading' },
+      'auditKeyAlias',
+      'alias/trading',
+      /an alias other than keyAlias \(alias\/trading\)/,
+    );
+  });
+
   it('rejects reserved concurrency below shards x parallelization factor', () => {
     onlyError(
       { streamCapacity: 4, parallelizationFactor: 2, writerReservedConcurrency: 7 },
