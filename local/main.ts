@@ -134,7 +134,7 @@ async function main(): Promise<number> {
         cleanup = run;
       },
     });
-    if (result.losses.length > 0 || result.curationProblems.length > 0) return 1;
+    if (result.losses.length > 0 || result.unexpected.length > 0 || result.curationProblems.length > 0) return 1;
     if (options.record) {
       const previous = existsSync(MEASURED_FIGURES_PATH)
         ? (JSON.parse(readFileSync(MEASURED_FIGURES_PATH, 'utf8')) as Partial<MeasuredFigures>)

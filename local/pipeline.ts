@@ -22,10 +22,11 @@ import { type Curation, DuckDbLake, LOCAL_CURATION_TABLES } from './duckdb-lake'
 import { type EventSourceStats, type FailedBatch, KinesisEventSource, type ShardPositions } from './event-source';
 import { exactPricesOf } from './exact-prices';
 import { FunctionInstances } from './function-instances';
-import { countLake, type LakeCount } from './lake-count';
+import { checkRecords, countLake, type LakeCount, type RecordCheck } from './lake-count';
 import { mirrorBucket } from './lake-mirror';
 import { startPeers } from './peers';
 import { type FrontStats, startS3Front } from './s3-front';
+import { SENT_RECORDS_FILE, type SentRecord, writeSentRecords } from './sent-records';
 import { lossesOf, type Summary, summaryLine } from './summary';
 import { createLocalWriter, LOCAL_CREDENTIALS, MetricTotals } from './writer-function';
 
@@ -61,6 +62,8 @@ export interface ProducerReport {
   readonly kinesisRecords: number;
   /** What the generator says the lake must hold, for checks against the answers. */
   readonly expected: ExpectedOutcome;
+  /** Every user record the stream accepted, under the identity PutRecords gave it, and where it must land. */
+  readonly records: readonly SentRecord[];
 }
 
 /** What a producer gets: the stream to send to. */
@@ -98,6 +101,10 @@ export interface LocalRunResult {
   readonly line: string;
   /** Empty when nothing was lost. */
   readonly losses: readonly string[];
+  /** Empty when nothing landed that was not sent (a record in the wrong zone, or one never sent). */
+  readonly unexpected: readonly string[];
+  /** The lake compared with the producer's records, identity by identity. */
+  readonly recordCheck: RecordCheck;
   readonly producer: ProducerReport;
   readonly lake: LakeCount;
   /** Rows of the local curated.trades the named queries read (its Parquet files). */
@@ -281,6 +288,13 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalR
     const listed = await kinesis.send(new ListShardsCommand({ StreamName: LOCAL_STACK.streamName }));
     const producer = await options.producer({ kinesis, streamName: LOCAL_STACK.streamName, shards: listed.Shards });
     producerFinished = true;
+    if (producer.records.length !== producer.sent) {
+      throw new Error(
+        `the producer kept the identities of ${producer.records.length} records but the stream accepted ${producer.sent}`,
+      );
+    }
+    // For local/recount.ts: the kept objects alone cannot say what should be there.
+    if (options.keep !== undefined) writeSentRecords(join(directory, SENT_RECORDS_FILE), producer.records);
     print(
       `sent ${producer.sent} records (${producer.events} trade events of ${producer.trades} trades, ${producer.invalid} invalid) in ${producer.kinesisRecords} Kinesis records to ${shardCount} shards in ${seconds(sendStarted)} s`,
     );
@@ -328,6 +342,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalR
     const lake = await DuckDbLake.open(mirror, exactPrices);
     cleanup.add(() => lake.close());
     const counted = await countLake(lake, objects);
+    const recordCheck = await checkRecords(lake, producer.records);
     const curatedFolder = join(directory, CURATED_FOLDER);
     const curateStarted = Date.now();
     const curation = await lake.curate(new Date(), curatedFolder);
@@ -361,10 +376,13 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalR
       seconds: (Date.now() - started) / 1000,
       curated: curatedRows,
       curatedBytesPerTradeVwap: vwapScan.bytesPerTrade,
+      lost: recordCheck.lost,
+      unexpected: recordCheck.unexpected,
       faults,
     };
     const losses = [
       ...lossesOf(summary),
+      ...recordCheck.losses,
       ...(delivery.failedBatches > 0
         ? [`${delivery.failedBatches} batches went to the failed-batch bucket (${LOCAL_STACK.failedBatchBucket})`]
         : []),
@@ -383,6 +401,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalR
     const line = summaryLine(summary);
     print('');
     for (const loss of losses) print(`LOST: ${loss}`);
+    for (const surprise of recordCheck.surprises) print(`UNEXPECTED: ${surprise}`);
     for (const problem of curationProblems) print(`CURATED WRONG: ${problem}`);
     if (options.keep !== undefined) print(`data kept in ${directory} (docs/local.md says how to recount it)`);
     print(line);
@@ -390,6 +409,8 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalR
       summary,
       line,
       losses,
+      unexpected: recordCheck.surprises,
+      recordCheck,
       producer,
       lake: counted,
       curatedRows,

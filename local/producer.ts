@@ -1,12 +1,14 @@
 import { aggregateByShard, generateTrades, listOpenShards, sendRecords } from '../cli/produce';
 import type { KinesisEntry } from '../cli/produce/records';
 import type { Producer } from './pipeline';
+import { recordingSentRecords } from './sent-records';
 
 /**
  * The local run's producer: the operator CLI's own (`trades produce`), not a second generator. The
  * same seeded generator makes the trades and says what the lake must hold (`expected`), the same
  * sender puts them with PutRecords and retries what Kinesis refuses, and `--aggregate` packs them
- * by shard with aws-kinesis-agg as the KPL does.
+ * by shard with aws-kinesis-agg as the KPL does. What PutRecords answered for each record is kept
+ * (sent-records.ts), so that the lake can be checked record by record, not only by count.
  */
 
 /** The mix of a local run: a few percent invalid, some duplicates, some corrections and cancels. */
@@ -24,7 +26,9 @@ export function cliProducer(options: CliProducerOptions): Producer {
     const entries: readonly KinesisEntry[] = options.aggregate
       ? aggregateByShard(generated.records, await listOpenShards(kinesis, streamName))
       : generated.records;
-    const summary = await sendRecords(kinesis, streamName, entries, {});
+    const { result: summary, records } = await recordingSentRecords(kinesis, generated.records, entries, () =>
+      sendRecords(kinesis, streamName, entries, {}),
+    );
     if (summary.failed > 0 || summary.unsent > 0) {
       throw new Error(
         `kinesalite refused ${summary.failed + summary.unsent} of ${summary.userRecords} records: ${summary.failures
@@ -41,6 +45,7 @@ export function cliProducer(options: CliProducerOptions): Producer {
       trades: expected.tradeIds,
       kinesisRecords: summary.kinesisRecords,
       expected,
+      records,
     };
   };
 }

@@ -3,12 +3,15 @@ import type { FaultCounts } from './chaos';
 /**
  * The one line a script reads at the end of a run (issues #10 and #12):
  *
- *   sent=N events=E invalid=I written=W quarantined=Q duplicates=D trades=T objects=O bytes_per_trade=X seconds=S curated=C curated_bytes_per_trade_vwap=V
+ *   sent=N events=E invalid=I written=W quarantined=Q duplicates=D trades=T objects=O bytes_per_trade=X seconds=S curated=C curated_bytes_per_trade_vwap=V lost=L unexpected=U
  *
  * From the producer's side: `sent` Kinesis user records, `events` distinct valid trade events,
  * `invalid` records that cannot be trades, `trades` distinct trade_ids of the valid events. From
  * what landed, counted from the objects: `written`, `quarantined`, `duplicates`, `objects`,
  * `bytes_per_trade`. From the curated files: `curated` (rows) and `curated_bytes_per_trade_vwap`.
+ * From the producer's records compared with the objects, identity by identity: `lost` (records sent
+ * that are not in the zone they were meant for) and `unexpected` (records found where none was sent);
+ * they come after the curated fields, so that every field before them keeps its place.
  * The curated zone's fields come after `seconds`, so that the first ten keep the places issue #10
  * gave them, and with `--chaos` the faults injected come last: every field has one place whatever
  * the options, except the faults, which only a chaos run has.
@@ -30,6 +33,10 @@ export interface Summary {
   readonly curated: number;
   /** Compressed bytes of the curated columns a day's VWAP reads, per trade of that day. */
   readonly curatedBytesPerTradeVwap: number;
+  /** Records sent that are not under their identity in `trades/` (valid) or `quarantine/` (invalid). */
+  readonly lost: number;
+  /** Identities found in `trades/` or `quarantine/` that no record sent for that zone has. */
+  readonly unexpected: number;
   /** With `--chaos`: the faults injected. */
   readonly faults?: FaultCounts;
 }
@@ -53,6 +60,8 @@ export function summaryLine(summary: Summary): string {
     ['seconds', oneDecimal(summary.seconds)],
     ['curated', summary.curated],
     ['curated_bytes_per_trade_vwap', oneDecimal(summary.curatedBytesPerTradeVwap)],
+    ['lost', summary.lost],
+    ['unexpected', summary.unexpected],
   ];
   if (summary.faults !== undefined) {
     const { unavailable, hung, redelivered } = summary.faults;
@@ -77,7 +86,10 @@ export function parseSummaryLine(line: string): Record<string, number> {
   return fields;
 }
 
-/** What the summary says went wrong, in words; empty when nothing was lost (written = events, quarantined = invalid). */
+/**
+ * What the summary's counts say went wrong, in words; empty when written = events and quarantined =
+ * invalid. Necessary, not sufficient: `checkRecords` (lake-count.ts) compares the records themselves.
+ */
 export function lossesOf(summary: Pick<Summary, 'events' | 'written' | 'invalid' | 'quarantined'>): string[] {
   const compare = (found: number, expected: number, what: string, where: string): string | undefined => {
     if (found === expected) return undefined;

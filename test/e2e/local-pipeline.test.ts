@@ -1,15 +1,16 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { ExpectedOutcome } from '../../cli/produce';
 import type { NamedAnswer } from '../../local/answers';
 import { curatedFilesGlob } from '../../local/curated-files';
 import { type LocalRunResult, runLocalPipeline } from '../../local/pipeline';
 import { cliProducer } from '../../local/producer';
-import { recount } from '../../local/recount';
+import { keptObjects, recount } from '../../local/recount';
 import { lossesOf, oneDecimal, parseSummaryLine } from '../../local/summary';
 
 /**
@@ -128,6 +129,24 @@ describe.each([
     expect(summary.trades).toBeLessThan(summary.events);
   });
 
+  it('loses nothing record by record: each record sent is in its zone under the identity PutRecords gave it, and nothing else is', () => {
+    const { result, printed } = current();
+    const { records, expected } = result.producer;
+    expect(records).toHaveLength(COUNT);
+    expect(records.filter(({ zone }) => zone === 'quarantine')).toHaveLength(expected.invalidRecords);
+    // Re-sends are records of their own: more valid records than events.
+    expect(records.filter(({ zone }) => zone === 'trades').length).toBe(expected.validEvents + expected.duplicates);
+    const identities = new Set(
+      records.map(
+        ({ shardId, sequenceNumber, subSequenceNumber }) => `${shardId}:${sequenceNumber}:${subSequenceNumber}`,
+      ),
+    );
+    expect(identities.size).toBe(COUNT);
+    expect(result.recordCheck).toEqual({ lost: 0, unexpected: 0, losses: [], surprises: [] });
+    expect(result.unexpected).toEqual([]);
+    expect(printed.some((line) => /^(LOST|UNEXPECTED):/.test(line))).toBe(false);
+  });
+
   it('ends with the summary line, whose fields are the run', () => {
     const { printed, result } = current();
     const fields = parseSummaryLine(printed.at(-1) ?? '');
@@ -143,8 +162,10 @@ describe.each([
       objects: summary.objects,
       curated: summary.curated,
       curated_bytes_per_trade_vwap: Number(oneDecimal(summary.curatedBytesPerTradeVwap)),
+      lost: 0,
+      unexpected: 0,
     });
-    expect(Object.keys(fields).slice(0, 12)).toEqual([
+    expect(Object.keys(fields).slice(0, 14)).toEqual([
       'sent',
       'events',
       'invalid',
@@ -157,6 +178,8 @@ describe.each([
       'seconds',
       'curated',
       'curated_bytes_per_trade_vwap',
+      'lost',
+      'unexpected',
     ]);
   });
 
@@ -349,5 +372,48 @@ describe('npm run local -- --keep DIR', () => {
       curated_bytes_per_trade_vwap: fields.curated_bytes_per_trade_vwap,
     });
     expect(fields.curated).toBe(fields.trades);
+    expect(again.records).toMatchObject({ lost: 0, unexpected: 0 });
+    expect({ lost: fields.lost, unexpected: fields.unexpected }).toEqual({ lost: 0, unexpected: 0 });
+  });
+
+  it('recounts record by record: a lost copy of a re-sent trade is LOST, and the recount exits 1', async () => {
+    // One copy of a deliberate re-send removed from its object: the event is still counted by the
+    // other copy, so only the records the run kept can show the loss.
+    const objects = keptObjects(directory).filter(({ key }) => key.startsWith('trades/'));
+    const copies = new Map<string, { key: string; line: string }[]>();
+    for (const { key, body } of objects) {
+      for (const line of gunzipSync(body).toString('utf8').split('\n')) {
+        if (line === '') continue;
+        const trade = JSON.parse(line) as { trade_id: string; exec_type?: string; version?: number };
+        const event = JSON.stringify([trade.trade_id, trade.exec_type ?? 'NEW', trade.version ?? 1]);
+        copies.set(event, [...(copies.get(event) ?? []), { key, line }]);
+      }
+    }
+    const resent = [...copies.values()].find((found) => found.length === 2);
+    if (resent === undefined) throw new Error('the run re-sent no trade');
+    const [, second] = resent as [{ key: string; line: string }, { key: string; line: string }];
+    const file = join(directory, 'lake', second.key);
+    const kept = gunzipSync(readFileSync(file))
+      .toString('utf8')
+      .split('\n')
+      .filter((line) => line !== second.line);
+    writeFileSync(file, gzipSync(kept.join('\n')));
+    const { shard_id, sequence_number } = JSON.parse(second.line) as { shard_id: string; sequence_number: string };
+
+    const failed = await promisify(execFile)(
+      process.execPath,
+      [require.resolve('tsx/cli'), join(__dirname, '..', '..', 'local', 'recount.ts'), directory],
+      { env: { ...process.env, NODE_OPTIONS: '' } },
+    ).then(
+      () => undefined,
+      (error: { code?: number; stdout?: string }) => error,
+    );
+    expect(failed?.code).toBe(1);
+    const lines = (failed?.stdout ?? '').trimEnd().split('\n');
+    expect(lines.filter((line) => line.startsWith('LOST: '))).toEqual([
+      `LOST: 1 valid records sent are not in trades/ under their identity: ${shard_id}:${sequence_number}`,
+    ]);
+    const fields = parseSummaryLine(lines.at(-1) ?? '');
+    expect(fields).toMatchObject({ lost: 1, unexpected: 0 });
   });
 });

@@ -13,16 +13,18 @@ const SUMMARY: Summary = {
   seconds: 21.04,
   curated: 8_900,
   curatedBytesPerTradeVwap: 6.349,
+  lost: 0,
+  unexpected: 2,
 };
 
 describe('the summary line', () => {
-  it("has issue #10's fields in their order, then the curated zone's, for a script to read", () => {
+  it("has issue #10's fields in their order, then the curated zone's, then the record check's, for a script to read", () => {
     expect(summaryLine(SUMMARY)).toBe(
-      'sent=10000 events=9400 invalid=300 written=9400 quarantined=300 duplicates=300 trades=8900 objects=9 bytes_per_trade=74.3 seconds=21.0 curated=8900 curated_bytes_per_trade_vwap=6.3',
+      'sent=10000 events=9400 invalid=300 written=9400 quarantined=300 duplicates=300 trades=8900 objects=9 bytes_per_trade=74.3 seconds=21.0 curated=8900 curated_bytes_per_trade_vwap=6.3 lost=0 unexpected=2',
     );
   });
 
-  it('puts the faults injected last, after the curated fields: every other field keeps its place', () => {
+  it('puts the faults injected last, after the record check: every other field keeps its place', () => {
     const line = summaryLine({ ...SUMMARY, faults: { unavailable: 12, hung: 3, redelivered: 4 } });
     expect(line).toBe(`${summaryLine(SUMMARY)} faults=19 faults_503=12 faults_hung=3 faults_redelivered=4`);
   });
@@ -41,6 +43,8 @@ describe('the summary line', () => {
       seconds: 21,
       curated: 8_900,
       curated_bytes_per_trade_vwap: 6.3,
+      lost: 0,
+      unexpected: 2,
     });
   });
 
