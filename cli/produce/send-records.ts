@@ -92,7 +92,7 @@ export class SendAbortedError extends Error {
 export const DEFAULT_MAX_ATTEMPTS = 8;
 const DEFAULT_BASE_DELAY_MS = 100;
 const DEFAULT_MAX_DELAY_MS = 5_000;
-/** With a rate, requests are sized to about a tenth of a second's records, so the pace stays even. */
+/** With a rate, requests carry about a tenth of a second's user records, so the pace stays even. */
 const REQUESTS_PER_SECOND_AT_RATE = 10;
 
 /**
@@ -165,9 +165,11 @@ export async function sendRecords(
   });
 
   const total = entries.reduce((sum, entry) => sum + userRecordsOf(entry), 0);
-  const perRequest =
-    rate === undefined ? maxRecords : Math.min(maxRecords, Math.ceil(rate / REQUESTS_PER_SECOND_AT_RATE));
-  const requests = planRequests(entries, perRequest, maxBytes);
+  // The budget is in user records: an aggregate carries some 200 trades, so a budget in Kinesis
+  // records would send a whole run at --rate 100 in a few bursts.
+  const userRecordsPerRequest =
+    rate === undefined ? Number.POSITIVE_INFINITY : Math.ceil(rate / REQUESTS_PER_SECOND_AT_RATE);
+  const requests = planRequests(entries, maxRecords, maxBytes, userRecordsPerRequest);
   const start = clock();
   let sent = 0;
   let retried = 0;
