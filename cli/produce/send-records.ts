@@ -90,6 +90,8 @@ export class SendAbortedError extends Error {
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 8;
+/** The rates sendRecords takes, in user records a second; `trades produce --rate` checks the same. */
+export const RATE_RANGE = { min: 0.001, max: 1e9 } as const;
 const DEFAULT_BASE_DELAY_MS = 100;
 const DEFAULT_MAX_DELAY_MS = 5_000;
 /** With a rate, requests carry about a tenth of a second's user records, so the pace stays even. */
@@ -139,7 +141,8 @@ export async function sendRecords(
   const maxAttempts = checkRange('maxAttempts', options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, 1, 100, true);
   const baseDelayMs = options.baseDelayMs ?? DEFAULT_BASE_DELAY_MS;
   const maxDelayMs = options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS;
-  const rate = options.rate === undefined ? undefined : checkRange('rate', options.rate, 0.001, 1e9, false);
+  const rate =
+    options.rate === undefined ? undefined : checkRange('rate', options.rate, RATE_RANGE.min, RATE_RANGE.max, false);
   const maxRecords = checkRange(
     'maxRecordsPerRequest',
     options.maxRecordsPerRequest ?? KINESIS_LIMITS.recordsPerRequest,
