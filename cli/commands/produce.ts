@@ -1,5 +1,5 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { STACK_OUTPUTS } from '../aws/stack-outputs';
 import { type CliEnvironment, type GlobalOptions, StackSession } from '../context';
 import {
@@ -12,14 +12,14 @@ import {
   usageError,
 } from '../errors';
 import { EXIT } from '../exit-codes';
-import { calendarDate, positiveNumber, ratio, seed, wholeNumber } from '../options';
+import { calendarDate, ratio, seed, wholeNumber } from '../options';
 import { notice, type Output } from '../output/output';
 import { startProgress } from '../output/progress';
 import { type Format, formatOption, renderRecord } from '../output/rows';
 import { aggregateByShard } from '../produce/aggregate';
 import { type GeneratedTrades, generateTrades, MAX_RECORDS } from '../produce/generate-trades';
 import type { KinesisEntry } from '../produce/records';
-import { SendAbortedError, type SendSummary, sendRecords } from '../produce/send-records';
+import { RATE_RANGE, SendAbortedError, type SendSummary, sendRecords } from '../produce/send-records';
 import { listOpenShards } from '../produce/shards';
 import { roleHelp } from './help';
 
@@ -155,6 +155,20 @@ export async function produceTrades(
   return summary;
 }
 
+/**
+ * `--rate`: the range sendRecords takes, checked while the options are parsed, so a rate out of it is
+ * a usage error (exit 2) before any AWS call rather than sendRecords' RangeError after them.
+ */
+export function rateOption(value: string): number {
+  const rate = /^(\d+(\.\d*)?|\.\d+)$/.test(value) ? Number(value) : Number.NaN;
+  if (!(rate >= RATE_RANGE.min && rate <= RATE_RANGE.max)) {
+    throw new InvalidArgumentError(
+      `Give a number of user records per second from ${RATE_RANGE.min} to ${RATE_RANGE.max}.`,
+    );
+  }
+  return rate;
+}
+
 function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
@@ -179,7 +193,11 @@ export function produceCommand(env: CliEnvironment): Command {
       'Send realistic synthetic trades to the trade stream with PutRecords: hundreds of symbols, both sides, decimal-string prices, timestamps over the New York session; optionally corrections and cancels of earlier trades, re-sent duplicates and invalid records of every kind the writer quarantines. Only records that fail are retried, with backoff.',
     )
     .requiredOption('--count <n>', 'user records to send, all kinds together (required)', wholeNumber(1, MAX_RECORDS))
-    .option('--rate <r>', 'user records per second at most (default: as fast as the stream takes them)', positiveNumber)
+    .option(
+      '--rate <r>',
+      `user records per second at most, ${RATE_RANGE.min} to ${RATE_RANGE.max} (default: as fast as the stream takes them)`,
+      rateOption,
+    )
     .option('--invalid-ratio <x>', 'share of records the writer must quarantine, 0 to 1', ratio(1), 0)
     .option(
       '--corrections <x>',

@@ -60,26 +60,35 @@ export function entryProblem(entry: KinesisEntry): string | undefined {
 }
 
 /**
- * Splits `entries`, in order, into PutRecords requests of at most `maxRecords` records and
- * `maxBytes` bytes.
+ * Splits `entries`, in order, into PutRecords requests of at most `maxRecords` records, `maxBytes`
+ * bytes and `maxUserRecords` user records (an aggregate counts as the trades it carries). A request
+ * holds at least one record, so an aggregate larger than `maxUserRecords` goes alone.
  */
 export function planRequests(
   entries: readonly KinesisEntry[],
   maxRecords: number = KINESIS_LIMITS.recordsPerRequest,
   maxBytes: number = KINESIS_LIMITS.bytesPerRequest,
+  maxUserRecords: number = Number.POSITIVE_INFINITY,
 ): KinesisEntry[][] {
   const requests: KinesisEntry[][] = [];
   let current: KinesisEntry[] = [];
   let bytes = 0;
+  let userRecords = 0;
   for (const entry of entries) {
     const size = requestBytes(entry);
-    if (current.length > 0 && (current.length >= maxRecords || bytes + size > maxBytes)) {
+    const carried = userRecordsOf(entry);
+    if (
+      current.length > 0 &&
+      (current.length >= maxRecords || bytes + size > maxBytes || userRecords + carried > maxUserRecords)
+    ) {
       requests.push(current);
       current = [];
       bytes = 0;
+      userRecords = 0;
     }
     current.push(entry);
     bytes += size;
+    userRecords += carried;
   }
   if (current.length > 0) requests.push(current);
   return requests;

@@ -90,9 +90,11 @@ export class SendAbortedError extends Error {
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 8;
+/** The rates sendRecords takes, in user records a second; `trades produce --rate` checks the same. */
+export const RATE_RANGE = { min: 0.001, max: 1e9 } as const;
 const DEFAULT_BASE_DELAY_MS = 100;
 const DEFAULT_MAX_DELAY_MS = 5_000;
-/** With a rate, requests are sized to about a tenth of a second's records, so the pace stays even. */
+/** With a rate, requests carry about a tenth of a second's user records, so the pace stays even. */
 const REQUESTS_PER_SECOND_AT_RATE = 10;
 
 /**
@@ -139,7 +141,8 @@ export async function sendRecords(
   const maxAttempts = checkRange('maxAttempts', options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, 1, 100, true);
   const baseDelayMs = options.baseDelayMs ?? DEFAULT_BASE_DELAY_MS;
   const maxDelayMs = options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS;
-  const rate = options.rate === undefined ? undefined : checkRange('rate', options.rate, 0.001, 1e9, false);
+  const rate =
+    options.rate === undefined ? undefined : checkRange('rate', options.rate, RATE_RANGE.min, RATE_RANGE.max, false);
   const maxRecords = checkRange(
     'maxRecordsPerRequest',
     options.maxRecordsPerRequest ?? KINESIS_LIMITS.recordsPerRequest,
@@ -165,9 +168,11 @@ export async function sendRecords(
   });
 
   const total = entries.reduce((sum, entry) => sum + userRecordsOf(entry), 0);
-  const perRequest =
-    rate === undefined ? maxRecords : Math.min(maxRecords, Math.ceil(rate / REQUESTS_PER_SECOND_AT_RATE));
-  const requests = planRequests(entries, perRequest, maxBytes);
+  // The budget is in user records: an aggregate carries some 200 trades, so a budget in Kinesis
+  // records would send a whole run at --rate 100 in a few bursts.
+  const userRecordsPerRequest =
+    rate === undefined ? Number.POSITIVE_INFINITY : Math.ceil(rate / REQUESTS_PER_SECOND_AT_RATE);
+  const requests = planRequests(entries, maxRecords, maxBytes, userRecordsPerRequest);
   const start = clock();
   let sent = 0;
   let retried = 0;

@@ -166,20 +166,90 @@ export function trailLogging(context: VerifyContext, trailArn: string) {
   });
 }
 
+type PolicyPrincipal =
+  | '*'
+  | { readonly Service?: string | readonly string[]; readonly AWS?: string | readonly string[] };
+
 interface TopicPolicyStatement {
+  readonly Sid?: string;
   readonly Effect?: string;
-  readonly Principal?: { readonly Service?: string | readonly string[] } | string;
+  readonly Principal?: PolicyPrincipal;
+  readonly NotPrincipal?: PolicyPrincipal;
   readonly Action?: string | readonly string[];
+  readonly NotAction?: string | readonly string[];
   readonly Resource?: string | readonly string[];
+  readonly NotResource?: string | readonly string[];
   readonly Condition?: Record<string, Record<string, string | readonly string[]>>;
 }
 
 const listOf = <T>(value: T | readonly T[] | undefined): readonly T[] =>
   value === undefined ? [] : Array.isArray(value) ? (value as readonly T[]) : [value as T];
 
+/** An IAM pattern (`*` and `?` wildcards) as a whole-string regular expression. */
+function iamPattern(pattern: string, flags = ''): RegExp {
+  const escaped = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  return new RegExp(`^${escaped}$`, flags);
+}
+
+/** Whether a statement's Action (or NotAction) covers `action`; IAM matches actions case-insensitively. */
+function coversAction(statement: TopicPolicyStatement, action: string): boolean {
+  const matches = (pattern: string) => iamPattern(pattern, 'i').test(action);
+  if (statement.NotAction !== undefined) return !listOf(statement.NotAction).some(matches);
+  return listOf(statement.Action).some(matches);
+}
+
+/** Whether a statement's Resource (or NotResource) covers `arn`. */
+function coversResource(statement: TopicPolicyStatement, arn: string): boolean {
+  const matches = (pattern: string) => iamPattern(pattern).test(arn);
+  if (statement.NotResource !== undefined) return !listOf(statement.NotResource).some(matches);
+  return listOf(statement.Resource).some(matches);
+}
+
+/**
+ * Who among those that include CloudWatch a statement lets in: anyone (`*`, `{AWS: "*"}`, or an
+ * Allow with NotPrincipal, which is everyone but a few), CloudWatch by name, or neither.
+ */
+function cloudWatchPrincipal(statement: TopicPolicyStatement): 'anyone' | 'cloudwatch.amazonaws.com' | undefined {
+  if (statement.NotPrincipal !== undefined) return 'anyone';
+  const principal = statement.Principal;
+  if (principal === undefined) return undefined;
+  if (principal === '*') return 'anyone';
+  if (listOf(principal.AWS).includes('*') || listOf(principal.Service).includes('*')) return 'anyone';
+  return listOf(principal.Service).some((service) => service.toLowerCase() === 'cloudwatch.amazonaws.com')
+    ? 'cloudwatch.amazonaws.com'
+    : undefined;
+}
+
+/** The values of a condition key under an operator; IAM reads condition key names case-insensitively. */
+function conditionValues(statement: TopicPolicyStatement, operator: string, key: string): readonly string[] {
+  const keys = statement.Condition?.[operator] ?? {};
+  const found = Object.keys(keys).find((name) => name.toLowerCase() === key.toLowerCase());
+  return found === undefined ? [] : listOf(keys[found]);
+}
+
+function describeStatement(statement: TopicPolicyStatement, index: number, who: string): string {
+  const name = statement.Sid ? `Sid ${JSON.stringify(statement.Sid)}` : `statement ${index + 1} without a Sid`;
+  const actions =
+    statement.NotAction !== undefined
+      ? `NotAction ${listOf(statement.NotAction).join(', ')}`
+      : listOf(statement.Action).join(', ');
+  const resources =
+    statement.NotResource !== undefined
+      ? `NotResource ${listOf(statement.NotResource).join(', ')}`
+      : `Resource ${listOf(statement.Resource).join(', ')}`;
+  return `${name} (${who}, ${actions}, ${resources})`;
+}
+
 /**
  * The alarm topic's policy lets CloudWatch publish, scoped to this account's alarms
  * (`aws:SourceAccount`, `aws:SourceArn`), and the topic is encrypted with the audit key (GetTopicAttributes).
+ * Every Allow that lets CloudWatch publish counts, not only the one the stack writes: an unscoped
+ * statement beside a scoped one (`sns:*`, `Resource: "*"`, `Principal: "*"`) opens the topic to
+ * another account's alarms all the same (confused deputy). Its Resource does not matter: in a topic
+ * policy, any Resource that applies at all is this topic.
  */
 export function alarmTopicPolicy(context: VerifyContext, topicArn: string) {
   const control = "alarm topic's policy lets CloudWatch publish, scoped to this account's alarms";
@@ -188,8 +258,8 @@ export function alarmTopicPolicy(context: VerifyContext, topicArn: string) {
       { action: 'sns:GetTopicAttributes', resource: `topic ${topicArn}`, actor: context.auditor },
       () => context.sns.send(new GetTopicAttributesCommand({ TopicArn: topicArn })),
     );
-    const [, , , region, account] = topicArn.split(':');
-    const alarmArnPrefix = `arn:aws:cloudwatch:${region}:${account}:alarm:`;
+    const [, partition, , region, account] = topicArn.split(':');
+    const alarmArnPrefix = `arn:${partition}:cloudwatch:${region}:${account}:alarm:`;
     const statements = listOf(
       (
         JSON.parse(attributes.Policy ?? '{"Statement":[]}') as {
@@ -197,36 +267,39 @@ export function alarmTopicPolicy(context: VerifyContext, topicArn: string) {
         }
       ).Statement,
     );
-    const cloudWatchPublishes = statements.filter(
-      (statement) =>
-        statement.Effect === 'Allow' &&
-        typeof statement.Principal === 'object' &&
-        listOf(statement.Principal.Service).includes('cloudwatch.amazonaws.com') &&
-        listOf(statement.Action).some((action) => action.toLowerCase() === 'sns:publish') &&
-        listOf(statement.Resource).includes(topicArn),
-    );
-    if (cloudWatchPublishes.length === 0) {
+    const publishers = statements.flatMap((statement, index) => {
+      const who = cloudWatchPrincipal(statement);
+      return statement.Effect === 'Allow' && who !== undefined && coversAction(statement, 'sns:Publish')
+        ? [{ statement, index, who }]
+        : [];
+    });
+    if (!publishers.some(({ statement }) => coversResource(statement, topicArn))) {
       return fail(
         control,
         'no statement allows cloudwatch.amazonaws.com sns:Publish on the topic: every alarm is silent',
       );
     }
-    const scoped = cloudWatchPublishes.every((statement) => {
-      const sourceAccount = listOf(statement.Condition?.StringEquals?.['aws:SourceAccount']);
-      const sourceArn = listOf(
-        statement.Condition?.ArnLike?.['aws:SourceArn'] ?? statement.Condition?.ArnEquals?.['aws:SourceArn'],
+    const isScoped = (statement: TopicPolicyStatement) => {
+      const sourceAccount = conditionValues(statement, 'StringEquals', 'aws:SourceAccount');
+      // Both operators must hold where both are given, so either one that names only this account's alarms scopes it.
+      const sourceArns = ['ArnLike', 'ArnEquals'].map((operator) =>
+        conditionValues(statement, operator, 'aws:SourceArn'),
       );
       return (
         sourceAccount.length === 1 &&
         sourceAccount[0] === account &&
-        sourceArn.length > 0 &&
-        sourceArn.every((arn) => arn.startsWith(alarmArnPrefix))
+        sourceArns.some((arns) => arns.length > 0 && arns.every((arn) => arn.startsWith(alarmArnPrefix)))
       );
-    });
-    if (!scoped) {
+    };
+    const unscoped = publishers.filter(({ statement }) => !isScoped(statement));
+    if (unscoped.length > 0) {
       return fail(
         control,
-        `CloudWatch may publish without aws:SourceAccount ${account} and an aws:SourceArn of this account's alarms (confused deputy)`,
+        `CloudWatch may publish without aws:SourceAccount ${account} and an aws:SourceArn of this account's alarms (confused deputy), through ${unscoped
+          .map(({ statement, index, who }) =>
+            describeStatement(statement, index, who === 'anyone' ? 'any principal' : who),
+          )
+          .join('; ')}`,
       );
     }
     if (!isKey(attributes.KmsMasterKeyId, context.auditKeyArn)) {

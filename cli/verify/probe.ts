@@ -19,10 +19,31 @@ interface S3ErrorShape {
 }
 
 /**
+ * The policy type S3 names in an AccessDenied message ("… with an explicit deny in a service control
+ * policy", "… because no permissions boundary allows the s3:PutObject action"), or undefined when the
+ * message gives none ("Access Denied"): S3 says why only for requests from the bucket owner's own
+ * account or organization ("Access denied message examples", Amazon S3 User Guide).
+ */
+export function deniedBy(
+  message: string,
+): { readonly deny: 'explicit' | 'implicit'; readonly policy: string } | undefined {
+  const explicit = /with an explicit deny in (?:an? )?(.+?)(?:[.:;]|$)/i.exec(message);
+  if (explicit) return { deny: 'explicit', policy: explicit[1].trim() };
+  const implicit = /because no (.+?) allows\b/i.exec(message);
+  if (implicit) return { deny: 'implicit', policy: implicit[1].trim() };
+  return undefined;
+}
+
+const INCONCLUSIVE =
+  "the probe is inconclusive, so the bucket policy's Deny (DenyPutObjectWithoutSseKms) is not proven: look at the bucket policy and at what refused the request";
+
+/**
  * What S3's answer to the probe says about the bucket policy. S3 authorizes before it checks a
- * precondition: 403 means the request was refused (and, since the auditor's IAM policy allows exactly
- * this request, by the bucket policy's Deny); 404 or 412 means it was authorized and stopped only by
- * If-Match, so the Deny does not hold.
+ * precondition: a 404 or 412 means the request was authorized and stopped only by If-Match, so the
+ * Deny does not hold. A 403 proves the Deny only when S3 says an explicit deny in a resource-based
+ * policy refused it: a Deny elsewhere (an SCP, a permissions boundary, the auditor's own policies), a
+ * signature or clock error, or an AccessDenied without a reason would refuse the probe just the same
+ * with the bucket policy's Deny removed, so each is a FAIL an operator must look at, never a PASS.
  */
 export function judgeProbe(
   outcome: { readonly stored: true } | { readonly error: unknown },
@@ -39,22 +60,37 @@ export function judgeProbe(
   const said = `${error.name ?? 'an error'}${error.message ? `: ${error.message}` : ''}`;
   if (status === 403) {
     const message = error.message ?? '';
-    if (/no identity-based policy allows/i.test(message)) {
-      return fail(
-        PROBE_CONTROL,
-        `403 for want of an IAM Allow, which proves nothing about the bucket policy: the auditor's probe grant (PutObject on ${VERIFY_PROBE_KEY}) is missing; deploy the current version of the app. S3 said ${said}`,
-      );
-    }
-    if (/kms/i.test(message) || /^KMS/.test(error.name ?? '')) {
+    const name = error.name ?? 'an error';
+    if (/^KMS/.test(name) || /\bkms:/i.test(message)) {
       return fail(
         PROBE_CONTROL,
         `the request got past the bucket policy and only KMS refused it: the Deny does not hold. S3 said ${said}`,
       );
     }
-    const why = /explicit deny in a resource-based policy/i.test(message)
-      ? 'an explicit Deny in the bucket policy'
-      : "S3 gave no reason; the auditor's IAM policy allows exactly this request, so the bucket policy refused it";
-    return pass(PROBE_CONTROL, `403 ${error.name ?? 'AccessDenied'} (${why}); nothing was written`);
+    if (name !== 'AccessDenied') {
+      return fail(
+        PROBE_CONTROL,
+        `403 ${name} is not an authorization answer (a signature, credential, clock or account error comes before any policy): ${INCONCLUSIVE}. S3 said ${said}`,
+      );
+    }
+    const by = deniedBy(message);
+    if (by === undefined) {
+      return fail(PROBE_CONTROL, `403 AccessDenied, but S3 gave no reason: ${INCONCLUSIVE}. S3 said ${said}`);
+    }
+    if (by.deny === 'explicit' && /^resource-based policy$/i.test(by.policy)) {
+      return pass(PROBE_CONTROL, '403 AccessDenied (an explicit Deny in the bucket policy); nothing was written');
+    }
+    if (by.deny === 'implicit' && /^identity-based policy$/i.test(by.policy)) {
+      return fail(
+        PROBE_CONTROL,
+        `403 for want of an IAM Allow, which proves nothing about the bucket policy: the auditor's probe grant (PutObject on ${VERIFY_PROBE_KEY}) is missing; deploy the current version of the app. S3 said ${said}`,
+      );
+    }
+    const refusal =
+      by.deny === 'explicit'
+        ? `from an explicit deny in ${/^[aeiou]/i.test(by.policy) ? 'an' : 'a'} ${by.policy}`
+        : `because no ${by.policy} allows the request`;
+    return fail(PROBE_CONTROL, `403 AccessDenied ${refusal}, not the bucket policy: ${INCONCLUSIVE}. S3 said ${said}`);
   }
   if (status === 404 || status === 412) {
     return fail(

@@ -101,7 +101,10 @@ describe('usage errors exit with 2 and say what is wrong', () => {
     [['produce', '--count', '0'], /argument '0' is invalid. Give a whole number from 1/],
     [['produce', '--count', '10', '--invalid-ratio', '2'], /Give a number from 0 to 1/],
     [['produce', '--count', '10', '--corrections', '0.95'], /Give a number from 0 to 0.9/],
-    [['produce', '--count', '10', '--rate', '0'], /Give a number above 0/],
+    [
+      ['produce', '--count', '10', '--rate', '0'],
+      /argument '0' is invalid. Give a number of user records per second from 0.001 to 1000000000/,
+    ],
     [['produce', '--count', '10', '--date', '2026-02-30'], /calendar date/],
     [['produce', '--count', '10', '--format', 'xml'], /Allowed choices are table, csv, json/],
     [['--stage', 'test', 'produce', '--count', '1'], /Allowed choices are dev, prod/],

@@ -232,6 +232,37 @@ describe('trades produce', () => {
   });
 });
 
+describe('trades produce --rate: a rate sendRecords cannot keep is a usage error, before any AWS call', () => {
+  it.each(['0.0005', '0', '2000000000', '-5', '1e3', 'fast'])(
+    'refuses --rate %s (exit 2), naming the option, the value and the range',
+    async (rate) => {
+      stackExists();
+      streamAcceptsEverything();
+      const { code, stderr } = await run(['produce', '--count', '10', '--rate', rate]);
+      expect(code).toBe(EXIT.USAGE);
+      expect(stderr.text()).toBe(
+        `error: option '--rate <r>' argument '${rate}' is invalid. Give a number of user records per second from 0.001 to 1000000000.\n(add --help for usage)\n`,
+      );
+      expect(cloudFormationMock.calls()).toHaveLength(0);
+      expect(stsMock.calls()).toHaveLength(0);
+      expect(kinesisMock.calls()).toHaveLength(0);
+    },
+  );
+
+  it.each<[string, (longestSleep: number) => void]>([
+    // At 0.001 a second, each record after the first waits 1,000 s (the test's sleeps are instant).
+    ['0.001', (longestSleep) => expect(longestSleep).toBeGreaterThan(999_000)],
+    ['1000000000', (longestSleep) => expect(longestSleep).toBeLessThan(1)],
+  ])('takes --rate %s, an end of the range, and sends at it', async (rate, checkPace) => {
+    stackExists();
+    streamAcceptsEverything();
+    const { code, sleeps } = await run(['produce', '--count', '3', '--rate', rate, '--format', 'json']);
+    expect(code).toBe(EXIT.OK);
+    expect(putRecordsInputs().flatMap((input) => input.Records)).toHaveLength(3);
+    checkPace(Math.max(0, ...sleeps));
+  });
+});
+
 describe('trades produce: errors a person can act on', () => {
   it('says there are no credentials (exit 3)', async () => {
     cloudFormationMock

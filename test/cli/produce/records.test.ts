@@ -41,6 +41,13 @@ describe('planRequests: PutRecords requests within Kinesis limits', () => {
     ]);
   });
 
+  it('puts at most maxUserRecords trades in a request, an aggregate counting as the trades it carries', () => {
+    const aggregates = [30, 30, 30, 30, 120, 10].map((trades, i) => ({ ...entry(10, `A-${i}`), userRecords: trades }));
+    const requests = planRequests(aggregates, 500, KINESIS_LIMITS.bytesPerRequest, 100);
+    // An aggregate larger than the budget still goes, alone: it cannot be split.
+    expect(requests.map((request) => request.map((e) => e.userRecords))).toEqual([[30, 30, 30], [30], [120], [10]]);
+  });
+
   it('keeps the order of the records', () => {
     const entries = Array.from({ length: 1100 }, (_, i) => entry(10, `T-${i}`));
     expect(planRequests(entries).flat()).toEqual(entries);

@@ -29,7 +29,7 @@ function fakeTime() {
       now += ms;
     },
   };
-  return { options, sleeps };
+  return { options, sleeps, now: () => now };
 }
 
 beforeEach(() => kinesisMock.reset());
@@ -155,6 +155,37 @@ describe('sendRecords', () => {
     // The last request starts after 980 records at 200 per second: 4.9 s.
     expect(time.sleeps.reduce((a, b) => a + b, 0)).toBeCloseTo(4900, 6);
     expect(summary.elapsedMs).toBeCloseTo(4900, 6);
+  });
+
+  it('keeps to the rate in trades with aggregates: each request carries a tenth of a second of trades, not of Kinesis records', async () => {
+    const time = fakeTime();
+    const started: number[] = [];
+    kinesisMock.on(PutRecordsCommand).callsFake((input: PutRecordsCommandInput) => {
+      started.push(time.now());
+      return { FailedRecordCount: 0, Records: input.Records!.map(() => ({ SequenceNumber: '1' })) };
+    });
+    // 40 aggregates of 30 trades at 1,000 trades a second: a budget of 100 trades a request holds 3.
+    const aggregates = entries(40).map((entry) => ({ ...entry, userRecords: 30, explicitHashKey: '1' }));
+    const summary = await sendRecords(kinesis, STREAM, aggregates, { ...time.options, rate: 1000 });
+    expect(requestedKeys().map((keys) => keys.length)).toEqual([...Array(13).fill(3), 1]);
+    // Request n starts when the 90 × n trades before it are due at 1,000 a second.
+    expect(started).toEqual(Array.from({ length: 14 }, (_, n) => expect.closeTo(n * 90, 6)));
+    expect(summary).toMatchObject({ userRecords: 1200, kinesisRecords: 40, sent: 1200, requests: 14 });
+  });
+
+  it("sends an aggregate larger than a tick's budget alone, and waits the time its trades take at the rate", async () => {
+    const time = fakeTime();
+    kinesisMock.on(PutRecordsCommand).callsFake((input: PutRecordsCommandInput) => ({
+      FailedRecordCount: 0,
+      Records: input.Records!.map(() => ({ SequenceNumber: '1' })),
+    }));
+    // 25 aggregates of 200 trades at --rate 100: one a request, two seconds apart, never 2,000 trades at once.
+    const aggregates = entries(25).map((entry) => ({ ...entry, userRecords: 200, explicitHashKey: '1' }));
+    const summary = await sendRecords(kinesis, STREAM, aggregates, { ...time.options, rate: 100 });
+    expect(requestedKeys().map((keys) => keys.length)).toEqual(Array(25).fill(1));
+    // The last request starts after 24 × 200 trades at 100 a second: 48 s; records/s counts trades.
+    expect(summary.elapsedMs).toBeCloseTo(48_000, 6);
+    expect(summary.recordsPerSecond).toBeCloseTo(5000 / 48, 6);
   });
 
   it('counts user records: an aggregate counts as the trades it carries', async () => {

@@ -1,4 +1,4 @@
-import { judgeProbe, PROBE_CONTROL } from '../../../cli/verify/probe';
+import { deniedBy, judgeProbe, PROBE_CONTROL } from '../../../cli/verify/probe';
 import { awsError } from '../support';
 
 const auditor = {
@@ -8,6 +8,8 @@ const auditor = {
 } as const;
 const answer = (name: string, message: string, status: number) =>
   judgeProbe({ error: awsError(name, message, status) }, auditor);
+const INCONCLUSIVE =
+  "the probe is inconclusive, so the bucket policy's Deny (DenyPutObjectWithoutSseKms) is not proven: look at the bucket policy and at what refused the request";
 const DENIED_BY =
   'User: arn:aws:sts::111111111111:assumed-role/auditor/trades-verify is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::lake/verify-probe/never-written"';
 
@@ -20,11 +22,64 @@ describe("judgeProbe: what S3's answer to the unencrypted, conditional probe say
     });
   });
 
-  it('passes a 403 without a reason: the IAM policy allows exactly this request, so the bucket policy refused it', () => {
-    expect(answer('AccessDenied', 'Access Denied', 403)).toMatchObject({
-      result: 'PASS',
-      reason: expect.stringContaining("S3 gave no reason; the auditor's IAM policy allows exactly this request"),
+  it('fails a 403 without a reason: the bucket policy may not be what refused it, so the probe is inconclusive', () => {
+    expect(answer('AccessDenied', 'Access Denied', 403)).toEqual({
+      control: PROBE_CONTROL,
+      result: 'FAIL',
+      reason: `403 AccessDenied, but S3 gave no reason: ${INCONCLUSIVE}. S3 said AccessDenied: Access Denied`,
     });
+  });
+
+  it('fails the probe when an SCP, not the bucket policy, refused it', () => {
+    expect(answer('AccessDenied', `${DENIED_BY} with an explicit deny in a service control policy`, 403)).toMatchObject(
+      {
+        result: 'FAIL',
+        reason: expect.stringMatching(
+          /^403 AccessDenied from an explicit deny in a service control policy, not the bucket policy: the probe is inconclusive/,
+        ),
+      },
+    );
+  });
+
+  it('fails the probe when a permissions boundary, not the bucket policy, refused it', () => {
+    expect(
+      answer('AccessDenied', `${DENIED_BY} because no permissions boundary allows the s3:PutObject action`, 403),
+    ).toMatchObject({
+      result: 'FAIL',
+      reason: expect.stringMatching(
+        /^403 AccessDenied because no permissions boundary allows the request, not the bucket policy: the probe is inconclusive/,
+      ),
+    });
+  });
+
+  it("fails the probe when the auditor's own identity-based policy, not the bucket policy, denied it", () => {
+    expect(answer('AccessDenied', `${DENIED_BY} with an explicit deny in an identity-based policy`, 403)).toMatchObject(
+      {
+        result: 'FAIL',
+        reason: expect.stringMatching(
+          /^403 AccessDenied from an explicit deny in an identity-based policy, not the bucket policy: the probe is inconclusive/,
+        ),
+      },
+    );
+  });
+
+  it.each([
+    ['SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.'],
+    ['InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.'],
+    ['RequestTimeTooSkewed', 'The difference between the request time and the current time is too large.'],
+    ['AllAccessDisabled', 'All access to this object has been disabled'],
+  ])('fails the probe when S3 refused it with %s, before any policy was read', (name, message) => {
+    expect(answer(name, message, 403)).toEqual({
+      control: PROBE_CONTROL,
+      result: 'FAIL',
+      reason: `403 ${name} is not an authorization answer (a signature, credential, clock or account error comes before any policy): ${INCONCLUSIVE}. S3 said ${name}: ${message}`,
+    });
+  });
+
+  it('passes only the explicit deny of a resource-based policy, not a message that merely mentions one', () => {
+    expect(
+      answer('AccessDenied', `${DENIED_BY} because no resource-based policy allows the s3:PutObject action`, 403),
+    ).toMatchObject({ result: 'FAIL', reason: expect.stringContaining('because no resource-based policy allows') });
   });
 
   it('fails a 403 for want of an IAM Allow: it proves nothing about the bucket policy', () => {
@@ -78,5 +133,26 @@ describe("judgeProbe: what S3's answer to the unencrypted, conditional probe say
 
   it('leaves a defect (not an AWS error) to be reported as one', () => {
     expect(() => judgeProbe({ error: new TypeError('undefined is not a function') }, auditor)).toThrow(TypeError);
+  });
+});
+
+describe('deniedBy: the policy type an S3 AccessDenied message names', () => {
+  it.each([
+    ['with an explicit deny in a resource-based policy', { deny: 'explicit', policy: 'resource-based policy' }],
+    ['with an explicit deny in a service control policy', { deny: 'explicit', policy: 'service control policy' }],
+    ['with an explicit deny in a resource control policy', { deny: 'explicit', policy: 'resource control policy' }],
+    ['with an explicit deny in an identity-based policy', { deny: 'explicit', policy: 'identity-based policy' }],
+    ['with an explicit deny in a VPC endpoint policy', { deny: 'explicit', policy: 'VPC endpoint policy' }],
+    [
+      'because no permissions boundary allows the s3:PutObject action',
+      { deny: 'implicit', policy: 'permissions boundary' },
+    ],
+    ['because no session policy allows the s3:PutObject action', { deny: 'implicit', policy: 'session policy' }],
+  ])('reads "%s"', (reason, expected) => {
+    expect(deniedBy(`${DENIED_BY} ${reason}`)).toEqual(expected);
+  });
+
+  it('finds none in a bare "Access Denied"', () => {
+    expect(deniedBy('Access Denied')).toBeUndefined();
   });
 });
