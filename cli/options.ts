@@ -25,12 +25,6 @@ export function ratio(max = 1): (value: string) => number {
   };
 }
 
-export function positiveNumber(value: string): number {
-  const number = /^(\d+(\.\d*)?|\.\d+)$/.test(value) ? Number(value) : Number.NaN;
-  if (!(number > 0 && Number.isFinite(number))) throw new InvalidArgumentError('Give a number above 0.');
-  return number;
-}
-
 export function calendarDate(value: string): string {
   if (!isCalendarDate(value)) throw new InvalidArgumentError('Give a calendar date as YYYY-MM-DD.');
   return value;
