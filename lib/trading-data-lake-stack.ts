@@ -115,7 +115,11 @@ export class TradingDataLakeStack extends Stack {
       removalPolicy,
     });
 
-    this.raw = new RawTables(this, 'RawZone', { lake: this.lake, databaseName: this.names.databaseName });
+    this.raw = new RawTables(this, 'RawZone', {
+      lake: this.lake,
+      databaseName: this.names.databaseName,
+      removalPolicy,
+    });
 
     this.analytics = new Analytics(this, 'Analytics', {
       dataKey: this.dataKey,

@@ -44,6 +44,7 @@ export class AuditAnalytics extends Construct {
       catalogId: stack.account,
       databaseInput: { name: props.databaseName, description: 'trading-data-lake: CloudTrail records of the lake' },
     });
+    database.applyRemovalPolicy(props.removalPolicy);
 
     // The stack's Region holds the keys and the lake, so every KMS and S3 data event of this stack.
     const location = `s3://${props.trail.trailBucket.bucketName}/AWSLogs/${stack.account}/CloudTrail/${stack.region}/`;
@@ -76,6 +77,7 @@ export class AuditAnalytics extends Construct {
       },
     });
     this.table.addResourceDependency(database);
+    this.table.applyRemovalPolicy(props.removalPolicy);
 
     this.queries = new QueryWorkGroup(this, 'Queries', {
       workGroupName: props.workGroupName,

@@ -150,6 +150,8 @@ export class CuratedZone extends Construct {
         description: 'trading-data-lake: the curated zone (curated.trades, one row per trade, Iceberg)',
       },
     });
+    // The job creates curated.trades inside it: deleting the database would delete that table's entry.
+    this.database.applyRemovalPolicy(props.removalPolicy);
 
     this.workGroup = new QueryWorkGroup(this, 'CurationQueries', {
       workGroupName: names.workGroupName,

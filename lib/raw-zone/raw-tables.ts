@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -20,6 +20,8 @@ export interface RawTablesProps {
   readonly lake: DataLakeBucket;
   /** The Glue database of the lake's tables. */
   readonly databaseName: string;
+  /** The stage's policy for stateful resources: RETAIN in prod. */
+  readonly removalPolicy: RemovalPolicy;
 }
 
 /**
@@ -33,16 +35,19 @@ export class RawTables extends Construct {
   public readonly tradesTable: glue.CfnTable;
   public readonly quarantineTable: glue.CfnTable;
   private readonly lake: DataLakeBucket;
+  private readonly removalPolicy: RemovalPolicy;
 
   constructor(scope: Construct, id: string, props: RawTablesProps) {
     super(scope, id);
     const stack = Stack.of(this);
     this.lake = props.lake;
+    this.removalPolicy = props.removalPolicy;
     this.databaseName = props.databaseName;
     this.database = new glue.CfnDatabase(this, 'Database', {
       catalogId: stack.account,
       databaseInput: { name: props.databaseName, description: 'trading-data-lake: trades and quarantined records' },
     });
+    this.database.applyRemovalPolicy(props.removalPolicy);
     this.tradesTable = this.jsonLinesTable(
       'TradesTable',
       TRADES_TABLE,
@@ -127,6 +132,7 @@ export class RawTables extends Construct {
       },
     });
     table.addResourceDependency(this.database);
+    table.applyRemovalPolicy(this.removalPolicy);
     return table;
   }
 }

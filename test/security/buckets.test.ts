@@ -235,3 +235,30 @@ describe('trail bucket', () => {
     ]);
   });
 });
+
+describe('in prod, every resource that holds state or a name others depend on', () => {
+  const STATEFUL_TYPES = [
+    'AWS::S3::Bucket',
+    'AWS::KMS::Key',
+    'AWS::Logs::LogGroup',
+    'AWS::Kinesis::Stream',
+    'AWS::Glue::Database',
+    'AWS::Glue::Table',
+    'AWS::Athena::WorkGroup',
+  ];
+  const resources = Object.entries(prod.template.toJSON().Resources as Record<string, any>).filter(([, resource]) =>
+    STATEFUL_TYPES.includes(resource.Type),
+  );
+
+  it('covers each stateful type the stack has', () => {
+    expect(new Set(resources.map(([, resource]) => resource.Type))).toEqual(new Set(STATEFUL_TYPES));
+  });
+
+  it.each(resources.map(([id, resource]) => [id, resource.Type, resource]))(
+    'retains %s (%s) when the stack is deleted or it is replaced',
+    (_, __, resource) => {
+      expect(resource.DeletionPolicy).toBe('Retain');
+      expect(resource.UpdateReplacePolicy).toBe('Retain');
+    },
+  );
+});
