@@ -176,8 +176,13 @@ export function curationDefinition(props: CurationDefinitionProps): Record<strin
         Arguments: { StateMachineArn: props.stateMachineArn, StatusFilter: 'RUNNING', MaxResults: 100 },
         TimeoutSeconds: STATE_TIMEOUTS.sdkCall,
         Retry: SDK_RETRY,
+        // A run gives way only to one that started before it (the same millisecond: the lower ARN), so
+        // of two runs started together one goes on, instead of both seeing the other and skipping.
+        // StartDate is an ISO string in SDK integration output; an epoch number or none is handled too
+        // (none counts as earlier: never two runs at once).
         Assign: {
-          otherRuns: '{% $count($states.result.Executions[ExecutionArn != $states.context.Execution.Id]) %}',
+          otherRuns:
+            "{% ($me := $states.context.Execution.Id; $start := $toMillis($states.context.Execution.StartTime); $millis := function($d) { $type($d) = 'number' ? $round($d * 1000) : $toMillis($d) }; $count($states.result.Executions[ExecutionArn != $me and ($not($exists(StartDate)) or $millis(StartDate) < $start or ($millis(StartDate) = $start and ExecutionArn < $me))])) %}",
         },
         Next: S.anotherRunInProgress,
       },

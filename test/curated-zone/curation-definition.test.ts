@@ -119,17 +119,44 @@ describe('state by state', () => {
     const state = states[S.findOtherRuns];
     expect(state.Resource).toBe('arn:aws:states:::aws-sdk:sfn:listExecutions');
     expect(state.Arguments).toEqual({ StateMachineArn: STATE_MACHINE_ARN, StatusFilter: 'RUNNING', MaxResults: 100 });
-    const self = `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:this-run`;
-    const otherRuns = (executions: string[]) =>
+    const executionArn = (name: string) => `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${name}`;
+    const self = executionArn('m-this-run');
+    const START = '2026-03-11T10:00:00.500Z';
+    const otherRuns = (executions: { arn: string; start?: string | number }[]) =>
       evaluate(state.Assign.otherRuns, {
         states: {
-          result: { Executions: executions.map((arn) => ({ ExecutionArn: arn })) },
-          context: { Execution: { Id: self } },
+          result: {
+            Executions: executions.map(({ arn, start }) => ({
+              ExecutionArn: arn,
+              ...(start === undefined ? {} : { StartDate: start }),
+            })),
+          },
+          context: { Execution: { Id: self, StartTime: START } },
         },
       });
-    expect(await otherRuns([self])).toBe(0);
+    expect(await otherRuns([{ arn: self, start: START }])).toBe(0);
     expect(await otherRuns([])).toBe(0);
-    expect(await otherRuns([self, `${self}-2`])).toBe(1);
+    // An earlier run makes this one skip; a later one does not (it skips itself).
+    expect(
+      await otherRuns([
+        { arn: self, start: START },
+        { arn: executionArn('z-earlier'), start: '2026-03-11T10:00:00.200Z' },
+      ]),
+    ).toBe(1);
+    expect(
+      await otherRuns([
+        { arn: self, start: START },
+        { arn: executionArn('a-later'), start: '2026-03-11T10:00:00.800Z' },
+      ]),
+    ).toBe(0);
+    // Started in the same millisecond: the lower ARN goes on, the higher one skips.
+    expect(await otherRuns([{ arn: executionArn('a-same'), start: START }])).toBe(1);
+    expect(await otherRuns([{ arn: executionArn('z-same'), start: START }])).toBe(0);
+    // StartDate as epoch seconds, or missing (counted as earlier).
+    expect(
+      await otherRuns([{ arn: executionArn('z-epoch'), start: Date.parse('2026-03-11T10:00:00.200Z') / 1000 }]),
+    ).toBe(1);
+    expect(await otherRuns([{ arn: executionArn('z-unknown') }])).toBe(1);
     const choice = states[S.anotherRunInProgress];
     expect(await evaluate(choice.Choices[0].Condition, { otherRuns: 1 })).toBe(true);
     expect(await evaluate(choice.Choices[0].Condition, { otherRuns: 0 })).toBe(false);
