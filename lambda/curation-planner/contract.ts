@@ -15,7 +15,10 @@ export const PLANNER_ENV = {
   reconcileDays: 'RECONCILE_DAYS',
 } as const;
 
-/** Key of the run state in the curated bucket: read by the planner, written by the state machine at the end of a run. */
+/**
+ * Key of the run state in the curated bucket: read by the planner, written by the state machine once
+ * a run's days are merged and reconciled, and again once its VACUUM has succeeded.
+ */
 export const CURATION_STATE_KEY = 'curation/state.json';
 
 /** What the state machine remembers between runs. */
@@ -65,6 +68,13 @@ export interface RunPlan {
   readonly optimizeSlots?: OptimizeSlots;
   /** Whether this run runs the day's VACUUM and duplicate check. */
   readonly vacuum: boolean;
-  /** The state the state machine writes once the run has succeeded. */
-  readonly nextState: CurationState;
+  /**
+   * The state the state machine writes once every day is merged and reconciled, before any
+   * maintenance: this run's watermark, and the last VACUUM's date as it was. A maintenance statement
+   * that keeps failing then never holds the watermark back (every run would merge again every day
+   * since), and never counts as the day's VACUUM.
+   */
+  readonly stateAfterMerge: CurationState;
+  /** The state written once this run's VACUUM has succeeded: the same watermark, today's date. Only when `vacuum`. */
+  readonly stateAfterVacuum?: CurationState;
 }

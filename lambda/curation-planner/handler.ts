@@ -35,7 +35,8 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, task: (item:
  * The planner: checks the execution input (a refused input fails the run with InvalidCurationInput),
  * reads the last successful run's watermark, lists the raw prefixes of the reconciled days for
  * objects modified since, and returns the run's plan. It only reads: the state machine writes the
- * next state once the run has succeeded, so a failed run is planned again from the same watermark.
+ * watermark once the run's days are merged and reconciled (and the vacuum date once its VACUUM has
+ * succeeded), so a run that fails before that is planned again from the same watermark.
  */
 export function createCurationPlanner(deps: PlannerDependencies): CurationPlannerHandler {
   return async (event) => {

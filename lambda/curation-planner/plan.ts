@@ -58,7 +58,7 @@ export interface PlanInputs {
   readonly state: CurationState | undefined;
 }
 
-/** The run: which days to merge with which literals, whether to VACUUM, and the state to write after. */
+/** The run: which days to merge with which literals, whether to VACUUM, and the states to write after each. */
 export function planRun(inputs: PlanInputs): RunPlan {
   const cutoff = cutoffOf(inputs.runStart);
   const namedCutoff = namedDayCutoffOf(inputs.runStart);
@@ -76,8 +76,12 @@ export function planRun(inputs: PlanInputs): RunPlan {
       reconciliationParameters: reconciliationParameters(window).map(athenaStringParameter),
     };
   });
-  const vacuum = inputs.state?.lastVacuumDate !== today;
-  const lastVacuumDate = vacuum ? today : inputs.state?.lastVacuumDate;
+  const lastVacuumDate = inputs.state?.lastVacuumDate;
+  const vacuum = lastVacuumDate !== today;
+  // The next run lists from this run's settled cutoff, whatever the named days' cutoff: every row
+  // this run left out (of a listed day, or of a named day still in flight) lies in an object
+  // modified after it.
+  const watermark = cutoff;
   return {
     runStart: inputs.runStart.toISOString(),
     cutoff,
@@ -85,11 +89,14 @@ export function planRun(inputs: PlanInputs): RunPlan {
     dayList,
     ...(dayList.length > 0 ? { optimizeSlots: optimizeSlots(dayList) } : {}),
     vacuum,
-    // The next run lists from this run's settled cutoff, whatever the named days' cutoff: every row
-    // this run left out (of a listed day, or of a named day still in flight) lies in an object
-    // modified after it.
-    nextState: { version: 1, watermark: cutoff, ...(lastVacuumDate === undefined ? {} : { lastVacuumDate }) },
+    stateAfterMerge: curationState(watermark, lastVacuumDate),
+    ...(vacuum ? { stateAfterVacuum: curationState(watermark, today) } : {}),
   };
+}
+
+/** A state object as parseState reads it back; no `lastVacuumDate` member before the first VACUUM. */
+function curationState(watermark: string, lastVacuumDate: string | undefined): CurationState {
+  return { version: 1, watermark, ...(lastVacuumDate === undefined ? {} : { lastVacuumDate }) };
 }
 
 /** Reads a state object's text: throws when it is not a state this planner wrote. */

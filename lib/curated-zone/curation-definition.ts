@@ -11,9 +11,14 @@ import { INVALID_INPUT_ERROR } from '../../schema/curation/run-contract';
  * The run: end at once if another run is in progress; plan (the planner Lambda checks the input,
  * reads the watermark and lists the raw prefixes); create the table if it does not exist; for each
  * day, one at a time (Iceberg commits of one table conflict), MERGE it, reconcile it and publish the
- * difference; OPTIMIZE the days merged; once a day, VACUUM, count duplicate trades and delete the older
- * rows of any; then save the watermark. A failure anywhere fails the run before the watermark moves, so the next run plans the
- * same days again (every statement is idempotent).
+ * difference; save the watermark; then the maintenance: OPTIMIZE the days merged; once a day, VACUUM
+ * (and save its date), count duplicate trades and delete the older rows of any.
+ *
+ * A failure before the watermark is saved fails the run with the watermark where it was, so the next
+ * run plans the same days again (every statement is idempotent). A maintenance failure fails the run
+ * too (no Catch: the failure alarm must fire), but the watermark has moved: the next run merges only
+ * what is new, instead of every day since a watermark that a failing VACUUM held back, each hour.
+ * The vacuum date moves only once VACUUM has succeeded, so a failed VACUUM is tried again next run.
  */
 
 /** Names of the states, as the execution history shows them. */
@@ -39,6 +44,8 @@ export const CURATION_STATES = {
   anyDuplicates: 'AnyDuplicateTrades',
   repairDuplicates: 'RepairDuplicateTrades',
   saveState: 'SaveWatermark',
+  anyDaysToOptimize: 'AnyMergedDaysToOptimize',
+  saveVacuumDate: 'SaveVacuumDate',
   curated: 'Curated',
 } as const;
 
@@ -75,7 +82,19 @@ export interface CurationDefinitionProps {
 /** The longest a run may take; an hourly schedule then skips the runs that would overlap. */
 export const RUN_TIMEOUT_SECONDS = 6 * 3600;
 
-/** Per-state timeouts (seconds). Athena's own DML timeout (a service quota) may end a query first. */
+/**
+ * Per-state timeouts (seconds). Athena's own DML timeout (a service quota) may end a query first.
+ *
+ * How they relate to RUN_TIMEOUT_SECONDS (6 h): each bounds one attempt of one step, and none comes
+ * near the run's (the longest, 2 h, is a third of it), so each can fire. Their sum along a run is
+ * more than the run's: up to the watermark, one attempt of every step for one day adds up to
+ * 1 h 48 min (30 + 360 + 600 + 3600 + 1800 + 30 + 30 + 30 s), each further day 1 h 31 min; the
+ * maintenance after it adds up to 6 h 1.5 min on its own (OPTIMIZE and VACUUM 2 h each, the duplicate
+ * check and the repair 1 h each, three SDK calls). The run's timeout is what bounds a run: one in
+ * which every step is that slow ends TIMED_OUT (and alarms), and since the watermark is saved before
+ * the maintenance, a maintenance that runs out the clock costs only itself. Retries multiply a step's
+ * time (an Athena step may be attempted three times), which only makes the run's timeout the tighter.
+ */
 export const STATE_TIMEOUTS = {
   sdkCall: 30,
   plan: 360,
@@ -229,7 +248,7 @@ export function curationDefinition(props: CurationDefinitionProps): Record<strin
       [S.anyDays]: {
         Type: 'Choice',
         Choices: [{ Condition: '{% $count($plan.dayList) > 0 %}', Next: S.mergeDays }],
-        Default: S.vacuumDue,
+        Default: S.saveState,
       },
       [S.mergeDays]: {
         Type: 'Map',
@@ -266,7 +285,29 @@ export function curationDefinition(props: CurationDefinitionProps): Record<strin
           },
         },
         Assign: { reconciliation: '{% $states.result %}' },
-        Next: S.optimize,
+        Next: S.saveState,
+      },
+      [S.saveState]: {
+        Type: 'Task',
+        // No encryption header: the bucket's default (the data key) applies, and its policy refuses any other.
+        Comment:
+          'The days are merged and reconciled: the next run lists raw objects from this run’s cutoff, whatever the maintenance does; the vacuum date stays the last VACUUM’s',
+        Resource: 'arn:aws:states:::aws-sdk:s3:putObject',
+        Arguments: {
+          Bucket: props.curatedBucketName,
+          Key: CURATION_STATE_KEY,
+          Body: '{% $string($plan.stateAfterMerge) %}',
+          ContentType: 'application/json',
+        },
+        TimeoutSeconds: STATE_TIMEOUTS.sdkCall,
+        Retry: SDK_RETRY,
+        Next: S.anyDaysToOptimize,
+      },
+      [S.anyDaysToOptimize]: {
+        Type: 'Choice',
+        // OPTIMIZE … WHERE trade_date IN () is not SQL: a run with nothing merged goes straight on.
+        Choices: [{ Condition: '{% $count($plan.dayList) > 0 %}', Next: S.optimize }],
+        Default: S.vacuumDue,
       },
       [S.optimize]: {
         ...athena(fillExpression('optimizeTemplate', '$plan.optimizeSlots'), STATE_TIMEOUTS.optimize),
@@ -275,9 +316,28 @@ export function curationDefinition(props: CurationDefinitionProps): Record<strin
       [S.vacuumDue]: {
         Type: 'Choice',
         Choices: [{ Condition: '{% $plan.vacuum %}', Next: S.vacuum }],
-        Default: S.saveState,
+        Default: S.curated,
       },
-      [S.vacuum]: { ...athena(props.statements.vacuum, STATE_TIMEOUTS.vacuum), Next: S.countDuplicates },
+      [S.vacuum]: { ...athena(props.statements.vacuum, STATE_TIMEOUTS.vacuum), Next: S.saveVacuumDate },
+      [S.saveVacuumDate]: {
+        Type: 'Task',
+        // Saved before the duplicate check, not after it: a check that keeps failing (it reads the
+        // trade_id column of the whole table) is then tried again on the next day's first run, not on
+        // every run with another VACUUM. Between the two saves an overlapping run (ListExecutions is
+        // eventually consistent) may have saved a later watermark; this one sets it back to this run's,
+        // which only makes the next run list a little more.
+        Comment: 'VACUUM succeeded: the same watermark, and today as the day of the last VACUUM',
+        Resource: 'arn:aws:states:::aws-sdk:s3:putObject',
+        Arguments: {
+          Bucket: props.curatedBucketName,
+          Key: CURATION_STATE_KEY,
+          Body: '{% $string($plan.stateAfterVacuum) %}',
+          ContentType: 'application/json',
+        },
+        TimeoutSeconds: STATE_TIMEOUTS.sdkCall,
+        Retry: SDK_RETRY,
+        Next: S.countDuplicates,
+      },
       [S.countDuplicates]: {
         ...athena(props.statements.duplicateTrades, STATE_TIMEOUTS.duplicates),
         Next: S.readDuplicates,
@@ -291,26 +351,11 @@ export function curationDefinition(props: CurationDefinitionProps): Record<strin
       [S.anyDuplicates]: {
         Type: 'Choice',
         Choices: [{ Condition: '{% $states.input.duplicateTrades > 0 %}', Next: S.repairDuplicates }],
-        Default: S.saveState,
+        Default: S.curated,
       },
       // The metric above has alarmed already: a move further than the MERGE looks deserves a look even
       // once the older rows are gone.
-      [S.repairDuplicates]: { ...athena(props.statements.duplicateRepair, STATE_TIMEOUTS.repair), Next: S.saveState },
-      [S.saveState]: {
-        Type: 'Task',
-        // No encryption header: the bucket's default (the data key) applies, and its policy refuses any other.
-        Comment: 'The run succeeded: the next one lists raw objects from this run’s cutoff',
-        Resource: 'arn:aws:states:::aws-sdk:s3:putObject',
-        Arguments: {
-          Bucket: props.curatedBucketName,
-          Key: CURATION_STATE_KEY,
-          Body: '{% $string($plan.nextState) %}',
-          ContentType: 'application/json',
-        },
-        TimeoutSeconds: STATE_TIMEOUTS.sdkCall,
-        Retry: SDK_RETRY,
-        Next: S.curated,
-      },
+      [S.repairDuplicates]: { ...athena(props.statements.duplicateRepair, STATE_TIMEOUTS.repair), Next: S.curated },
       [S.curated]: {
         Type: 'Succeed',
         Output: {
@@ -318,7 +363,7 @@ export function curationDefinition(props: CurationDefinitionProps): Record<strin
           days: '{% $plan.dayList[] %}',
           reconciliation: '{% $reconciliation %}',
           vacuumed: '{% $plan.vacuum %}',
-          watermark: '{% $plan.nextState.watermark %}',
+          watermark: '{% $plan.stateAfterMerge.watermark %}',
         },
       },
     },

@@ -1,6 +1,6 @@
 import jsonata from 'jsonata';
 import type { RunPlan } from '../../lambda/curation-planner/contract';
-import { planRun } from '../../lambda/curation-planner/plan';
+import { newSince, parseState, planRun } from '../../lambda/curation-planner/plan';
 import {
   CURATION_METRICS,
   CURATION_STATES,
@@ -70,6 +70,131 @@ const PLAN: RunPlan = planRun({
   state: { version: 1, watermark: '2026-01-10T10:45:00.000Z', lastVacuumDate: '2026-01-09' },
 });
 
+/** The states a state can go to next (Next, a Choice's branches and Default), in the top-level graph. */
+function successors(state: any): string[] {
+  return [
+    ...(state.Next === undefined ? [] : [state.Next]),
+    ...(state.Choices ?? []).map((choice: any) => choice.Next),
+    ...(state.Default === undefined ? [] : [state.Default]),
+  ];
+}
+function predecessors(name: string): string[] {
+  return Object.entries(definition.States)
+    .filter(([, state]) => successors(state).includes(name))
+    .map(([from]) => from)
+    .sort();
+}
+
+/** Evaluates every `{% … %}` field of a value (Arguments, Output), as Step Functions does. */
+async function evaluateFields(value: unknown, bindings: Record<string, unknown>): Promise<any> {
+  if (typeof value === 'string') return /^\{%[\s\S]*%\}$/.test(value) ? evaluate(value, bindings) : value;
+  if (Array.isArray(value)) return Promise.all(value.map((item) => evaluateFields(item, bindings)));
+  if (value !== null && typeof value === 'object') {
+    const fields: Record<string, unknown> = {};
+    for (const [key, field] of Object.entries(value)) fields[key] = await evaluateFields(field, bindings);
+    return fields;
+  }
+  return value;
+}
+
+/** What a simulated run did: the states entered, in order, and the bodies of the state objects it saved. */
+interface SimulatedRun {
+  readonly status: 'SUCCEEDED' | 'FAILED';
+  readonly entered: string[];
+  readonly savedStates: unknown[];
+  readonly output?: any;
+}
+
+/**
+ * Runs the definition's states in order, as Step Functions would (Next, Choice, an inline Map, Assign,
+ * Output, variables scoped to a Map iteration), with every expression evaluated. Each Task's service
+ * succeeds with a result shaped as that service's, except the states named in `failing`, which fail
+ * after their retries; a failure ends the run (the definition has no Catch).
+ */
+async function simulateRun(
+  plan: RunPlan,
+  { failing = [], duplicateTrades = 0 }: { failing?: readonly string[]; duplicateTrades?: number } = {},
+): Promise<SimulatedRun> {
+  const entered: string[] = [];
+  const savedStates: unknown[] = [];
+  const context = {
+    Execution: { Id: `${STATE_MACHINE_ARN}:run`, StartTime: plan.runStart, Input: {} },
+  };
+  const service = (name: string, state: any, args: any): unknown => {
+    if (failing.includes(name)) throw new Error(`${name} failed after its retries`);
+    const resource = String(state.Resource);
+    if (resource.endsWith(':sfn:listExecutions')) return { Executions: [] };
+    if (resource.endsWith(':lambda:invoke')) return { Payload: JSON.parse(JSON.stringify(plan)) };
+    if (resource.endsWith(':athena:startQueryExecution.sync')) return { QueryExecution: { QueryExecutionId: name } };
+    if (resource.endsWith(':athena:getQueryResults')) {
+      const values = name === S.readDuplicates ? [duplicateTrades] : [10, 10, 0];
+      return {
+        ResultSet: {
+          Rows: [{ Data: [] }, { Data: values.map((value) => ({ VarCharValue: String(value) })) }],
+        },
+      };
+    }
+    if (resource.endsWith(':cloudwatch:putMetricData')) return {};
+    if (resource.endsWith(':s3:putObject')) {
+      expect(args).toMatchObject({ Bucket: curatedBucket, Key: 'curation/state.json' });
+      savedStates.push(JSON.parse(args.Body));
+      return { ETag: '"e"' };
+    }
+    throw new Error(`no simulated service for ${resource}`);
+  };
+  const run = async (
+    graph: Record<string, any>,
+    startAt: string,
+    input: unknown,
+    variables: Record<string, unknown>,
+  ): Promise<unknown> => {
+    const scope = { ...variables };
+    let name: string | undefined = startAt;
+    let current = input;
+    while (name !== undefined) {
+      const state: any = graph[name];
+      entered.push(name);
+      expect(state.Catch).toBeUndefined();
+      const bindings = (result?: unknown) => ({ ...scope, states: { input: current, context, result } });
+      if (state.Type === 'Succeed')
+        return state.Output === undefined ? current : evaluateFields(state.Output, bindings());
+      if (state.Type === 'Choice') {
+        let next: string = state.Default;
+        for (const choice of state.Choices) {
+          if ((await evaluate(choice.Condition, bindings())) === true) {
+            next = choice.Next;
+            break;
+          }
+        }
+        name = next;
+        continue;
+      }
+      let result: unknown = current;
+      if (state.Type === 'Task') result = service(name, state, await evaluateFields(state.Arguments, bindings()));
+      if (state.Type === 'Map') {
+        const items = await evaluate(state.Items, bindings());
+        const outputs: unknown[] = [];
+        for (const item of items)
+          outputs.push(await run(state.ItemProcessor.States, state.ItemProcessor.StartAt, item, scope));
+        result = outputs;
+      }
+      // Assign and Output both see the variables as they were when the state was entered.
+      const assigned = await evaluateFields(state.Assign ?? {}, bindings(result));
+      current = state.Output === undefined ? result : await evaluateFields(state.Output, bindings(result));
+      Object.assign(scope, assigned);
+      name = state.End === true ? undefined : state.Next;
+    }
+    return current;
+  };
+  try {
+    const output = await run(definition.States, definition.StartAt as string, {}, {});
+    return { status: 'SUCCEEDED', entered, savedStates, output };
+  } catch (error) {
+    if (!String(error).includes('failed after its retries')) throw error;
+    return { status: 'FAILED', entered, savedStates };
+  }
+}
+
 describe('the curation definition', () => {
   it('is the one curation-definition.ts builds, with this stack’s names and ARNs, and JSONata throughout', () => {
     const expected = curationDefinition({
@@ -102,6 +227,24 @@ describe('the curation definition', () => {
       for (const retry of task.Retry) expect(retry.MaxAttempts).toBeLessThanOrEqual(5);
       expect(task.Retry.find((retry: any) => retry.ErrorEquals.includes('States.Timeout'))?.MaxAttempts).toBe(0);
     }
+  });
+
+  it('bounds each step well within the run, and reaches the watermark of a day within it (the figures on STATE_TIMEOUTS)', () => {
+    const tasks = Object.values(states).filter((state) => state.Type === 'Task');
+    for (const task of tasks) expect(task.TimeoutSeconds).toBeLessThanOrEqual(RUN_TIMEOUT_SECONDS / 3);
+    // One attempt of each step, in seconds.
+    const sum = (names: readonly string[]) => names.reduce((total, name) => total + states[name].TimeoutSeconds, 0);
+    const perDay: string[] = [S.mergeDay, S.reconcileDay, S.readReconciliation, S.publishReconciliation];
+    const toWatermark = sum([S.findOtherRuns, S.plan, S.ensureTable, ...perDay, S.saveState]);
+    expect(toWatermark).toBe(6480);
+    expect(sum(perDay)).toBe(5460);
+    expect(toWatermark).toBeLessThan(RUN_TIMEOUT_SECONDS);
+    // The maintenance alone may outlast the run: then the run times out, after the watermark was saved.
+    const maintenance =
+      sum([S.optimize, S.vacuum, S.saveVacuumDate, S.countDuplicates, S.readDuplicates]) +
+      sum([S.publishDuplicates, S.repairDuplicates]);
+    expect(maintenance).toBe(21690);
+    expect(maintenance).toBeGreaterThan(RUN_TIMEOUT_SECONDS);
   });
 
   it('runs every Athena statement in the curation workgroup, waiting for it to finish (.sync)', () => {
@@ -194,6 +337,8 @@ describe('state by state', () => {
     expect(await evaluate(map.Items, { plan: PLAN })).toEqual(JSON.parse(JSON.stringify(PLAN.days)));
     expect(await evaluate(states[S.anyDays].Choices[0].Condition, { plan: PLAN })).toBe(true);
     expect(await evaluate(states[S.anyDays].Choices[0].Condition, { plan: { ...PLAN, dayList: [] } })).toBe(false);
+    expect(states[S.anyDays].Default).toBe(S.saveState);
+    expect(map.Next).toBe(S.saveState);
   });
 
   it(`${S.mergeDay}: fills the MERGE template with the planned literals: the statement schema/curation renders`, async () => {
@@ -255,6 +400,30 @@ describe('state by state', () => {
     expect(publish.End).toBe(true);
   });
 
+  it(`${S.saveState}: saves the new watermark with the last VACUUM's date once the days are merged and reconciled, before any maintenance`, async () => {
+    const state = states[S.saveState];
+    expect(state.Resource).toBe('arn:aws:states:::aws-sdk:s3:putObject');
+    expect(state.Arguments).toMatchObject({
+      Bucket: curatedBucket,
+      Key: 'curation/state.json',
+      ContentType: 'application/json',
+    });
+    expect(JSON.parse(await evaluate(state.Arguments.Body, { plan: PLAN }))).toStrictEqual({
+      version: 1,
+      watermark: '2026-01-10T11:45:00.000Z',
+      lastVacuumDate: '2026-01-09',
+    });
+    // Reached from the merges, or straight from the plan when there is nothing to merge; never after maintenance.
+    expect(predecessors(S.saveState)).toEqual([S.anyDays, S.mergeDays]);
+    expect(state.Next).toBe(S.anyDaysToOptimize);
+    const choice = states[S.anyDaysToOptimize];
+    expect(choice.Choices[0].Next).toBe(S.optimize);
+    expect(await evaluate(choice.Choices[0].Condition, { plan: PLAN })).toBe(true);
+    expect(await evaluate(choice.Choices[0].Condition, { plan: { ...PLAN, dayList: [] } })).toBe(false);
+    expect(choice.Default).toBe(S.vacuumDue);
+    expect(predecessors(S.optimize)).toEqual([S.anyDaysToOptimize]);
+  });
+
   it(`${S.optimize}: compacts the merged trade dates, one or many`, async () => {
     const state = states[S.optimize];
     const optimizeTemplateSql = states[S.loadStatements].Assign.optimizeTemplate;
@@ -275,8 +444,9 @@ describe('state by state', () => {
     const choice = states[S.vacuumDue];
     expect(await evaluate(choice.Choices[0].Condition, { plan: { vacuum: true } })).toBe(true);
     expect(await evaluate(choice.Choices[0].Condition, { plan: { vacuum: false } })).toBe(false);
-    expect(choice.Default).toBe(S.saveState);
+    expect(choice.Default).toBe(S.curated);
     expect(states[S.vacuum].Arguments.QueryString).toBe('VACUUM trading_data_lake_curated_dev.trades');
+    expect(states[S.vacuum].Next).toBe(S.saveVacuumDate);
     expect(states[S.countDuplicates].Arguments.QueryString).toBe(duplicateTradesQuery(TABLES.curated));
     expect(states[S.publishDuplicates].Arguments.MetricData[0].MetricName).toBe(CURATION_METRICS.duplicateTrades);
     expect(states[S.publishDuplicates].Next).toBe(S.anyDuplicates);
@@ -287,19 +457,30 @@ describe('state by state', () => {
     expect(await evaluate(choice.Choices[0].Condition, { states: { input: { duplicateTrades: 2 } } })).toBe(true);
     expect(await evaluate(choice.Choices[0].Condition, { states: { input: { duplicateTrades: 0 } } })).toBe(false);
     expect(choice.Choices[0].Next).toBe(S.repairDuplicates);
-    expect(choice.Default).toBe(S.saveState);
+    expect(choice.Default).toBe(S.curated);
     expect(states[S.repairDuplicates].Arguments.QueryString).toBe(duplicateRepairStatement(TABLES.curated));
-    expect(states[S.repairDuplicates].Next).toBe(S.saveState);
+    expect(states[S.repairDuplicates].Next).toBe(S.curated);
   });
 
-  it(`${S.saveState}: saves the next state in the curated bucket only after every statement succeeded`, async () => {
-    const state = states[S.saveState];
+  it(`${S.saveVacuumDate}: saves today as the vacuum date only once VACUUM has succeeded, with the same watermark`, async () => {
+    const state = states[S.saveVacuumDate];
     expect(state.Resource).toBe('arn:aws:states:::aws-sdk:s3:putObject');
-    expect(state.Arguments).toMatchObject({ Bucket: curatedBucket, Key: 'curation/state.json' });
-    expect(JSON.parse(await evaluate(state.Arguments.Body, { plan: PLAN }))).toEqual(PLAN.nextState);
-    // Nothing catches a failure: a failed statement fails the run before the watermark moves.
+    expect(state.Arguments).toMatchObject({
+      Bucket: curatedBucket,
+      Key: 'curation/state.json',
+      ContentType: 'application/json',
+    });
+    expect(PLAN.vacuum).toBe(true);
+    expect(JSON.parse(await evaluate(state.Arguments.Body, { plan: PLAN }))).toStrictEqual({
+      version: 1,
+      watermark: '2026-01-10T11:45:00.000Z',
+      lastVacuumDate: '2026-01-10',
+    });
+    expect(predecessors(S.saveVacuumDate)).toEqual([S.vacuum]);
+    expect(predecessors(S.vacuum)).toEqual([S.vacuumDue]);
+    expect(state.Next).toBe(S.countDuplicates);
+    // Nothing catches a failure: a failed statement fails the run (and its alarm fires).
     for (const candidate of Object.values(states)) expect(candidate.Catch).toBeUndefined();
-    expect(state.Next).toBe(S.curated);
   });
 
   it(`${S.curated}: returns the days, their reconciliation and the watermark, as arrays even for one day`, async () => {
@@ -314,5 +495,123 @@ describe('state by state', () => {
     expect(await evaluate(output.reconciliation, { ...bindings, reconciliation: [] })).toEqual([]);
     expect(await evaluate(output.watermark, bindings)).toBe('2026-01-10T11:45:00.000Z');
     expect(states[S.loadStatements].Assign.reconciliation).toEqual([]);
+  });
+});
+
+describe('a run, simulated state by state with every expression evaluated', () => {
+  const STATE = { version: 1 as const, watermark: '2026-01-10T22:45:00.000Z', lastVacuumDate: '2026-01-10' };
+  // The first run of 2026-01-11: two days to merge, and the day's VACUUM due.
+  const DUE: RunPlan = planRun({
+    runStart: new Date('2026-01-11T00:05:00.000Z'),
+    requested: [],
+    withNewObjects: ['2026-01-10', '2026-01-11'],
+    state: STATE,
+  });
+  const NEW_WATERMARK = '2026-01-10T23:50:00.000Z';
+  const merges = [S.mergeDay, S.reconcileDay, S.readReconciliation, S.publishReconciliation];
+
+  it('whose VACUUM fails: fails, leaving the new watermark with the old vacuum date, so the next run lists from it and vacuums', async () => {
+    const run = await simulateRun(DUE, { failing: [S.vacuum] });
+    expect(run.status).toBe('FAILED');
+    expect(run.entered.slice(run.entered.indexOf(S.mergeDays))).toEqual([
+      S.mergeDays,
+      ...merges,
+      ...merges,
+      S.saveState,
+      S.anyDaysToOptimize,
+      S.optimize,
+      S.vacuumDue,
+      S.vacuum,
+    ]);
+    expect(run.savedStates).toStrictEqual([{ version: 1, watermark: NEW_WATERMARK, lastVacuumDate: '2026-01-10' }]);
+    const saved = parseState(JSON.stringify(run.savedStates.at(-1)));
+    expect(newSince(saved)?.toISOString()).toBe('2026-01-10T23:45:00.000Z');
+    const next = planRun({
+      runStart: new Date('2026-01-11T01:05:00.000Z'),
+      requested: [],
+      withNewObjects: [],
+      state: saved,
+    });
+    expect(next.vacuum).toBe(true);
+  });
+
+  it('whose OPTIMIZE fails: fails after the watermark moved, before any VACUUM', async () => {
+    const run = await simulateRun(DUE, { failing: [S.optimize] });
+    expect(run.status).toBe('FAILED');
+    expect(run.entered.at(-1)).toBe(S.optimize);
+    expect(run.entered).not.toContain(S.vacuum);
+    expect(run.savedStates).toStrictEqual([DUE.stateAfterMerge]);
+    expect(DUE.stateAfterMerge).toStrictEqual({ version: 1, watermark: NEW_WATERMARK, lastVacuumDate: '2026-01-10' });
+  });
+
+  it('whose MERGE fails: fails before the watermark moves, so the next run plans the same days', async () => {
+    const run = await simulateRun(DUE, { failing: [S.mergeDay] });
+    expect(run.status).toBe('FAILED');
+    expect(run.entered).not.toContain(S.saveState);
+    expect(run.savedStates).toEqual([]);
+  });
+
+  it('whose duplicate check fails: fails after both saves (the check is tried again on the next day’s first run)', async () => {
+    const run = await simulateRun(DUE, { failing: [S.countDuplicates] });
+    expect(run.status).toBe('FAILED');
+    expect(run.savedStates).toStrictEqual([
+      { version: 1, watermark: NEW_WATERMARK, lastVacuumDate: '2026-01-10' },
+      { version: 1, watermark: NEW_WATERMARK, lastVacuumDate: '2026-01-11' },
+    ]);
+  });
+
+  it('that succeeds with the day’s maintenance: saves the watermark before OPTIMIZE and the vacuum date right after VACUUM', async () => {
+    const run = await simulateRun(DUE, { duplicateTrades: 2 });
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.entered.slice(run.entered.indexOf(S.saveState))).toEqual([
+      S.saveState,
+      S.anyDaysToOptimize,
+      S.optimize,
+      S.vacuumDue,
+      S.vacuum,
+      S.saveVacuumDate,
+      S.countDuplicates,
+      S.readDuplicates,
+      S.publishDuplicates,
+      S.anyDuplicates,
+      S.repairDuplicates,
+      S.curated,
+    ]);
+    expect(run.savedStates).toStrictEqual([DUE.stateAfterMerge, DUE.stateAfterVacuum]);
+    expect(run.savedStates.at(-1)).toStrictEqual({
+      version: 1,
+      watermark: NEW_WATERMARK,
+      lastVacuumDate: '2026-01-11',
+    });
+    expect(run.output).toMatchObject({
+      outcome: 'CURATED',
+      days: ['2026-01-10', '2026-01-11'],
+      vacuumed: true,
+      watermark: NEW_WATERMARK,
+    });
+    expect(run.output.reconciliation).toHaveLength(2);
+  });
+
+  it('with nothing to merge and today’s VACUUM done: saves the watermark and ends, without OPTIMIZE or VACUUM', async () => {
+    const idle = planRun({
+      runStart: new Date('2026-01-11T02:05:00.000Z'),
+      requested: [],
+      withNewObjects: [],
+      state: { version: 1, watermark: NEW_WATERMARK, lastVacuumDate: '2026-01-11' },
+    });
+    const run = await simulateRun(idle);
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.entered.slice(run.entered.indexOf(S.ensureTable))).toEqual([
+      S.ensureTable,
+      S.anyDays,
+      S.saveState,
+      S.anyDaysToOptimize,
+      S.vacuumDue,
+      S.curated,
+    ]);
+    expect(run.savedStates).toStrictEqual([
+      { version: 1, watermark: '2026-01-11T01:50:00.000Z', lastVacuumDate: '2026-01-11' },
+    ]);
+    expect(run.output).toMatchObject({ outcome: 'CURATED', days: [], reconciliation: [], vacuumed: false });
   });
 });

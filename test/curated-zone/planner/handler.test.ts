@@ -78,7 +78,13 @@ describe('the curation planner', () => {
       ['2026-01-10', '2026-01-10T11:45:00.000Z'],
     ]);
     expect(plan.vacuum).toBe(false);
-    expect(plan.nextState).toEqual({ version: 1, watermark: '2026-01-10T11:45:00.000Z', lastVacuumDate: '2026-01-10' });
+    expect(plan.stateAfterMerge).toEqual({
+      version: 1,
+      watermark: '2026-01-10T11:45:00.000Z',
+      lastVacuumDate: '2026-01-10',
+    });
+    // Today's VACUUM is done: there is no vacuum date to save.
+    expect(plan.stateAfterVacuum).toBeUndefined();
   });
 
   it('lists the last reconcileDays prefixes of trades/ and tomorrow’s, and stops at the first new object of a day', async () => {
@@ -100,6 +106,13 @@ describe('the curation planner', () => {
     const plan = await planner()({ executionInput: {}, executionStartTime: RUN_START });
     expect(plan.dayList).toEqual(['2026-01-08', '2026-01-11']);
     expect(plan.vacuum).toBe(true);
+    // No VACUUM yet: the state saved after the merges has no vacuum date, the one saved after VACUUM today's.
+    expect(plan.stateAfterMerge).toStrictEqual({ version: 1, watermark: '2026-01-10T11:45:00.000Z' });
+    expect(plan.stateAfterVacuum).toStrictEqual({
+      version: 1,
+      watermark: '2026-01-10T11:45:00.000Z',
+      lastVacuumDate: '2026-01-10',
+    });
   });
 
   it('refuses a bad input before it reads anything, with the error the state machine does not retry', async () => {

@@ -80,7 +80,7 @@ describe('a replayed day older than reconcileDays, named to the run the replay s
       reconciliationParameters(mergeWindow(DAY, dayPlan.cutoff)).map((value) => `'${value}'`),
     );
     // The watermark the run saves is still the settled one.
-    expect(plan.nextState.watermark).toBe('2026-03-20T09:45:00.000Z');
+    expect(plan.stateAfterMerge.watermark).toBe('2026-03-20T09:45:00.000Z');
   });
 
   it('merges the rows ingested at 09:59:50Z, and reconciles them', async () => {

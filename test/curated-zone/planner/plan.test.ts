@@ -108,16 +108,17 @@ describe('the plan of a run', () => {
     );
   });
 
-  it('compacts the merged days and moves the watermark to the cutoff once the run succeeds', () => {
+  it('compacts the merged days and moves the watermark to the cutoff once they are merged', () => {
     expect(plan.optimizeSlots).toEqual({
       tradeDates: "DATE '2025-03-01', DATE '2026-01-09', DATE '2026-01-10'",
     });
     expect(plan.cutoff).toBe('2026-01-10T11:45:00.000Z');
-    expect(plan.nextState).toEqual({ version: 1, watermark: plan.cutoff, lastVacuumDate: '2026-01-10' });
+    expect(plan.stateAfterMerge).toEqual({ version: 1, watermark: plan.cutoff, lastVacuumDate: '2026-01-10' });
   });
 
   it('runs VACUUM once a UTC day: not again today, on the first run of the next day', () => {
     expect(plan.vacuum).toBe(false);
+    expect(plan.stateAfterVacuum).toBeUndefined();
     const tomorrow = planRun({
       runStart: new Date('2026-01-11T00:05:00.000Z'),
       requested: [],
@@ -125,16 +126,67 @@ describe('the plan of a run', () => {
       state,
     });
     expect(tomorrow.vacuum).toBe(true);
-    expect(tomorrow.nextState.lastVacuumDate).toBe('2026-01-11');
     const first = planRun({ runStart: RUN_START, requested: [], withNewObjects: [], state: undefined });
     expect(first.vacuum).toBe(true);
+  });
+
+  it('saves the new watermark with the old vacuum date after the merges, and today’s only after VACUUM', () => {
+    const tomorrow = planRun({
+      runStart: new Date('2026-01-11T00:05:00.000Z'),
+      requested: [],
+      withNewObjects: ['2026-01-10'],
+      state,
+    });
+    expect(tomorrow.stateAfterMerge).toStrictEqual({
+      version: 1,
+      watermark: '2026-01-10T23:50:00.000Z',
+      lastVacuumDate: '2026-01-10',
+    });
+    expect(tomorrow.stateAfterVacuum).toStrictEqual({
+      version: 1,
+      watermark: '2026-01-10T23:50:00.000Z',
+      lastVacuumDate: '2026-01-11',
+    });
+    // Before the first VACUUM the state has no vacuum date at all (the schema parseState reads).
+    const first = planRun({ runStart: RUN_START, requested: [], withNewObjects: [], state: undefined });
+    expect(first.stateAfterMerge).toStrictEqual({ version: 1, watermark: '2026-01-10T11:45:00.000Z' });
+    expect(first.stateAfterVacuum?.lastVacuumDate).toBe('2026-01-10');
+    for (const saved of [tomorrow.stateAfterMerge, tomorrow.stateAfterVacuum, first.stateAfterMerge]) {
+      expect(parseState(JSON.stringify(saved))).toEqual(saved);
+    }
+  });
+
+  it('after a run whose VACUUM failed, lists from the new watermark and vacuums again', () => {
+    const failedVacuumRun = planRun({
+      runStart: new Date('2026-01-11T00:05:00.000Z'),
+      requested: [],
+      withNewObjects: ['2026-01-10'],
+      state,
+    });
+    // Only the state saved after the merges was written.
+    const saved = parseState(JSON.stringify(failedVacuumRun.stateAfterMerge));
+    const next = planRun({
+      runStart: new Date('2026-01-11T01:05:00.000Z'),
+      requested: [],
+      withNewObjects: [],
+      state: saved,
+    });
+    expect(newSince(saved)?.toISOString()).toBe('2026-01-10T23:45:00.000Z');
+    expect(next.vacuum).toBe(true);
+    expect(next.stateAfterVacuum?.lastVacuumDate).toBe('2026-01-11');
+    // Had it succeeded, the next run would not vacuum again today.
+    const afterVacuum = parseState(JSON.stringify(failedVacuumRun.stateAfterVacuum));
+    expect(
+      planRun({ runStart: new Date('2026-01-11T01:05:00.000Z'), requested: [], withNewObjects: [], state: afterVacuum })
+        .vacuum,
+    ).toBe(false);
   });
 
   it('plans nothing to merge when no day has a new object, and still moves the watermark', () => {
     const idle = planRun({ runStart: RUN_START, requested: [], withNewObjects: [], state });
     expect(idle.days).toEqual([]);
     expect(idle.optimizeSlots).toBeUndefined();
-    expect(idle.nextState.watermark).toBe(plan.cutoff);
+    expect(idle.stateAfterMerge.watermark).toBe(plan.cutoff);
   });
 });
 
@@ -174,8 +226,8 @@ describe('the cutoff of each day', () => {
   it('never moves the watermark: the next run still lists from the settled cutoff', () => {
     const listedOnly = planRun({ runStart: RUN_START, requested: [], withNewObjects: ['2026-01-10'], state });
     expect(plan.cutoff).toBe(settled);
-    expect(plan.nextState).toEqual({ version: 1, watermark: settled, lastVacuumDate: '2026-01-10' });
-    expect(plan.nextState).toEqual(listedOnly.nextState);
+    expect(plan.stateAfterMerge).toEqual({ version: 1, watermark: settled, lastVacuumDate: '2026-01-10' });
+    expect(plan.stateAfterMerge).toEqual(listedOnly.stateAfterMerge);
     expect(cutoffOf(RUN_START)).toBe(settled);
   });
 });
