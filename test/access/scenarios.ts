@@ -2527,7 +2527,7 @@ const curationJob: ScenarioGroup = {
       action: 's3:PutObject',
       target: '`curation/state.json`; TLS, no encryption header',
       expect: 'allowed',
-      why: 'the state machine saves the watermark once a run succeeds',
+      why: 'the state machine saves the watermark once the days are merged, and the vacuum date after VACUUM',
       request: (refs) => ({ resource: curationStateObject(refs), context: S3_OVER_TLS }),
     },
     {
