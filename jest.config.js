@@ -24,6 +24,8 @@ const slowSuites = [
   '<rootDir>/test/validators/trino-grammar.test.ts',
   // The trades bin run as a user runs it, in subprocesses (npx, tsx, the SDK: seconds each).
   '<rootDir>/test/cli/bin.test.ts',
+  // Every function bundled by esbuild as cdk synth bundles it (one bundled synthesis, 4 s).
+  '<rootDir>/test/ingestion/bundles.test.ts',
 ];
 
 /** @type {import('jest').Config} */
