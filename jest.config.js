@@ -24,6 +24,8 @@ const slowSuites = [
   '<rootDir>/test/validators/trino-grammar.test.ts',
   // Every function bundled by esbuild as cdk synth bundles it (one bundled synthesis, 4 s).
   '<rootDir>/test/ingestion/bundles.test.ts',
+  // The real app run as `cdk synth` runs it, in subprocesses: a config error prints its message alone.
+  '<rootDir>/test/config-app.test.ts',
 ];
 
 /**
