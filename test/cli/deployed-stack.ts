@@ -36,6 +36,35 @@ export const TOPIC_ARN = `arn:aws:sns:${REGION}:${ACCOUNT}:TradingDataLake-dev-A
 export const ALARM_PREFIX = 'TradingDataLake-dev-';
 export const NAMESPACE = 'TradingDataLake/dev';
 
+/**
+ * The alarm topic's policy as the stack writes it (enforceSSL's Deny, then CloudWatch's Allow for this
+ * stack's alarms): test/cli/verify/alarm-topic-policy.test.ts checks it against the synthesized one.
+ */
+export const TOPIC_POLICY = {
+  Version: '2008-10-17',
+  Statement: [
+    {
+      Sid: 'AllowPublishThroughSSLOnly',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'sns:Publish',
+      Resource: TOPIC_ARN,
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    },
+    {
+      Sid: 'CloudWatchAlarmsPublish',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: 'sns:Publish',
+      Resource: TOPIC_ARN,
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': ACCOUNT },
+        ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${ALARM_PREFIX}*` },
+      },
+    },
+  ],
+};
+
 const writerMetric = (metricName: string) => ({
   namespace: NAMESPACE,
   metricName,

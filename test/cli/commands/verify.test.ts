@@ -30,6 +30,7 @@ import {
   STREAM,
   stackIsDeployed,
   TOPIC_ARN,
+  TOPIC_POLICY,
   TRAIL_ARN,
   WORK_GROUPS,
 } from '../deployed-stack';
@@ -49,30 +50,6 @@ const SERVICE_MOCKS = [s3Mock, kmsMock, kinesisMock, athenaMock, cloudTrailMock,
 const NOW = new Date('2026-03-16T18:00:00Z');
 /** Yesterday's partition holds the newest object: a late trade, written a minute after today's newest. */
 const NEWEST = 'trades/dt=2026-03-15/shardId-000000000000-49650000000000000100-49650000000000000199.jsonl.gz';
-
-const TOPIC_POLICY = {
-  Version: '2008-10-17',
-  Statement: [
-    {
-      Effect: 'Deny',
-      Principal: '*',
-      Action: 'sns:Publish',
-      Resource: TOPIC_ARN,
-      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-    },
-    {
-      Sid: 'CloudWatchAlarmsPublish',
-      Effect: 'Allow',
-      Principal: { Service: 'cloudwatch.amazonaws.com' },
-      Action: 'sns:Publish',
-      Resource: TOPIC_ARN,
-      Condition: {
-        StringEquals: { 'aws:SourceAccount': ACCOUNT },
-        ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:eu-west-1:${ACCOUNT}:alarm:*` },
-      },
-    },
-  ],
-};
 
 const workGroup = (Name: string, KmsKey: string): GetWorkGroupCommandOutput => ({
   $metadata: {},

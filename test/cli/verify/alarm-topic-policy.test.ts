@@ -2,10 +2,11 @@ import { GetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { VerifyContext } from '../../../cli/verify/context';
 import { alarmTopicPolicy } from '../../../cli/verify/controls';
+import { synthApp } from '../../support/app';
+import { logicalIdOf } from '../../support/template';
+import { AUDIT_KEY_ARN, TOPIC_ARN, TOPIC_POLICY } from '../deployed-stack';
+import { ACCOUNT } from '../support';
 
-const ACCOUNT = '111111111111';
-const TOPIC_ARN = `arn:aws:sns:eu-west-1:${ACCOUNT}:TradingDataLake-dev-Alarms`;
-const AUDIT_KEY_ARN = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/2222bbbb-2222-2222-2222-222222222222`;
 const ALARMS = `arn:aws:cloudwatch:eu-west-1:${ACCOUNT}:alarm:TradingDataLake-dev-*`;
 const CONFUSED_DEPUTY = `CloudWatch may publish without aws:SourceAccount ${ACCOUNT} and an aws:SourceArn of this account's alarms (confused deputy), through `;
 
@@ -22,23 +23,7 @@ const FROM_THIS_ACCOUNTS_ALARMS = {
 };
 
 /** The statements the stack writes: enforceSSL's Deny and the scoped Allow for CloudWatch. */
-const DEPLOYED = [
-  {
-    Effect: 'Deny',
-    Principal: '*',
-    Action: 'sns:Publish',
-    Resource: TOPIC_ARN,
-    Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-  },
-  {
-    Sid: 'CloudWatchAlarmsPublish',
-    Effect: 'Allow',
-    Principal: { Service: 'cloudwatch.amazonaws.com' },
-    Action: 'sns:Publish',
-    Resource: TOPIC_ARN,
-    Condition: FROM_THIS_ACCOUNTS_ALARMS,
-  },
-];
+const DEPLOYED = TOPIC_POLICY.Statement;
 
 async function judge(statements: readonly object[]) {
   snsMock.on(GetTopicAttributesCommand).resolves({
@@ -55,6 +40,21 @@ beforeEach(() => snsMock.reset());
 describe("alarmTopicPolicy: every statement that lets CloudWatch publish is scoped to this account's alarms", () => {
   it('passes the policy the stack writes', async () => {
     expect(await judge(DEPLOYED)).toMatchObject({ result: 'PASS' });
+  });
+
+  it('judges the policy the stack synthesizes, which the fixture above is', () => {
+    const { stack, template } = synthApp();
+    const topicRef = { Ref: logicalIdOf(stack.alarms.topic) };
+    const policies = Object.values(template.findResources('AWS::SNS::TopicPolicy')) as any[];
+    expect(policies).toHaveLength(1);
+    // The topic's Ref stands for its ARN; everything else is literal in an app with a fixed environment.
+    const synthesized = JSON.parse(
+      JSON.stringify(policies[0].Properties.PolicyDocument.Statement).replaceAll(
+        JSON.stringify(topicRef),
+        JSON.stringify(TOPIC_ARN),
+      ),
+    );
+    expect(synthesized).toEqual(TOPIC_POLICY.Statement);
   });
 
   it('passes scoped statements however they spell the action, the principal and the resource', async () => {
