@@ -10,6 +10,8 @@
  * timed in wall and CPU time; the ratios are the medians of each invocation's handler over the floor
  * run beside it.
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { gzip } from '../../lambda/trade-writer/encode';
@@ -99,7 +101,16 @@ async function main(): Promise<void> {
     failures += response.batchItemFailures.length;
     return [wall, (cpu.user + cpu.system) / 1000];
   };
+  // With --cpu-profile, V8's sampling profiler runs over the timed invocations (not the warm-up).
+  const profilePath = process.env.BENCH_CPU_PROFILE;
+  const profiler = profilePath === undefined ? undefined : new Session();
   for (let i = 0; i < invocations; i += 1) {
+    if (profiler !== undefined && i === WARMUP) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.setSamplingInterval', { interval: 100 });
+      await profiler.post('Profiler.start');
+    }
     // As the Lambda runtime does: each invocation's event arrives as JSON text and is parsed just
     // before the handler runs. One event is alive at a time, and the two timed parts alternate in
     // order so that neither always pays for collecting the other's garbage.
@@ -123,6 +134,11 @@ async function main(): Promise<void> {
     handlerCpuMs.push(handled[1]);
     wallRatios.push(handled[0] / floorTime[0]);
     cpuRatios.push(handled[1] / floorTime[1]);
+  }
+  if (profiler !== undefined && profilePath !== undefined) {
+    const { profile } = await profiler.post('Profiler.stop');
+    writeFileSync(profilePath, JSON.stringify(profile));
+    profiler.disconnect();
   }
   if (sink === 0) throw new Error('the floor did no work');
   // GC entries arrive asynchronously, after the collection.

@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --record] [-- --writer-root DIR] [-- --scenario NAME] [-- --plain-http]
- * [-- --node-options "FLAGS"]`: the trade-writer on
+ * [-- --node-options "FLAGS"] [-- --cpu-profile FILE]`: the trade-writer on
  * 6,500 realistic trades per invocation against S3 on loopback, in four scenarios (one date, 30
  * interleaved dates, 10% invalid, KPL aggregated).
  *
@@ -42,6 +42,8 @@ const RECORD = process.argv.includes('--record');
 const PLAIN_HTTP = process.argv.includes('--plain-http');
 /** Node options for the handler's process, as the function's NODE_OPTIONS would set them (e.g. a V8 heap size). */
 const HANDLER_NODE_OPTIONS = (option('--node-options') ?? '').split(' ').filter((flag) => flag !== '');
+/** Where to write a V8 CPU profile of the timed invocations (open it in Chrome DevTools), `.<scenario>.cpuprofile` appended. */
+const CPU_PROFILE = option('--cpu-profile');
 
 /** What NodejsFunction runs: lib/ingestion.ts bundles with WRITER_BUNDLING, and so does this. */
 const DEPLOYED_BUNDLE: BuildOptions = {
@@ -174,7 +176,15 @@ async function measureHandler(bundlePath: string, scenario: ScenarioName): Promi
       0,
       join(__dirname, 'measure-handler.ts'),
       [bundlePath, `${endpoint}/__stats`, scenario],
-      { PATH: process.env.PATH, ...WRITER_ENV, ...trust, AWS_ENDPOINT_URL_S3: endpoint },
+      {
+        PATH: process.env.PATH,
+        ...WRITER_ENV,
+        ...trust,
+        AWS_ENDPOINT_URL_S3: endpoint,
+        ...(CPU_PROFILE === undefined
+          ? {}
+          : { BENCH_CPU_PROFILE: resolve(`${CPU_PROFILE}.${scenario.replace(/[^a-z0-9]+/gi, '-')}.cpuprofile`) }),
+      },
       { quiet: true, nodeOptions: HANDLER_NODE_OPTIONS },
     );
     try {
@@ -207,6 +217,15 @@ function scenarioFigures(figures: HandlerFigures): ScenarioFigures {
 }
 
 async function main(): Promise<void> {
+  const only = option('--scenario');
+  if (only !== undefined && !(only in SCENARIOS)) {
+    console.error(
+      `--scenario ${JSON.stringify(only)}: not a scenario; one of ${Object.keys(SCENARIOS)
+        .map((name) => JSON.stringify(name))
+        .join(', ')}`,
+    );
+    process.exit(2);
+  }
   const loadBefore = loadavg()[0];
   const deployed = await bundle('trade-writer');
   // For comparison, esbuild's defaults for the two options WRITER_BUNDLING sets on purpose.
@@ -224,7 +243,6 @@ async function main(): Promise<void> {
     esbuildDefaults: coldRequireMs(esbuildDefaults.path, ['--enable-source-maps']),
     kinesisAggregation: coldRequireMs(kinesisAggregation.path, []),
   };
-  const only = option('--scenario');
   const names = (Object.keys(SCENARIOS) as ScenarioName[]).filter((name) => only === undefined || name === only);
   const results: HandlerFigures[] = [];
   for (const name of names) results.push(await measureHandler(deployed.path, name));
