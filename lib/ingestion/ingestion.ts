@@ -264,9 +264,12 @@ export class Ingestion extends Construct {
     });
   }
 
-  /** Records producers put that the stream throttled (Sum): producers retry, or lose them. */
+  /**
+   * Records producers put that the stream throttled (Sum), by PutRecord or PutRecords: producers
+   * retry, or lose them.
+   */
   public metricStreamWriteThrottles(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.stream.metricPutRecordsThrottledRecords({ statistic: 'Sum', ...props });
+    return this.stream.metricWriteProvisionedThroughputExceeded({ statistic: 'Sum', ...props });
   }
 
   private writerMetric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {

@@ -322,21 +322,37 @@ export class Alarms extends Construct {
         streamName: ingestion.stream.streamName,
         alarmFriendlyName: 'TradeStream',
         humanReadableName: 'trade stream (Kinesis)',
-        // Every throttled record is one the producer must retry, or loses; on-demand streams throttle
-        // only above twice their previous peak, provisioned ones at their shards' limit. Any counts.
-        addPutRecordsThrottledAlarm: {
-          Warning: {
-            maxRecordsThrottledThreshold: 0,
-            alarmDescriptionOverride:
-              "Producers' PutRecords calls had records throttled by the trade stream: each must be retried by the producer or it is lost upstream. Add shards (streamCapacity) or check the producers' retry logs.",
-          },
-        },
       }),
     );
 
     const anyAtAll = (severity: AlarmSeverity, description: string) => ({
       [severity]: threshold({ threshold: 1, description }),
     });
+    this.track(() =>
+      this.monitoring.monitorCustom({
+        alarmFriendlyName: 'TradeStream',
+        humanReadableName: 'trade stream writes throttled',
+        metricGroups: [
+          {
+            title: 'Records throttled (PutRecord and PutRecords)',
+            metrics: [
+              {
+                metric: ingestion.metricStreamWriteThrottles({ label: 'Records throttled' }),
+                alarmFriendlyName: 'WriteThroughputExceeded',
+                // Every throttled record is one the producer must retry, or loses; on-demand streams
+                // throttle only above twice their previous peak, provisioned ones at their shards'
+                // limit. Any counts. WriteProvisionedThroughputExceeded counts PutRecord and PutRecords
+                // alike: PutRecords.ThrottledRecords misses a single PutRecord, such as the README's own.
+                addAlarm: anyAtAll(
+                  'Warning',
+                  "Producers' PutRecord or PutRecords calls had records throttled by the trade stream: each must be retried by the producer or it is lost upstream. Add shards (streamCapacity) or check the producers' retry logs.",
+                ),
+              },
+            ],
+          },
+        ],
+      }),
+    );
     this.track(() =>
       this.monitoring.monitorCustom({
         alarmFriendlyName: 'TradeWriter',

@@ -94,7 +94,7 @@ export const STATUS_METRICS = {
   destinationDeliveryFailures: lambdaMetric('DestinationDeliveryFailures'),
   streamWriteThrottles: {
     namespace: 'AWS/Kinesis',
-    metricName: 'PutRecords.ThrottledRecords',
+    metricName: 'WriteProvisionedThroughputExceeded',
     dimensions: { StreamName: STREAM },
     statistic: 'Sum',
   },

@@ -60,7 +60,12 @@ const PIPELINE: [string, (ingestion: Ingestion) => cloudwatch.Metric, string, nu
   ['TradeWriter-Fault-Count-Warning', (i) => i.metricWriterErrors(), 'GreaterThanThreshold', 0],
   ['TradeWriter-Throttled-Count-Warning', (i) => i.metricWriterThrottles(), 'GreaterThanThreshold', 0],
   ['TradeWriter-Iterator-Age-Max-Warning', (i) => i.metricIteratorAge(), 'GreaterThanThreshold', 15 * 60 * 1000],
-  ['TradeStream-PutRecordsThrottled-Warning', (i) => i.metricStreamWriteThrottles(), 'GreaterThanThreshold', 0],
+  [
+    'TradeStream-WriteThroughputExceeded-Warning',
+    (i) => i.metricStreamWriteThrottles(),
+    'GreaterThanOrEqualToThreshold',
+    1,
+  ],
   ['TradeWriter-RecordsQuarantined-Warning', (i) => i.metricQuarantined(), 'GreaterThanOrEqualToThreshold', 1],
   ['TradeWriter-WriteFailures-Warning', (i) => i.metricWriteFailures(), 'GreaterThanOrEqualToThreshold', 1],
   ['TradeWriter-FailedBatches-Warning', (i) => i.metricFailedBatches(), 'GreaterThanOrEqualToThreshold', 1],
@@ -280,7 +285,13 @@ describe('dashboard', () => {
   });
 
   it("graphs the writer, the stream and the writer's own metrics, and shows every CloudTrail alarm", () => {
-    for (const metricName of ['Errors', 'Throttles', 'IteratorAge', 'PutRecords.ThrottledRecords', 'TradesWritten']) {
+    for (const metricName of [
+      'Errors',
+      'Throttles',
+      'IteratorAge',
+      'WriteProvisionedThroughputExceeded',
+      'TradesWritten',
+    ]) {
       expect(body()).toContain(`\\"${metricName}\\"`);
     }
     for (const metricName of [

@@ -22,7 +22,7 @@ describe('without a trail of its own', () => {
         'CurationJob-Failure-Count-Warning',
         'CurationJob-TimedOut-Count-Warning',
         'CurationUnreconciledTrades-Warning',
-        'TradeStream-PutRecordsThrottled-Warning',
+        'TradeStream-WriteThroughputExceeded-Warning',
         'TradeWriter-DestinationDeliveryFailures-Critical',
         'TradeWriter-FailedBatches-Warning',
         'TradeWriter-Fault-Count-Warning',
