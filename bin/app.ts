@@ -24,6 +24,15 @@ function configOrExit(): TradingDataLakeConfig {
 
 const config = configOrExit();
 
+// aws-cdk-lib announces each function it bundles on stderr ("Bundling asset …/Code/Stage..."), which
+// `cdk synth -q` cannot silence: drop those lines alone, so a quiet synth prints nothing but errors
+// (esbuild's warnings and errors still show).
+const writeStderr = process.stderr.write;
+process.stderr.write = ((chunk: unknown, ...rest: unknown[]) =>
+  String(chunk).startsWith('Bundling asset ')
+    ? true
+    : writeStderr.call(process.stderr, chunk as string, ...(rest as []))) as typeof writeStderr;
+
 new TradingDataLakeStack(app, resourceNames(config.stage).stackName, {
   config,
   // Environment-agnostic unless the CLI names an account: synth needs no credentials.

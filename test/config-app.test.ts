@@ -86,3 +86,19 @@ describe('a config error prints the message alone and fails the synth', () => {
     expect(fs.existsSync(path.join(out, 'TradingDataLake-prod.template.json'))).toBe(false);
   });
 });
+
+describe("the README's first command synthesizes quietly", () => {
+  it('cdk synth -q of dev prints nothing, bundling included, and writes the template', () => {
+    const out = path.join(home, 'cdk.out.quiet');
+    const run = spawnSync(path.join(BIN, 'cdk'), ['synth', '-q', '-o', out], {
+      cwd: ROOT,
+      env: offlineEnv(),
+      encoding: 'utf8',
+      timeout: 180_000,
+    });
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe('');
+    expect(fs.existsSync(path.join(out, 'TradingDataLake-dev.template.json'))).toBe(true);
+  }, 200_000);
+});
