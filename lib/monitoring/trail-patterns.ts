@@ -19,10 +19,13 @@ export interface TrailAlarmDefinition {
 }
 
 /**
- * The CIS AWS Foundations Benchmark filters, character for character as the Security Hub controls
- * CloudWatch.1–.14 prescribe them: Security Hub fails a control when the pattern differs at all
- * ("Additional fields or terms cannot be added to the metric filters"), so none is scoped to this
- * stack. They are account-wide on purpose: CIS asks who did what anywhere in the account.
+ * The CIS AWS Foundations Benchmark filters as the Security Hub controls CloudWatch.1–.14 write them
+ * in their remediation text (the spaced form; the CIS benchmark's own text writes some without
+ * spaces around `||`, and published copies differ). Security Hub checks the filter's terms ("Additional
+ * fields or terms cannot be added to the metric filters"), so none is scoped to this stack: they are
+ * account-wide on purpose, as CIS asks who did what anywhere in the account. Which spacing Security
+ * Hub's check accepts is proven only in an account (README first-deploy checklist, item 16); the test
+ * beside this file pins these strings against an accidental edit, not against Security Hub.
  *
  * Unquoted values with dots (`kms.amazonaws.com`) are how Security Hub writes them, although the
  * CloudWatch Logs guide asks for quotes around non-alphanumeric strings; CloudWatch accepts both.

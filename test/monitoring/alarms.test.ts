@@ -183,7 +183,7 @@ describe("the stack's own key alarm", () => {
 
 describe('CIS AWS Foundations 4.x metric filters and alarms', () => {
   it.each(SECURITY_HUB_PATTERNS)(
-    '%s carries the Security Hub pattern character for character',
+    "%s carries the CIS pattern as Security Hub's remediation text writes it (pinned against an edit)",
     (metricName, documented) => {
       const filter = filterOf(metricName);
       expect(filter.FilterPattern).toBe(documented);
