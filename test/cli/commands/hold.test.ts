@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import {
@@ -379,7 +381,13 @@ describe('trades hold clear', () => {
     );
     expect(stderr.text()).toContain(`  - ${A} (version ${v('a1')}): 1 other trade\n`);
     expect(stderr.text()).toContain(`  - ${C} (version ${v('c1')}): 1 other trade\n`);
-    expect(stderr.text()).toContain('there is no terminal to ask on: pass --yes to lift the holds anyway.');
+    const refusal = stderr
+      .text()
+      .split('\n')
+      .find((text) => text.startsWith('error: '));
+    expect(refusal).toContain('there is no terminal to ask on: pass --yes to lift the holds anyway.');
+    // docs/cli.md shows the same refusal, word for word.
+    expect(readFileSync(path.join(__dirname, '..', '..', '..', 'docs', 'cli.md'), 'utf8')).toContain(`\n${refusal}\n`);
   });
 
   it('asks on a terminal, and lifts once the release is confirmed', async () => {
