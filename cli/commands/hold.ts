@@ -5,28 +5,35 @@ import { type CliEnvironment, type GlobalOptions, StackSession } from '../contex
 import { CliError, describeActor, usageError } from '../errors';
 import { EXIT } from '../exit-codes';
 import {
-  type DayObject,
+  type DayVersion,
   dayPrefixes,
   type LakeAccess,
   legalHoldsOf,
   listDay,
   NO_RECORDS_KEPT,
-  objectsHoldingTrade,
   requireObjectLock,
   setLegalHolds,
+  versionsHoldingTrade,
 } from '../hold/legal-holds';
+import { type Settled, worstError } from '../hold/settled';
+import { askToConfirm } from '../key/confirm';
 import { calendarDate } from '../options';
 import { notice, type Output } from '../output/output';
 import { startProgress } from '../output/progress';
 import { type Format, formatOption, renderRows } from '../output/rows';
 import { roleHelp } from './help';
 
-/** `trades hold set|clear|list`: S3 legal holds on the lake objects of a day, or of one trade, as the data engineer. */
+/**
+ * `trades hold set|clear|list`: S3 legal holds on the lake's object versions of a day, or of one trade,
+ * as the data engineer. A hold is one flag on one object version, never on a trade: an object holds a
+ * whole invocation's trades, so lifting the hold of one trade's object releases every trade in it.
+ */
 
 interface HoldCommandOptions {
   readonly date: string;
   readonly tradeId?: string;
   readonly includeQuarantine?: boolean;
+  readonly yes?: boolean;
   readonly format: Format;
 }
 
@@ -39,6 +46,18 @@ export interface HoldSelection {
 
 type HoldAction = 'set' | 'clear' | 'list';
 
+export interface HoldIo {
+  readonly output: Output;
+  readonly format: Format;
+  /** `clear` releases without asking (`--yes`). @default false */
+  readonly yes?: boolean;
+  /** Asks the person; undefined when there is no terminal. @default no terminal */
+  readonly confirm?: (message: string) => Promise<boolean | undefined>;
+}
+
+/** At most this many versions are named one by one before `clear` asks; the rest are counted. */
+const VERSIONS_NAMED = 20;
+
 function describeSelection({ date, tradeId, includeQuarantine }: HoldSelection): string {
   if (tradeId !== undefined) return `the objects of ${date} holding trade ${tradeId}`;
   return `the trades/${includeQuarantine ? ' and quarantine/' : ''} objects of ${date}`;
@@ -48,107 +67,208 @@ function plural(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
-/** The objects of the selection: a day's, or those of the day whose lines hold the trade. */
-export async function selectObjects(lake: LakeAccess, selection: HoldSelection, output: Output): Promise<DayObject[]> {
-  const objects = await listDay(lake, dayPrefixes(selection.date, selection.includeQuarantine));
-  if (selection.tradeId === undefined) return objects;
-  const progress = startProgress(output.stderr, objects.length, 'objects read');
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The versions of the selection: a day's, or those of the day whose lines hold the trade. */
+export async function selectVersions(
+  lake: LakeAccess,
+  selection: HoldSelection,
+  output: Output,
+): Promise<DayVersion[]> {
+  const versions = await listDay(lake, dayPrefixes(selection.date, selection.includeQuarantine));
+  if (selection.tradeId === undefined) return versions;
+  const progress = startProgress(output.stderr, versions.length, 'object versions read');
   let read = 0;
   try {
-    return await objectsHoldingTrade(lake, objects, selection.tradeId, () => progress.update(++read));
+    return await versionsHoldingTrade(lake, versions, selection.tradeId, () => progress.update(++read));
   } finally {
     progress.stop();
   }
 }
 
-function rowsOf(objects: readonly DayObject[], holds: readonly ObjectLockLegalHoldStatus[], selection: HoldSelection) {
-  return objects.map((object, index) => ({
-    key: object.key,
-    size: object.size,
-    ...(selection.tradeId === undefined ? {} : { trade_lines: object.tradeLines ?? 0 }),
-    legal_hold: holds[index] ?? null,
-  }));
+function rowsOf(
+  versions: readonly DayVersion[],
+  outcomes: readonly Settled<ObjectLockLegalHoldStatus>[],
+  selection: HoldSelection,
+) {
+  return versions.map((version, index) => {
+    const outcome = outcomes[index];
+    return {
+      key: version.key,
+      version_id: version.versionId,
+      version_state: version.state,
+      size: version.size,
+      ...(selection.tradeId === undefined
+        ? {}
+        : { trade_lines: version.tradeLines ?? 0, other_trades: version.otherTradeIds?.length ?? 0 }),
+      legal_hold: outcome?.ok ? outcome.value : null,
+      error: outcome === undefined || outcome.ok ? null : messageOf(outcome.error),
+    };
+  });
 }
 
-function columnsOf(selection: HoldSelection) {
+function columnsOf(selection: HoldSelection, withErrors: boolean) {
   return [
     { key: 'key', header: 'object' },
+    { key: 'version_id', header: 'version' },
+    { key: 'version_state', header: 'state' },
     { key: 'size', header: 'bytes', align: 'right' as const },
     ...(selection.tradeId === undefined
       ? []
-      : [{ key: 'trade_lines', header: 'trade lines', align: 'right' as const }]),
+      : [
+          { key: 'trade_lines', header: 'trade lines', align: 'right' as const },
+          { key: 'other_trades', header: 'other trades', align: 'right' as const },
+        ]),
     { key: 'legal_hold', header: 'legal hold' },
+    ...(withErrors ? [{ key: 'error', header: 'error' }] : []),
   ];
 }
 
 /**
- * Places (`set`), lifts (`clear`) or shows (`list`) the legal holds of the selected objects, after
- * checking that the lake has Object Lock at all. Throws a CliError when set or clear finds nothing.
+ * Before `clear` lifts anything: says which other trades the lifted holds release and, unless `yes`,
+ * asks. A whole day always releases whatever each hold was placed for; one trade's objects release the
+ * other trades in their lines (a hold is per object version, not per trade). Nothing to ask when the
+ * versions hold that trade alone.
+ */
+async function confirmRelease(versions: readonly DayVersion[], selection: HoldSelection, io: HoldIo): Promise<void> {
+  let question: string;
+  if (selection.tradeId === undefined) {
+    notice(
+      io.output,
+      `Lifting the legal hold of every version of ${describeSelection(selection)}: ${plural(versions.length, 'object version')}, whatever trade or matter each hold was placed for.`,
+    );
+    question = `Lift the legal hold of all ${plural(versions.length, 'object version')} of ${selection.date}?`;
+  } else {
+    const sharing = versions.filter((version) => (version.otherTradeIds?.length ?? 0) > 0);
+    if (sharing.length === 0) return;
+    const others = new Set(sharing.flatMap((version) => version.otherTradeIds ?? []));
+    notice(
+      io.output,
+      `Lifting the holds of trade ${selection.tradeId} releases ${plural(others.size, 'other trade')} too: a legal hold is one flag per object version, not per trade, and ${plural(sharing.length, 'object version')} of the ${versions.length} selected also hold other trades:`,
+    );
+    for (const version of sharing.slice(0, VERSIONS_NAMED)) {
+      notice(
+        io.output,
+        `  - ${version.key} (version ${version.versionId}): ${plural(version.otherTradeIds?.length ?? 0, 'other trade')}`,
+      );
+    }
+    if (sharing.length > VERSIONS_NAMED) notice(io.output, `  - and ${sharing.length - VERSIONS_NAMED} more`);
+    question = `Lift the legal hold of ${plural(versions.length, 'object version')}, releasing ${plural(others.size, 'other trade')}?`;
+  }
+  if (io.yes) return;
+  const answer = io.confirm === undefined ? undefined : await io.confirm(question);
+  if (answer === undefined) {
+    throw usageError(
+      'trades hold clear asks before it releases what other holds may have been placed for, and there is no terminal to ask on: pass --yes to lift the holds anyway.',
+    );
+  }
+  if (!answer) throw new CliError('Not cleared: the release was not confirmed; no hold was lifted.', EXIT.FAILED);
+}
+
+/** The verb of a summary, for `n` of the versions. */
+const DONE: Record<HoldAction, string> = {
+  set: 'Placed a legal hold on',
+  clear: 'Lifted the legal hold of',
+  list: 'Read the legal hold of',
+};
+
+/**
+ * Places (`set`), lifts (`clear`) or shows (`list`) the legal holds of the selected object versions,
+ * each version on its own, after checking that the lake has Object Lock at all. Every row is printed,
+ * failed ones with their error; then a failure ends the command with the worst exit code among them.
+ * Throws a CliError when set or clear finds nothing, or clear is not confirmed.
  */
 export async function runHold(
   action: HoldAction,
   lake: LakeAccess,
   selection: HoldSelection,
   recordsRetention: string | undefined,
-  io: { readonly output: Output; readonly format: Format },
-): Promise<readonly DayObject[]> {
+  io: HoldIo,
+): Promise<readonly DayVersion[]> {
   const { output, format } = io;
   await requireObjectLock(lake, recordsRetention);
-  const objects = await selectObjects(lake, selection, output);
+  const versions = await selectVersions(lake, selection, output);
   const what = describeSelection(selection);
-  if (objects.length === 0 && action !== 'list') {
+  if (versions.length === 0 && action !== 'list') {
     throw new CliError(
       `Nothing to ${action === 'set' ? 'hold' : 'release'}: there are no ${what.replace(/^the /, '')} in bucket ${lake.bucket}.`,
       EXIT.FAILED,
     );
   }
-  const keys = objects.map(({ key }) => key);
-  let holds: ObjectLockLegalHoldStatus[];
+  if (action === 'clear') await confirmRelease(versions, selection, io);
+  let outcomes: Settled<ObjectLockLegalHoldStatus>[];
   if (action === 'list') {
-    holds = await legalHoldsOf(lake, keys);
+    outcomes = await legalHoldsOf(lake, versions);
   } else {
-    const status: ObjectLockLegalHoldStatus = action === 'set' ? 'ON' : 'OFF';
-    const progress = startProgress(output.stderr, keys.length, 'objects');
+    const progress = startProgress(output.stderr, versions.length, 'object versions');
     let done = 0;
     try {
-      await setLegalHolds(lake, keys, status, () => progress.update(++done));
+      outcomes = await setLegalHolds(lake, versions, action === 'set' ? 'ON' : 'OFF', () => progress.update(++done));
     } finally {
       progress.stop();
     }
-    holds = keys.map(() => status);
   }
-  output.stdout.write(renderRows(columnsOf(selection), rowsOf(objects, holds, selection), format));
+  const errors = outcomes.flatMap((outcome) => (outcome.ok ? [] : [outcome.error]));
+  output.stdout.write(
+    renderRows(columnsOf(selection, errors.length > 0), rowsOf(versions, outcomes, selection), format),
+  );
+  const hidden = versions.filter(({ state }) => state === 'behind a delete marker').length;
+  const hiddenNote =
+    hidden === 0
+      ? ''
+      : ` ${plural(hidden, 'version')} behind a delete marker: hidden from Athena, a record all the same.`;
+  if (errors.length > 0) {
+    const worst = worstError(errors);
+    if (!(worst instanceof CliError)) throw worst;
+    throw new CliError(
+      `${DONE[action]} ${versions.length - errors.length} of ${plural(versions.length, 'object version')} (${what}); ${errors.length} failed (the rows say why). ${worst.message}`,
+      worst.exitCode,
+      { cause: worst },
+    );
+  }
   const who = describeActor(lake.actor);
   if (action === 'set') {
     notice(
       output,
-      `Placed a legal hold on ${plural(objects.length, 'object')}: ${what}, as ${who}. It stays until trades hold clear lifts it, whatever the retention.`,
+      `${DONE.set} ${plural(versions.length, 'object version')}: ${what}, as ${who}. It stays until trades hold clear lifts it, whatever the retention.${hiddenNote}`,
     );
   } else if (action === 'clear') {
     notice(
       output,
-      `Lifted the legal hold of ${plural(objects.length, 'object')}: ${what}, as ${who}. Their Object Lock retention still applies.`,
+      `${DONE.clear} ${plural(versions.length, 'object version')}: ${what}, as ${who}. Their Object Lock retention still applies.`,
     );
   } else {
-    const held = holds.filter((status) => status === 'ON').length;
-    notice(output, `${plural(objects.length, 'object')} (${what}); ${held} under legal hold.`);
+    const held = outcomes.filter((outcome) => outcome.ok && outcome.value === 'ON').length;
+    notice(output, `${plural(versions.length, 'object version')} (${what}); ${held} under legal hold.${hiddenNote}`);
   }
-  return objects;
+  return versions;
 }
 
 function holdSubcommand(env: CliEnvironment, action: HoldAction, summary: string, description: string): Command {
-  return new Command(action)
+  const subcommand = new Command(action)
     .summary(summary)
     .description(description)
     .requiredOption('--date <YYYY-MM-DD>', 'the trading day (the dt partition, UTC date of executed_at)', calendarDate)
-    .option('--trade-id <id>', 'only the objects whose lines hold this trade_id (every event of the trade)')
-    .option('--include-quarantine', 'also the quarantine/ objects under the same dt (records that could not be trades)')
+    .option('--trade-id <id>', 'only the object versions whose lines hold this trade_id (every event of the trade)')
+    .option(
+      '--include-quarantine',
+      'also the quarantine/ objects under the same dt (records that could not be trades)',
+    );
+  if (action === 'clear') {
+    subcommand.option(
+      '--yes',
+      'lift without asking, even holds that keep other trades (for a script); what is released is still printed',
+    );
+  }
+  return subcommand
     .addOption(formatOption())
     .addHelpText(
       'after',
       roleHelp(
         STACK_OUTPUTS.dataEngineerRoleArn,
-        'ListBucket and GetObject on the lake, PutObjectLegalHold and GetObjectLegalHold on trades/ and quarantine/, granted only where the lake has Object Lock',
+        'ListBucketVersions on trades/ and quarantine/, GetObjectVersion on trades/ (with --trade-id), PutObjectLegalHold and GetObjectLegalHold on trades/ and quarantine/, granted only where the lake has Object Lock',
       ),
     )
     .action(async (options: HoldCommandOptions, command: Command) => {
@@ -171,23 +291,28 @@ function holdSubcommand(env: CliEnvironment, action: HoldAction, summary: string
         lake,
         { date: options.date, tradeId: options.tradeId, includeQuarantine: options.includeQuarantine === true },
         recordsRetention,
-        { output: env.output, format: options.format },
+        {
+          output: env.output,
+          format: options.format,
+          yes: options.yes === true,
+          confirm: (message) => askToConfirm(env.output, message),
+        },
       );
     });
 }
 
 export function holdCommand(env: CliEnvironment): Command {
   return new Command('hold')
-    .summary('place, lift or list S3 legal holds on the lake objects of a day or a trade')
+    .summary('place, lift or list S3 legal holds on the lake object versions of a day or a trade')
     .description(
-      'S3 legal holds on the lake objects holding a day of trades, or one trade: a held object version cannot be deleted or overwritten, whatever its retention, until the hold is lifted. Needs a stack with Object Lock (recordsRetention other than none).',
+      "S3 legal holds on the lake object versions holding a day of trades, or one trade: a held object version cannot be deleted or overwritten, whatever its retention, until the hold is lifted. A hold is one flag per object version, not per trade: an object holds a whole invocation's trades. Every version is listed (ListObjectVersions), those behind a delete marker included. Needs a stack with Object Lock (recordsRetention other than none).",
     )
     .addCommand(
       holdSubcommand(
         env,
         'set',
         'place legal holds',
-        'Place a legal hold on the current version of each selected object (the lake writes each object once). With --trade-id, every object of the day is read and searched for the trade.',
+        'Place a legal hold on every version of each selected object: current, noncurrent, and hidden behind a delete marker (where expireAfterRetention, or a DeleteObject, puts a record). With --trade-id, every version of the day is read and searched for the trade.',
       ),
     )
     .addCommand(
@@ -195,11 +320,16 @@ export function holdCommand(env: CliEnvironment): Command {
         env,
         'clear',
         'lift legal holds',
-        'Lift the legal hold of each selected object; its Object Lock retention still applies.',
+        'Lift the legal hold of every version of each selected object; its Object Lock retention still applies. A hold keeps every trade of its object version: with --trade-id, when the versions also hold other trades, clear names them and asks (or needs --yes); a whole day always asks (or needs --yes).',
       ),
     )
     .addCommand(
-      holdSubcommand(env, 'list', 'show legal holds', 'Show whether each selected object is under legal hold.'),
+      holdSubcommand(
+        env,
+        'list',
+        'show legal holds',
+        'Show whether each version of the selected objects is under legal hold, and whether it is current or behind a delete marker.',
+      ),
     )
     .addHelpText(
       'after',

@@ -128,11 +128,16 @@ export class DataLakeBucket extends Construct {
   }
 
   /**
-   * Place, clear and read S3 legal holds on trade and quarantine objects, and list them by date
-   * (`trades/dt=YYYY-MM-DD/`). On a locked lake, the bucket policy denies legal-hold changes to every
-   * other principal. Without Object Lock, S3 refuses every legal-hold call (400 InvalidRequest, "Bucket
-   * is missing Object Lock Configuration"): the grant stands, and GetBucketObjectLockConfiguration lets
-   * the caller say why.
+   * Place, clear and read S3 legal holds on every version of trade and quarantine objects, list those
+   * versions by date (`trades/dt=YYYY-MM-DD/`), and read trade versions to find one trade. A hold is
+   * per version, and the versions that matter most are the ones ListObjectsV2 cannot see: those behind
+   * a delete marker (what `expireAfterRetention`, or any DeleteObject, leaves). So the grant lists
+   * versions (ListBucketVersions) and reads them by VersionId (GetObjectVersion, trades/ only: a
+   * quarantined record holds no trade_id to search). PutObjectLegalHold and GetObjectLegalHold cover a
+   * call with a VersionId too: S3 has no per-version legal-hold action. On a locked lake, the bucket
+   * policy denies legal-hold changes to every other principal. Without Object Lock, S3 refuses every
+   * legal-hold call (400 InvalidRequest, "Bucket is missing Object Lock Configuration"): the grant
+   * stands, and GetBucketObjectLockConfiguration lets the caller say why.
    */
   public grantLegalHolds(grantee: iam.IGrantable): iam.Grant {
     const role = grantee.grantPrincipal as Partial<iam.IRole>;
@@ -147,11 +152,16 @@ export class DataLakeBucket extends Construct {
       actions: ['s3:PutObjectLegalHold', 's3:GetObjectLegalHold'],
       resourceArns: patterns.map((pattern) => this.bucket.arnForObjects(pattern)),
     });
-    const list = iam.Grant.addToPrincipal({
+    const listVersions = iam.Grant.addToPrincipal({
       grantee,
-      actions: ['s3:ListBucket'],
+      actions: ['s3:ListBucketVersions'],
       resourceArns: [this.bucket.bucketArn],
       conditions: { StringLike: { 's3:prefix': patterns } },
+    });
+    const readTradeVersions = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:GetObjectVersion'],
+      resourceArns: [this.bucket.arnForObjects(`${TRADES_PREFIX}*`)],
     });
     const lockConfiguration = iam.Grant.addToPrincipal({
       grantee,
@@ -161,12 +171,12 @@ export class DataLakeBucket extends Construct {
     acknowledgeOnGrantee(
       grantee,
       patterns.map((pattern) => objectWildcardFinding(this.bucket, pattern)),
-      'Legal holds are placed on whole days of trades (trades/dt=.../) and their quarantined records; the wildcard is scoped to those two prefixes and to the legal-hold actions.',
+      'Legal holds are placed on whole days of trades (trades/dt=.../) and their quarantined records, every version; the wildcard is scoped to those two prefixes and to the legal-hold actions (and GetObjectVersion on trades/ alone).',
     );
     this.legalHoldRoleArns.push(role.roleArn);
     // Rewritten with the whole list each time: addCondition replaces a condition key's value.
     this.legalHoldDeny?.addCondition('ArnNotEquals', { 'aws:PrincipalArn': [...this.legalHoldRoleArns] });
-    return holds.combine(list).combine(lockConfiguration);
+    return holds.combine(listVersions).combine(readTradeVersions).combine(lockConfiguration);
   }
 
   /** Read the bucket's default encryption (GetBucketEncryption): configuration, no object. */

@@ -1308,6 +1308,11 @@ const LOCKED_OBJECTS = [
   ['a trail file', trailFile],
 ] as const;
 const NO_LEGAL_HOLD_GRANT = ['analyst', 'writer', 'auditor'] as const;
+/** ListObjectVersions of one day under `prefix`, as `trades hold` sends it. */
+const listVersionsUnder = (prefix: string) => (refs: StackRefs) => ({
+  resource: bucketArn(refs.buckets.lake),
+  context: { ...S3_OVER_TLS, 's3:prefix': `${prefix}${DAY}` },
+});
 
 // DESIGN §5c. The prod test app keeps compliance:6y, dev nothing (recordsRetention none); governance
 // mode is simulated in test/security/retention.test.ts against a governance stack.
@@ -1441,6 +1446,97 @@ const recordsRetention: ScenarioGroup = {
       stages: ['prod'],
       request: onObject(tradesObject),
     },
+    {
+      title: 'allows the data engineer ListBucketVersions under trades/',
+      principal: 'dataEngineer',
+      action: 's3:ListBucketVersions',
+      target: 'lake bucket; TLS, `s3:prefix` = `trades/...`',
+      expect: 'allowed',
+      why: 'grantLegalHolds: ListBucketVersions with s3:prefix trades/* or quarantine/* (`trades hold` lists every version of a day, those behind a delete marker too)',
+      stages: ['prod'],
+      request: listVersionsUnder(TRADES_PREFIX),
+    },
+    {
+      title: 'allows the data engineer ListBucketVersions under quarantine/',
+      principal: 'dataEngineer',
+      action: 's3:ListBucketVersions',
+      target: 'lake bucket; TLS, `s3:prefix` = `quarantine/...`',
+      expect: 'allowed',
+      why: 'grantLegalHolds covers the quarantined records of the same days (`--include-quarantine`)',
+      stages: ['prod'],
+      request: listVersionsUnder(QUARANTINE_PREFIX),
+    },
+    {
+      title: 'denies the data engineer ListBucketVersions of the whole lake bucket (no s3:prefix)',
+      principal: 'dataEngineer',
+      action: 's3:ListBucketVersions',
+      target: 'lake bucket; TLS, no `s3:prefix`',
+      expect: 'denied',
+      why: 'the ListBucketVersions grant is conditioned on s3:prefix trades/* or quarantine/*',
+      stages: ['prod'],
+      request: onBucket('lake'),
+    },
+    {
+      title: 'denies the data engineer ListBucketVersions under trades/ in dev, where the lake has no Object Lock',
+      principal: 'dataEngineer',
+      action: 's3:ListBucketVersions',
+      target: 'lake bucket; TLS, `s3:prefix` = `trades/...`',
+      expect: 'denied',
+      why: 'grantLegalHolds is the only grant of ListBucketVersions on the lake, and the stack makes it only on a locked lake',
+      stages: ['dev'],
+      request: listVersionsUnder(TRADES_PREFIX),
+    },
+    {
+      title: 'allows the data engineer GetObjectVersion on a trades/ object',
+      principal: 'dataEngineer',
+      action: 's3:GetObjectVersion',
+      target: '`trades/` object; TLS',
+      expect: 'allowed',
+      why: 'grantLegalHolds: `trades hold --trade-id` reads each version by its VersionId, those behind a delete marker too',
+      stages: ['prod'],
+      request: onObject(tradesObject),
+    },
+    {
+      title: 'denies the data engineer GetObjectVersion on a quarantine/ object',
+      principal: 'dataEngineer',
+      action: 's3:GetObjectVersion',
+      target: '`quarantine/` object; TLS',
+      expect: 'denied',
+      why: 'grantLegalHolds reads trades/ versions only (a quarantined record holds no trade_id to search); grantReadAll holds GetObject, not GetObjectVersion',
+      request: onObject(quarantineObject),
+    },
+    {
+      title: 'denies the data engineer GetObjectVersion on a trades/ object in dev, where the lake has no Object Lock',
+      principal: 'dataEngineer',
+      action: 's3:GetObjectVersion',
+      target: '`trades/` object; TLS',
+      expect: 'denied',
+      why: 'grantLegalHolds is the only grant of GetObjectVersion on the lake, and the stack makes it only on a locked lake',
+      stages: ['dev'],
+      request: onObject(tradesObject),
+    },
+    ...NO_LEGAL_HOLD_GRANT.map(
+      (role): Scenario => ({
+        title: `denies the ${ROLE_NAMES[role]} role ListBucketVersions under trades/`,
+        principal: role,
+        action: 's3:ListBucketVersions',
+        target: 'lake bucket; TLS, `s3:prefix` = `trades/...`',
+        expect: 'denied',
+        why: 'no grant names it: noncurrent versions and delete markers are for legal holds, not for readers',
+        request: listVersionsUnder(TRADES_PREFIX),
+      }),
+    ),
+    ...(['analyst', 'curation'] as const).map(
+      (role): Scenario => ({
+        title: `denies the ${ROLE_NAMES[role]} role GetObjectVersion on a trades/ object`,
+        principal: role,
+        action: 's3:GetObjectVersion',
+        target: '`trades/` object; TLS',
+        expect: 'denied',
+        why: 'grantReadTrades holds GetObject (current versions) and ListBucket only',
+        request: onObject(tradesObject),
+      }),
+    ),
     {
       title: 'allows the data engineer GetBucketObjectLockConfiguration on the lake bucket',
       principal: 'dataEngineer',

@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { tradeLinesIn } from '../../../cli/hold/find-trade';
+import { tradeIdsIn, tradeLinesIn } from '../../../cli/hold/find-trade';
 
 const object = (...lines: string[]) => gzipSync(Buffer.from(`${lines.join('\n')}\n`, 'utf8'));
 
@@ -30,5 +30,22 @@ describe('finding a trade in a trades object', () => {
 
   it('skips a line that is not a JSON object instead of failing', () => {
     expect(tradeLinesIn(object('not json', '[1]', '{"trade_id":"T-1"}'), 'T-1')).toBe(1);
+  });
+});
+
+describe('the trades of a trades object', () => {
+  it('names every trade_id with its lines, a number by its digits, lines without a trade_id left out', () => {
+    const body = object(
+      '{"trade_id":"T-1","version":1}',
+      '{"trade_id":12345678901234567890}',
+      '{"trade_id":"T-1","exec_type":"CANCEL","version":2}',
+      '{"trade_id":null}',
+      '{"reason":"NOT_JSON"}',
+      'not json',
+    );
+    expect([...tradeIdsIn(body)]).toEqual([
+      ['T-1', 2],
+      ['12345678901234567890', 1],
+    ]);
   });
 });
