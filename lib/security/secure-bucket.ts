@@ -345,7 +345,7 @@ function acknowledgeNoEventNotifications(bucket: s3.Bucket): void {
   acknowledge(
     bucket,
     [CONTROL_TOWER.bucketEventNotifications],
-    'Nothing reacts to object events: the writer is driven by the Kinesis stream, the curation job by its schedule, and alarms read metrics and CloudTrail, so an event notification would have no consumer. Auditing object access is the trail\'s job (data events on the buckets that hold trades or query answers; none on the access-log and trail buckets), not an event notification\'s.',
+    "Nothing reacts to object events: the writer is driven by the Kinesis stream, the curation job by its schedule, and alarms read metrics and CloudTrail, so an event notification would have no consumer. Auditing object access is the trail's job (data events on the buckets that hold trades or query answers; none on the access-log and trail buckets), not an event notification's.",
   );
 }
 
