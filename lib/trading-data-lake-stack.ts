@@ -17,6 +17,7 @@ import { DataLakeBucket } from './raw-zone/lake-bucket';
 import { RawTables } from './raw-zone/raw-tables';
 import { AccessRoles } from './security/access-roles';
 import { AuditKey } from './security/audit-key';
+import { grantReadObjectLockConfiguration } from './security/bucket-grants';
 import { DataKey } from './security/data-key';
 import { createAccessLogsBucket, type ObjectLockProps } from './security/secure-bucket';
 
@@ -240,6 +241,11 @@ export class TradingDataLakeStack extends Stack {
     this.lake.grantUnencryptedPutProbe(this.roles.auditor);
     this.ingestion.grantReadEncryptionConfiguration(this.roles.auditor);
     this.analytics.grantReadWorkGroupConfiguration(this.roles.auditor);
+    grantReadObjectLockConfiguration(this.roles.auditor, [
+      this.lake.bucket,
+      this.ingestion.failedBatchBucket,
+      ...(this.audit ? [this.audit.trailBucket] : []),
+    ]);
     // Only where S3 takes legal holds at all: without Object Lock it refuses each one (docs/retention.md).
     if (this.lake.locked) this.lake.grantLegalHolds(this.roles.dataEngineer);
 
@@ -317,7 +323,14 @@ export class TradingDataLakeStack extends Stack {
       'Curation job: start with {} or {"days": ["YYYY-MM-DD", ...]} (docs/curated-zone.md)',
     );
     output('CurationWorkGroupName', this.curated.workGroup.workGroupName, 'Athena workgroup of the curation job');
-    if (this.audit) output('TrailArn', this.audit.trail.attrArn, 'CloudTrail trail of the data lake');
+    if (this.audit) {
+      output('TrailArn', this.audit.trail.attrArn, 'CloudTrail trail of the data lake');
+      output(
+        'TrailBucketName',
+        this.audit.trailBucket.bucketName,
+        'Bucket of the trail files (Object Lock as RecordsRetention)',
+      );
+    }
     if (this.auditAnalytics) {
       output('AuditWorkGroupName', this.auditAnalytics.workGroupName, 'Athena workgroup for auditors');
     }

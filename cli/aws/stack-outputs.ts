@@ -28,6 +28,8 @@ export const STACK_OUTPUTS = {
   /** Absent when the stack has no trail of its own (createTrail: false). */
   trailArn: 'TrailArn',
   /** Absent when the stack has no trail of its own (createTrail: false). */
+  trailBucketName: 'TrailBucketName',
+  /** Absent when the stack has no trail of its own (createTrail: false). */
   auditWorkGroupName: 'AuditWorkGroupName',
 } as const;
 

@@ -27,9 +27,11 @@ export function renderControls(results: readonly ControlResult[], format: Format
 
 export function verifyCommand(env: CliEnvironment): Command {
   return new Command('verify')
-    .summary('audit the deployed controls: encryption, the bucket policy, keys, stream, workgroups, trail, alarm topic')
+    .summary(
+      'audit the deployed controls: encryption, the bucket policy, keys, stream, workgroups, trail, alarm topic, Object Lock',
+    )
     .description(
-      "Check the live stack's controls, one line each, PASS or FAIL with the reason (SKIP where the stack has no such resource by configuration): default encryption of the lake and failed-batch buckets (aws:kms, the data key, Bucket Key); that the lake's bucket policy refuses an unencrypted PutObject (a probe that can write nothing: no encryption header and If-Match on a key that never exists, so 403 means the Deny held and 404 or 412 that it did not); both keys enabled and rotating; the stream encrypted with the data key; the workgroups enforced with SSE_KMS and the right key; the trail logging with file validation; the alarm topic's policy letting CloudWatch publish, scoped; the newest trade object SSE-KMS with the data key. Exits with 1 on any FAIL.",
+      "Check the live stack's controls, one line each, PASS or FAIL with the reason (SKIP where the stack has no such resource by configuration): default encryption of the lake and failed-batch buckets (aws:kms, the data key, Bucket Key); that the lake's bucket policy refuses an unencrypted PutObject (a probe that can write nothing: no encryption header and If-Match on a key that never exists, so 403 means the Deny held and 404 or 412 that it did not); both keys enabled and rotating; the stream encrypted with the data key; the workgroups enforced with SSE_KMS and the right key; the trail logging with file validation; the alarm topic's policy letting CloudWatch publish, scoped; the newest trade object SSE-KMS with the data key; the Object Lock of the lake, failed-batch and trail buckets exactly as recordsRetention says (none: no lock; otherwise the mode and period of the default retention). Exits with 1 on any FAIL.",
     )
     .addOption(formatOption())
     .addHelpText(
@@ -56,6 +58,8 @@ Examples:
         auditWorkGroup: outputs.values[STACK_OUTPUTS.auditWorkGroupName],
         trailArn: outputs.values[STACK_OUTPUTS.trailArn],
         alarmTopicArn: await session.output(STACK_OUTPUTS.alarmTopicArn),
+        recordsRetention: outputs.values[STACK_OUTPUTS.recordsRetention],
+        trailBucket: outputs.values[STACK_OUTPUTS.trailBucketName],
       };
       const dataKeyArn = await session.output(STACK_OUTPUTS.keyArn);
       const auditKeyArn = await session.output(STACK_OUTPUTS.auditKeyArn);

@@ -191,7 +191,7 @@ export function recordsRetentionAlarms(bucketNames: readonly string[]): TrailAla
       pattern: objectLockConfigurationPattern(bucketNames),
       threshold: 1,
       description:
-        "Object Lock's configuration of a records bucket (lake, failed batches, trail) was changed (PutObjectLockConfiguration). The first deploy with recordsRetention set causes one; any other may weaken the default retention of every new object: compare the bucket's configuration with recordsRetention at once.",
+        "Object Lock's configuration of a records bucket (lake, failed batches, trail) was changed (PutObjectLockConfiguration). The first deploy with recordsRetention set causes one; any other may weaken the default retention of every new object: run trades verify at once: it compares each bucket's configuration with recordsRetention.",
     },
     {
       metricName: 'LegalHoldChanges',

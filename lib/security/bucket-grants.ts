@@ -48,3 +48,16 @@ export function grantReadObjects(grantee: iam.IGrantable, bucket: s3.IBucket, op
   );
   return get.combine(list).combine(options.key.grantDecryptViaS3(grantee));
 }
+
+/**
+ * Read the Object Lock configuration of the records buckets (GetObjectLockConfiguration), so that
+ * `trades verify` can compare each with `recordsRetention`: configuration only, never an object, and
+ * no use of a key. S3 answers it on a bucket without Object Lock too (ObjectLockConfigurationNotFoundError).
+ */
+export function grantReadObjectLockConfiguration(grantee: iam.IGrantable, buckets: readonly s3.IBucket[]): iam.Grant {
+  return iam.Grant.addToPrincipal({
+    grantee,
+    actions: ['s3:GetBucketObjectLockConfiguration'],
+    resourceArns: buckets.map((bucket) => bucket.bucketArn),
+  });
+}

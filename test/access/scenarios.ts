@@ -3508,6 +3508,67 @@ const statusAndVerify: ScenarioGroup = {
   ],
 };
 
+// `trades verify` compares each records bucket's Object Lock configuration with recordsRetention
+// (DESIGN §5c), as the auditor: read it on the three, nowhere else, never change it.
+const verifyObjectLock: ScenarioGroup = {
+  name: 'trades verify: the Object Lock configuration of the records buckets',
+  scenarios: [
+    ...LOCKED_BUCKETS.map(
+      ([bucket, name]): Scenario => ({
+        title: `allows the auditor GetBucketObjectLockConfiguration on the ${name}`,
+        principal: 'auditor',
+        action: 's3:GetBucketObjectLockConfiguration',
+        target: `${name}; TLS`,
+        expect: 'allowed',
+        why: 'grantReadObjectLockConfiguration names the lake, failed-batch and trail buckets, locked or not',
+        request: onBucket(bucket),
+      }),
+    ),
+    {
+      title: 'denies the auditor GetBucketObjectLockConfiguration on the curated bucket',
+      principal: 'auditor',
+      action: 's3:GetBucketObjectLockConfiguration',
+      target: 'curated bucket; TLS',
+      expect: 'denied',
+      why: 'grantReadObjectLockConfiguration names the three records buckets only; the curated bucket is never locked',
+      request: onBucket('curated'),
+    },
+    ...LOCKED_BUCKETS.map(
+      ([bucket, name]): Scenario => ({
+        title: `denies the auditor PutBucketObjectLockConfiguration on the ${name}`,
+        principal: 'auditor',
+        action: 's3:PutBucketObjectLockConfiguration',
+        target: `${name}; TLS`,
+        expect: 'denied',
+        deniedBy: 'DenyObjectLockConfigurationChanges',
+        implicitlyDeniedToo: true,
+        why: 'the auditor reads the lock, never changes it; the bucket policy denies it to all but the deploy role',
+        stages: ['prod'],
+        request: onBucket(bucket),
+      }),
+    ),
+    {
+      title: 'denies the auditor PutBucketObjectLockConfiguration on the lake bucket in dev, where it is not locked',
+      principal: 'auditor',
+      action: 's3:PutBucketObjectLockConfiguration',
+      target: 'lake bucket; TLS',
+      expect: 'denied',
+      why: 'no grant names it (turning the lock on would lock every new trade)',
+      stages: ['dev'],
+      request: onBucket('lake'),
+    },
+    {
+      title: 'denies the analyst GetBucketObjectLockConfiguration on the lake bucket',
+      principal: 'analyst',
+      action: 's3:GetBucketObjectLockConfiguration',
+      target: 'lake bucket; TLS',
+      expect: 'denied',
+      why: 'only the auditor (verify) and the legal-hold role read the lock configuration',
+      request: onBucket('lake'),
+    },
+  ],
+};
+
 export const SCENARIO_GROUPS: readonly ScenarioGroup[] = [
   writer,
   producer,
@@ -3525,6 +3586,7 @@ export const SCENARIO_GROUPS: readonly ScenarioGroup[] = [
   curatedReaders,
   replay,
   statusAndVerify,
+  verifyObjectLock,
 ];
 
 export const ALL_SCENARIOS: readonly Scenario[] = SCENARIO_GROUPS.flatMap((group) => group.scenarios);

@@ -63,13 +63,20 @@ describe('audit workgroup and CloudTrail table', () => {
     ]);
   });
 
-  it('gives the auditor nothing on the lake, the stream or the data key but reading their configuration and the probe', () => {
+  it('gives the auditor nothing on the lake, the stream or the data key but reading their configuration (encryption, Object Lock) and the probe', () => {
     const naming = (resource: Parameters<typeof logicalIdOf>[0]) =>
       auditor.filter((statement) => JSON.stringify(statement).includes(`"${logicalIdOf(resource)}"`));
     const actionsOn = (resource: Parameters<typeof logicalIdOf>[0]) =>
       [...new Set(naming(resource).flatMap(actionsOf))].sort();
-    expect(actionsOn(stack.lake.bucket)).toEqual(['s3:GetEncryptionConfiguration', 's3:PutObject']);
-    expect(actionsOn(stack.ingestion.failedBatchBucket)).toEqual(['s3:GetEncryptionConfiguration']);
+    expect(actionsOn(stack.lake.bucket)).toEqual([
+      's3:GetBucketObjectLockConfiguration',
+      's3:GetEncryptionConfiguration',
+      's3:PutObject',
+    ]);
+    expect(actionsOn(stack.ingestion.failedBatchBucket)).toEqual([
+      's3:GetBucketObjectLockConfiguration',
+      's3:GetEncryptionConfiguration',
+    ]);
     expect(actionsOn(stack.ingestion.stream)).toEqual(['kinesis:DescribeStreamSummary']);
     expect(actionsOn(stack.dataKey.key)).toEqual(['kms:DescribeKey', 'kms:GetKeyRotationStatus']);
     // The one write: verify's probe key alone, only unencrypted and conditional (lake-bucket.ts says why).

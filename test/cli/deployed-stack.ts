@@ -23,6 +23,7 @@ export const DATA_KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/1111aaaa-1111-
 export const AUDIT_KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/2222bbbb-2222-4222-8222-222222222222`;
 export const LAKE_BUCKET = 'tradingdatalake-dev-datalakebucket-abc123';
 export const FAILED_BATCH_BUCKET = 'tradingdatalake-dev-failedbatchbucket-abc123';
+export const TRAIL_BUCKET = 'tradingdatalake-dev-audittrailbucket-abc123';
 export const STREAM = 'trading-data-lake-dev-trades';
 export const WRITER = 'trading-data-lake-dev-trade-writer';
 export const WORK_GROUPS = {
@@ -114,12 +115,15 @@ export const OUTPUTS: Record<string, string> = {
   DatabaseName: DATABASES.raw,
   CuratedDatabaseName: DATABASES.curated,
   TrailArn: TRAIL_ARN,
+  TrailBucketName: TRAIL_BUCKET,
   AlarmTopicArn: TOPIC_ARN,
   AlarmNamePrefix: ALARM_PREFIX,
   StatusMetrics: JSON.stringify(STATUS_METRICS),
   AnalystRoleArn: ROLES.analyst,
   DataEngineerRoleArn: ROLES.dataEngineer,
   AuditorRoleArn: ROLES.auditor,
+  // dev's default: no Object Lock (docs/retention.md).
+  RecordsRetention: 'none',
 };
 
 /** The credentials STS hands out for each role: the access key id names the role. */

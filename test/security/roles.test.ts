@@ -101,6 +101,7 @@ describe('stack outputs', () => {
         'StatusMetrics',
         'StreamName',
         'TrailArn',
+        'TrailBucketName',
         'WorkGroupName',
         'WriterFunctionName',
         'ReplayFunctionName',

@@ -1,6 +1,7 @@
 import { STACK_OUTPUTS } from '../../../cli/aws/stack-outputs';
 import { NAMED_QUERIES } from '../../../cli/query/named-queries';
 import { parseStatusMetrics, STATUS_METRIC_KEYS } from '../../../cli/status/status-metrics';
+import { parseRecordsRetention } from '../../../cli/verify/object-lock';
 import { WRITER_METRICS, WRITER_SERVICE_NAME } from '../../../lambda/trade-writer/contract';
 import { CfnResolver, type CfnTemplate } from '../../access/support/cfn-resolver';
 import { synthApp, TEST_ENV } from '../../support/app';
@@ -71,5 +72,17 @@ describe('what query and status read from the stack is what the stack deploys', 
       const named = NAMED_QUERIES.find((candidate) => candidate.query.name === query.Name);
       expect(named?.sql(databases)).toBe(query.QueryString);
     }
+  });
+});
+
+describe('what verify reads from the stack is what the stack deploys', () => {
+  it('names the three records buckets whose Object Lock it compares (BucketName, FailedBatchBucketName, TrailBucketName)', () => {
+    expect(outputs.BucketName.Value).toEqual({ Ref: logicalIdOf(stack.lake.bucket) });
+    expect(outputs.FailedBatchBucketName.Value).toEqual({ Ref: logicalIdOf(stack.ingestion.failedBatchBucket) });
+    expect(outputs.TrailBucketName.Value).toEqual({ Ref: logicalIdOf(stack.audit!.trailBucket) });
+  });
+
+  it("gives the retention in the form verify reads (RecordsRetention: dev's none)", () => {
+    expect(parseRecordsRetention(outputs.RecordsRetention.Value)).toEqual({ mode: 'none' });
   });
 });

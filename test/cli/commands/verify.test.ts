@@ -5,6 +5,8 @@ import { DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kin
 import { DescribeKeyCommand, GetKeyRotationStatusCommand, KMSClient } from '@aws-sdk/client-kms';
 import {
   GetBucketEncryptionCommand,
+  GetObjectLockConfigurationCommand,
+  type GetObjectLockConfigurationCommandOutput,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
@@ -32,6 +34,7 @@ import {
   TOPIC_ARN,
   TOPIC_POLICY,
   TRAIL_ARN,
+  TRAIL_BUCKET,
   WORK_GROUPS,
 } from '../deployed-stack';
 import { testEnvironment } from '../environment';
@@ -71,7 +74,14 @@ const EXPLICIT_DENY = Object.assign(
   ),
 );
 
-/** Every control of a healthy stack, answered as AWS would answer it. */
+/** What S3 answers GetObjectLockConfiguration on a bucket without Object Lock. */
+const NO_OBJECT_LOCK = awsError(
+  'ObjectLockConfigurationNotFoundError',
+  'Object Lock configuration does not exist for this bucket',
+  404,
+);
+
+/** Every control of a healthy stack (dev: recordsRetention none), answered as AWS would answer it. */
 function stackIsHealthy() {
   s3Mock.on(GetBucketEncryptionCommand).resolves({
     ServerSideEncryptionConfiguration: {
@@ -138,6 +148,7 @@ function stackIsHealthy() {
   s3Mock
     .on(HeadObjectCommand)
     .resolves({ ServerSideEncryption: 'aws:kms', SSEKMSKeyId: DATA_KEY_ARN, BucketKeyEnabled: true });
+  s3Mock.on(GetObjectLockConfigurationCommand).rejects(NO_OBJECT_LOCK);
 }
 
 async function run(args: string[]) {
@@ -167,7 +178,13 @@ const CONTROLS = [
   'trail is logging with log file validation',
   "alarm topic's policy lets CloudWatch publish, scoped to this account's alarms",
   'newest trade object is SSE-KMS with the data key',
+  'lake bucket Object Lock matches recordsRetention',
+  'failed-batch bucket Object Lock matches recordsRetention',
+  'trail bucket Object Lock matches recordsRetention',
 ];
+const LAKE_LOCK = 12;
+const FAILED_BATCH_LOCK = 13;
+const TRAIL_LOCK = 14;
 
 beforeEach(() => {
   cloudFormationMock.reset();
@@ -188,8 +205,10 @@ describe('trades verify', () => {
       [CONTROLS[9] as string]:
         'logging, validation on, multi-Region, SSE-KMS with the audit key; last delivery 2026-03-16T17:55:00.000Z',
       [CONTROLS[11] as string]: `${NEWEST} (2026-03-16T17:59:00.000Z): aws:kms with the data key, Bucket Key`,
+      [CONTROLS[LAKE_LOCK] as string]:
+        'no Object Lock configuration (ObjectLockConfigurationNotFoundError), as recordsRetention none says',
     });
-    expect(stderr.text()).toContain('Stack TradingDataLake-dev: 12 controls, 12 PASS, 0 FAIL, 0 SKIP.');
+    expect(stderr.text()).toContain('Stack TradingDataLake-dev: 15 controls, 15 PASS, 0 FAIL, 0 SKIP.');
   });
 
   it('prints a table by default', async () => {
@@ -214,6 +233,7 @@ describe('trades verify', () => {
       }
     }
     expect([...new Set(byRole.dataEngineer)].sort()).toEqual(['HeadObjectCommand', 'ListObjectsV2Command']);
+    expect(byRole.auditor).toContain('GetObjectLockConfigurationCommand');
     expect(byRole.auditor).not.toContain('HeadObjectCommand');
     expect(byRole.auditor).not.toContain('ListObjectsV2Command');
     expect(byRole.unknown).toBeUndefined();
@@ -254,6 +274,11 @@ describe('trades verify', () => {
     ]);
     expect(cloudTrailMock.commandCalls(GetTrailStatusCommand).map((c) => c.args[0].input.Name)).toEqual([TRAIL_ARN]);
     expect(snsMock.commandCalls(GetTopicAttributesCommand).map((c) => c.args[0].input.TopicArn)).toEqual([TOPIC_ARN]);
+    expect(s3Mock.commandCalls(GetObjectLockConfigurationCommand).map((c) => c.args[0].input.Bucket)).toEqual([
+      LAKE_BUCKET,
+      FAILED_BATCH_BUCKET,
+      TRAIL_BUCKET,
+    ]);
   });
 });
 
@@ -455,7 +480,7 @@ describe('trades verify: each control FAILs with its reason, and the command exi
     const failed = controls.filter(({ result }) => result === 'FAIL');
     expect(failed.map(({ control }) => control)).toEqual([CONTROLS[index]]);
     expect(failed[0]?.reason).toContain(reason);
-    expect(stderr.text()).toContain(`error: 1 of 12 controls failed: ${CONTROLS[index]}.`);
+    expect(stderr.text()).toContain(`error: 1 of 15 controls failed: ${CONTROLS[index]}.`);
   });
 
   it('FAILs a control the auditor may not run, with the action and the role, and still runs the others', async () => {
@@ -471,7 +496,7 @@ describe('trades verify: each control FAILs with its reason, and the command exi
       ],
       [CONTROLS[4], expect.stringContaining(`may not kms:GetKeyRotationStatus on key ${AUDIT_KEY_ARN}.`)],
     ]);
-    expect(controls.filter(({ result }) => result === 'PASS')).toHaveLength(10);
+    expect(controls.filter(({ result }) => result === 'PASS')).toHaveLength(13);
   });
 
   it('FAILs the trade-object control when the data engineer role cannot be assumed, and passes the rest', async () => {
@@ -491,16 +516,26 @@ describe('trades verify: each control FAILs with its reason, and the command exi
 });
 
 describe('trades verify: what it skips, and when it stops', () => {
-  it('SKIPs the trail and the audit workgroup of a stack without its own trail, and exits with 0', async () => {
-    const { TrailArn: _t, AuditWorkGroupName: _w, ...withoutTrail } = OUTPUTS;
+  it('SKIPs the trail, the audit workgroup and the trail bucket of a stack without its own trail, and exits with 0', async () => {
+    const { TrailArn: _t, AuditWorkGroupName: _w, TrailBucketName: _b, ...withoutTrail } = OUTPUTS;
     stackIsDeployed(cloudFormationMock, stsMock, withoutTrail);
     const { code, controls } = await results();
     expect(code).toBe(EXIT.OK);
-    expect(controls.filter(({ result }) => result === 'SKIP').map(({ control }) => control)).toEqual([
-      CONTROLS[8],
-      CONTROLS[9],
+    expect(controls.filter(({ result }) => result === 'SKIP')).toEqual([
+      { control: CONTROLS[8], result: 'SKIP', reason: expect.stringContaining('createTrail: false') },
+      { control: CONTROLS[9], result: 'SKIP', reason: expect.stringContaining('createTrail: false') },
+      {
+        control: CONTROLS[TRAIL_LOCK],
+        result: 'SKIP',
+        reason:
+          "the stack has no trail bucket (createTrail: false): the organization trail's bucket must be locked for the same guarantee (docs/retention.md)",
+      },
     ]);
     expect(cloudTrailMock.calls()).toHaveLength(0);
+    expect(s3Mock.commandCalls(GetObjectLockConfigurationCommand).map((c) => c.args[0].input.Bucket)).toEqual([
+      LAKE_BUCKET,
+      FAILED_BATCH_BUCKET,
+    ]);
   });
 
   it('SKIPs the trade-object control when no trade was written today or yesterday', async () => {
@@ -547,3 +582,221 @@ describe('trades verify: what it skips, and when it stops', () => {
     expect(stderr.text()).toContain('Stack TradingDataLake-dev has no output AuditKeyArn');
   });
 });
+
+describe('trades verify: each records bucket has exactly the Object Lock recordsRetention says', () => {
+  type DefaultRetention = { Mode: 'GOVERNANCE' | 'COMPLIANCE'; Days?: number; Years?: number };
+  const locked = (DefaultRetention?: DefaultRetention): GetObjectLockConfigurationCommandOutput => ({
+    $metadata: {},
+    ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', ...(DefaultRetention && { Rule: { DefaultRetention } }) },
+  });
+  const BUCKETS = [LAKE_BUCKET, FAILED_BATCH_BUCKET, TRAIL_BUCKET];
+  const deployedWith = (recordsRetention: string) =>
+    stackIsDeployed(cloudFormationMock, stsMock, { ...OUTPUTS, RecordsRetention: recordsRetention });
+  const lockControls = (controls: { control: string; result: string; reason: string }[]) =>
+    controls.filter(({ control }) => control.endsWith('Object Lock matches recordsRetention'));
+
+  it.each<[string, DefaultRetention, string]>([
+    ['compliance:6y', { Mode: 'COMPLIANCE', Years: 6 }, 'COMPLIANCE, 6 years'],
+    ['compliance:1y', { Mode: 'COMPLIANCE', Years: 1 }, 'COMPLIANCE, 1 year'],
+    ['governance:2y', { Mode: 'GOVERNANCE', Years: 2 }, 'GOVERNANCE, 2 years'],
+    ['governance:30d', { Mode: 'GOVERNANCE', Days: 30 }, 'GOVERNANCE, 30 days'],
+    ['governance:1d', { Mode: 'GOVERNANCE', Days: 1 }, 'GOVERNANCE, 1 day'],
+  ])('PASSes %s when all three buckets default to exactly that mode and period', async (retention, rule, said) => {
+    deployedWith(retention);
+    s3Mock.on(GetObjectLockConfigurationCommand).resolves(locked(rule));
+    const { code, controls } = await results();
+    expect(code).toBe(EXIT.OK);
+    expect(lockControls(controls)).toEqual(
+      [LAKE_LOCK, FAILED_BATCH_LOCK, TRAIL_LOCK].map((index) => ({
+        control: CONTROLS[index],
+        result: 'PASS',
+        reason: `Object Lock enabled, default ${said}, as recordsRetention ${retention} says`,
+      })),
+    );
+  });
+
+  const FIND_WHO =
+    'find the PutObjectLockConfiguration call in CloudTrail (the ObjectLockConfigurationChanges alarm fired for it)';
+  const RESTORE_WEAKER = `so every object written since is kept less strictly than configured. Deploy the stack to restore it (only the deploy role may change it), and ${FIND_WHO}.`;
+  const MEANT_OR_RESTORE = `If the bucket's setting is the one meant, set recordsRetention to it and deploy; otherwise deploy the stack to restore it. Either way, ${FIND_WHO}.`;
+  const RESTORE_DEFAULT = `new objects are not locked. Deploy the stack to restore the default (only the deploy role may change it), and ${FIND_WHO}.`;
+  const LOCK_IT =
+    'Run CloudFormation drift detection on the stack, and lock the bucket as docs/retention.md, "Changing recordsRetention on an existing stack" says';
+
+  it.each<[string, string, number, () => void, string, string]>([
+    [
+      'governance on the lake where compliance is configured',
+      'compliance:6y',
+      LAKE_LOCK,
+      () =>
+        s3Mock
+          .on(GetObjectLockConfigurationCommand, { Bucket: LAKE_BUCKET })
+          .resolves(locked({ Mode: 'GOVERNANCE', Years: 6 })),
+      'the default retention is GOVERNANCE, 6 years, not COMPLIANCE, 6 years (recordsRetention compliance:6y): weaker',
+      RESTORE_WEAKER,
+    ],
+    [
+      'a shorter period on the trail bucket (5 years where 6 are configured)',
+      'compliance:6y',
+      TRAIL_LOCK,
+      () =>
+        s3Mock
+          .on(GetObjectLockConfigurationCommand, { Bucket: TRAIL_BUCKET })
+          .resolves(locked({ Mode: 'COMPLIANCE', Years: 5 })),
+      'the default retention is COMPLIANCE, 5 years, not COMPLIANCE, 6 years (recordsRetention compliance:6y): weaker',
+      RESTORE_WEAKER,
+    ],
+    [
+      "days where years are configured: 2190 days, CDK's rendering of 6 years, falls short of six calendar years",
+      'compliance:6y',
+      FAILED_BATCH_LOCK,
+      () =>
+        s3Mock
+          .on(GetObjectLockConfigurationCommand, { Bucket: FAILED_BATCH_BUCKET })
+          .resolves(locked({ Mode: 'COMPLIANCE', Days: 2190 })),
+      'the default retention is COMPLIANCE, 2190 days, not COMPLIANCE, 6 years (recordsRetention compliance:6y): weaker',
+      RESTORE_WEAKER,
+    ],
+    [
+      'years where days are configured (1 year for 365 days): the same mode, another unit',
+      'governance:365d',
+      LAKE_LOCK,
+      () =>
+        s3Mock
+          .on(GetObjectLockConfigurationCommand, { Bucket: LAKE_BUCKET })
+          .resolves(locked({ Mode: 'GOVERNANCE', Years: 1 })),
+      'the default retention is GOVERNANCE, 1 year, not GOVERNANCE, 365 days (recordsRetention governance:365d).',
+      MEANT_OR_RESTORE,
+    ],
+    [
+      'compliance on the failed-batch bucket where governance is configured',
+      'governance:30d',
+      FAILED_BATCH_LOCK,
+      () =>
+        s3Mock
+          .on(GetObjectLockConfigurationCommand, { Bucket: FAILED_BATCH_BUCKET })
+          .resolves(locked({ Mode: 'COMPLIANCE', Days: 30 })),
+      'the default retention is COMPLIANCE, 30 days, not GOVERNANCE, 30 days (recordsRetention governance:30d).',
+      MEANT_OR_RESTORE,
+    ],
+    [
+      'a longer period on the lake (7 years where 6 are configured)',
+      'compliance:6y',
+      LAKE_LOCK,
+      () =>
+        s3Mock
+          .on(GetObjectLockConfigurationCommand, { Bucket: LAKE_BUCKET })
+          .resolves(locked({ Mode: 'COMPLIANCE', Years: 7 })),
+      'the default retention is COMPLIANCE, 7 years, not COMPLIANCE, 6 years (recordsRetention compliance:6y).',
+      MEANT_OR_RESTORE,
+    ],
+    [
+      'Object Lock on the lake without a default retention',
+      'compliance:6y',
+      LAKE_LOCK,
+      () => s3Mock.on(GetObjectLockConfigurationCommand, { Bucket: LAKE_BUCKET }).resolves(locked()),
+      'Object Lock is enabled with no default retention, not COMPLIANCE, 6 years (recordsRetention compliance:6y): new objects are not locked',
+      RESTORE_DEFAULT,
+    ],
+    [
+      'no Object Lock on the failed-batch bucket though a retention is configured',
+      'governance:2y',
+      FAILED_BATCH_LOCK,
+      () => s3Mock.on(GetObjectLockConfigurationCommand, { Bucket: FAILED_BATCH_BUCKET }).rejects(NO_OBJECT_LOCK),
+      'Object Lock is not enabled, though recordsRetention governance:2y asks for GOVERNANCE, 2 years: nothing written to this bucket is kept WORM',
+      LOCK_IT,
+    ],
+  ])('FAILs %s, naming both', async (_, retention, index, breakIt, reason, action) => {
+    deployedWith(retention);
+    const rule = parseRule(retention);
+    s3Mock.on(GetObjectLockConfigurationCommand).resolves(locked(rule));
+    breakIt();
+    const { code, controls, stderr } = await results();
+    expect(code).toBe(EXIT.FAILED);
+    const failed = controls.filter(({ result }) => result === 'FAIL');
+    expect(failed.map(({ control }) => control)).toEqual([CONTROLS[index]]);
+    expect(failed[0]?.reason).toContain(reason);
+    expect(failed[0]?.reason).toContain(action);
+    // Only a default that keeps objects less strictly than configured is called weaker.
+    expect(failed[0]?.reason.includes('weaker')).toBe(action === RESTORE_WEAKER);
+    expect(stderr.text()).toContain(`error: 1 of 15 controls failed: ${CONTROLS[index]}.`);
+  });
+
+  it('FAILs a bucket locked outside the stack while recordsRetention is none', async () => {
+    s3Mock
+      .on(GetObjectLockConfigurationCommand, { Bucket: TRAIL_BUCKET })
+      .resolves(locked({ Mode: 'GOVERNANCE', Days: 1 }));
+    const { code, controls } = await results();
+    expect(code).toBe(EXIT.FAILED);
+    expect(controls.filter(({ result }) => result === 'FAIL')).toEqual([
+      {
+        control: CONTROLS[TRAIL_LOCK],
+        result: 'FAIL',
+        reason: expect.stringContaining(
+          'Object Lock is enabled (default GOVERNANCE, 1 day), though recordsRetention none says the bucket is not locked',
+        ),
+      },
+    ]);
+  });
+
+  it('FAILs each bucket the auditor may not read the lock of, naming the action and the role', async () => {
+    s3Mock.on(GetObjectLockConfigurationCommand).rejects(awsError('AccessDenied', 'Access Denied', 403));
+    const { code, controls } = await results();
+    expect(code).toBe(EXIT.FAILED);
+    expect(controls.filter(({ result }) => result === 'FAIL')).toEqual(
+      [LAKE_LOCK, FAILED_BATCH_LOCK, TRAIL_LOCK].map((index, i) => ({
+        control: CONTROLS[index],
+        result: 'FAIL',
+        reason: expect.stringContaining(
+          `Access denied: the role ${ROLES.auditor} (stack output AuditorRoleArn) may not s3:GetBucketObjectLockConfiguration on bucket ${BUCKETS[i]}.`,
+        ),
+      })),
+    );
+    expect(controls.filter(({ result }) => result === 'PASS')).toHaveLength(12);
+  });
+
+  it('FAILs the three, asking for a redeploy, on a stack an older version deployed without RecordsRetention', async () => {
+    const { RecordsRetention: _, ...older } = OUTPUTS;
+    stackIsDeployed(cloudFormationMock, stsMock, older);
+    const { code, controls } = await results();
+    expect(code).toBe(EXIT.FAILED);
+    expect(lockControls(controls).map(({ result, reason }) => [result, reason])).toEqual(
+      BUCKETS.map(() => [
+        'FAIL',
+        'the stack has no RecordsRetention output (an older version of the app deployed it): deploy the current version and run verify again',
+      ]),
+    );
+    expect(s3Mock.commandCalls(GetObjectLockConfigurationCommand)).toHaveLength(0);
+  });
+
+  it('FAILs the trail bucket of a stack with a trail but no TrailBucketName output, and checks the other two', async () => {
+    const { TrailBucketName: _, ...older } = OUTPUTS;
+    stackIsDeployed(cloudFormationMock, stsMock, older);
+    const { controls } = await results();
+    expect(lockControls(controls).map(({ result }) => result)).toEqual(['PASS', 'PASS', 'FAIL']);
+    expect(controls[TRAIL_LOCK]?.reason).toContain('no TrailBucketName output');
+    expect(s3Mock.commandCalls(GetObjectLockConfigurationCommand).map((c) => c.args[0].input.Bucket)).toEqual([
+      LAKE_BUCKET,
+      FAILED_BATCH_BUCKET,
+    ]);
+  });
+
+  it('FAILs the three without calling S3 when RecordsRetention is not a setting this app writes', async () => {
+    deployedWith('compliance:30d');
+    const { controls } = await results();
+    expect(lockControls(controls).map(({ result, reason }) => [result, reason])).toEqual(
+      BUCKETS.map(() => [
+        'FAIL',
+        `the stack's RecordsRetention output is "compliance:30d", not none, governance:<N>d, governance:<N>y or compliance:<N>y`,
+      ]),
+    );
+    expect(s3Mock.commandCalls(GetObjectLockConfigurationCommand)).toHaveLength(0);
+  });
+});
+
+/** The default retention a bucket holds when it matches `recordsRetention` (`governance:30d` → GOVERNANCE, 30 days). */
+function parseRule(recordsRetention: string) {
+  const [, mode, amount, unit] = /^(governance|compliance):(\d+)([dy])$/.exec(recordsRetention)!;
+  const Mode = mode === 'compliance' ? ('COMPLIANCE' as const) : ('GOVERNANCE' as const);
+  return unit === 'y' ? { Mode, Years: Number(amount) } : { Mode, Days: Number(amount) };
+}
