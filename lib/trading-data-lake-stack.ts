@@ -102,6 +102,7 @@ export class TradingDataLakeStack extends Stack {
       retryAttempts: config.maxRetryAttempts,
       maxRecordAge: Duration.hours(config.maxRecordAgeHours),
       parallelizationFactor: config.parallelizationFactor,
+      reconcileDays: config.reconcileDays,
       noncurrentVersionDays,
       objectLock,
       removalPolicy,

@@ -310,6 +310,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalR
           region: LOCAL_STACK.region,
           bucketName: LOCAL_STACK.lakeBucket,
           keyArn: LOCAL_STACK.keyArn,
+          reconcileDays: config.reconcileDays,
           metrics,
           logLevel: options.writerLogLevel,
         }),

@@ -50,6 +50,8 @@ export interface LocalWriterOptions {
   readonly region: string;
   readonly bucketName: string;
   readonly keyArn: string;
+  /** The curation window the writer counts late trades against (`reconcileDays` of the config). */
+  readonly reconcileDays: number;
   readonly metrics: MetricTotals;
   /** Powertools log level of the writer. @default 'SILENT' */
   readonly logLevel?: string;
@@ -58,7 +60,11 @@ export interface LocalWriterOptions {
 /** Builds one execution environment of the writer (a cold start). */
 export function createLocalWriter(options: LocalWriterOptions): FunctionInstance {
   // The real cold-start check: a bad bucket name or key id fails here as it would in Lambda.
-  const config = loadWriterConfig({ [WRITER_ENV.bucketName]: options.bucketName, [WRITER_ENV.keyArn]: options.keyArn });
+  const config = loadWriterConfig({
+    [WRITER_ENV.bucketName]: options.bucketName,
+    [WRITER_ENV.keyArn]: options.keyArn,
+    [WRITER_ENV.reconcileDays]: String(options.reconcileDays),
+  });
   const client = new S3Client({
     endpoint: options.s3Endpoint,
     region: options.region,
@@ -78,6 +84,7 @@ export function createLocalWriter(options: LocalWriterOptions): FunctionInstance
     store: s3ObjectStore(client, config),
     logger: new Logger({ serviceName: WRITER_SERVICE_NAME, logLevel: (options.logLevel ?? 'SILENT') as 'SILENT' }),
     metrics: options.metrics,
+    reconcileDays: config.reconcileDays,
   });
   return {
     handler,

@@ -9,6 +9,12 @@
 export const WRITER_ENV = {
   bucketName: 'DATA_BUCKET_NAME',
   keyArn: 'DATA_KEY_ARN',
+  /**
+   * The curation job's `reconcileDays`: how many days back (today included) its runs list the raw
+   * prefixes. The writer counts the trades it writes on older dates (`LateTrades`), which no run
+   * will merge unless someone names the date.
+   */
+  reconcileDays: 'RECONCILE_DAYS',
 } as const;
 
 /**
@@ -43,4 +49,10 @@ export const WRITER_METRICS = {
    * aggregates, which decides the Kinesis bill (docs/cost.md).
    */
   aggregatedRecords: 'AggregatedRecords',
+  /**
+   * Trades durably written on a `dt` before the curation window (ingestion date − reconcileDays + 1,
+   * UTC): the curation job never lists that prefix, so they reach `curated.trades` only when the date
+   * is named (`trades curate --date`). The writer's warning log names the dates.
+   */
+  lateTrades: 'LateTrades',
 } as const;

@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import { addDays, utcDayOf } from '../../schema/curation/values';
 import { compareSequenceNumbers } from '../../schema/object-keys';
 import type { TradeField } from '../../schema/trade-fields';
 import { WRITER_METRICS } from './contract';
@@ -16,6 +17,11 @@ export interface TradeWriterDependencies {
   readonly store: ObjectStore;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /**
+   * The curation job's `reconcileDays` (WriterConfig): trades written on a date before its window are
+   * counted as late. No default: a writer that guessed the window would count the wrong trades.
+   */
+  readonly reconcileDays: number;
   /** The ingestion time of an invocation. @default the system clock */
   readonly clock?: () => Date;
   /** The trade fields to validate against. @default the shared table, TRADE_FIELDS */
@@ -60,6 +66,35 @@ function countRecords(results: readonly WriteResult[], kind: PlannedObject['kind
   return records;
 }
 
+/**
+ * The first day the curation job's listing covers at `ingestionTime`: the same arithmetic as the
+ * planner's reconciledDays (today and the `reconcileDays` − 1 days before it, UTC). A trade on an
+ * earlier date lands in a raw prefix no run lists.
+ */
+export function curationWindowStart(ingestionTime: Date, reconcileDays: number): string {
+  return addDays(utcDayOf(ingestionTime), -(reconcileDays - 1));
+}
+
+interface LateTrades {
+  trades: number;
+  readonly byDate: Map<string, number>;
+}
+
+/**
+ * Trades durably written before the curation window, by date. Per object, never per record: every
+ * line of an object has its `dt`, so a plain batch pays one string comparison per object.
+ */
+function lateTradesOf(results: readonly WriteResult[], windowStart: string): LateTrades {
+  const late: LateTrades = { trades: 0, byDate: new Map() };
+  for (const { object, outcome } of results) {
+    // `YYYY-MM-DD` strings order as the dates do.
+    if (object.kind !== 'trades' || outcome === 'failed' || object.dt >= windowStart) continue;
+    late.trades += object.records;
+    late.byDate.set(object.dt, (late.byDate.get(object.dt) ?? 0) + object.records);
+  }
+  return late;
+}
+
 function countOutcomes(results: readonly WriteResult[], wanted: WriteResult['outcome']): number {
   return results.filter(({ outcome }) => outcome === wanted).length;
 }
@@ -77,6 +112,19 @@ function logQuarantine(logger: Logger, plan: BatchPlan): void {
     ...(logged.some(({ subSequenceNumber }) => subSequenceNumber !== undefined)
       ? { subSequenceNumbers: logged.map(({ subSequenceNumber }) => subSequenceNumber ?? null) }
       : {}),
+  });
+}
+
+function logLateTrades(logger: Logger, late: LateTrades, windowStart: string, reconcileDays: number): void {
+  if (late.trades === 0) return;
+  const dates = [...late.byDate.keys()].sort();
+  // Dates and counts only, never a trade: what the operator needs to curate those dates by name.
+  logger.warn('trades written before the curation window: no scheduled run will merge them', {
+    lateTrades: late.trades,
+    tradesByDate: Object.fromEntries(dates.map((dt) => [dt, late.byDate.get(dt)])),
+    curationWindowStart: windowStart,
+    reconcileDays,
+    curate: `trades curate ${dates.map((dt) => `--date ${dt}`).join(' ')}`,
   });
 }
 
@@ -101,7 +149,7 @@ function logFailures(logger: Logger, results: readonly WriteResult[]): void {
  * then Lambda retries (bisecting) the whole batch, which is safe because every write is idempotent.
  */
 export function createTradeWriter(dependencies: TradeWriterDependencies): TradeWriterHandler {
-  const { store, logger, metrics } = dependencies;
+  const { store, logger, metrics, reconcileDays } = dependencies;
   const clock = dependencies.clock ?? (() => new Date());
   // One planner per handler, reused by every invocation: its buffers outlive a batch, and planning
   // is synchronous, so two invocations never share them at once.
@@ -112,9 +160,12 @@ export function createTradeWriter(dependencies: TradeWriterDependencies): TradeW
     const started = Date.now();
     try {
       const records = event.Records ?? [];
-      const plan = planner.plan(records, clock());
+      const ingestionTime = clock();
+      const plan = planner.plan(records, ingestionTime);
       const results = await Promise.all(plan.objects.map((object) => writeObject(store, object)));
       const checkpoint = checkpointOf(results);
+      const windowStart = curationWindowStart(ingestionTime, reconcileDays);
+      const late = lateTradesOf(results, windowStart);
 
       const summary = {
         records: records.length,
@@ -124,6 +175,7 @@ export function createTradeWriter(dependencies: TradeWriterDependencies): TradeW
         objectsAlreadyPresent: countOutcomes(results, 'already-present'),
         writeFailures: countOutcomes(results, 'failed'),
         aggregatedRecords: plan.aggregates,
+        lateTrades: late.trades,
       };
       metrics.addMetric(WRITER_METRICS.tradesWritten, MetricUnit.Count, summary.tradesWritten);
       metrics.addMetric(WRITER_METRICS.recordsQuarantined, MetricUnit.Count, summary.recordsQuarantined);
@@ -131,8 +183,10 @@ export function createTradeWriter(dependencies: TradeWriterDependencies): TradeW
       metrics.addMetric(WRITER_METRICS.objectsAlreadyPresent, MetricUnit.Count, summary.objectsAlreadyPresent);
       metrics.addMetric(WRITER_METRICS.writeFailures, MetricUnit.Count, summary.writeFailures);
       metrics.addMetric(WRITER_METRICS.aggregatedRecords, MetricUnit.Count, summary.aggregatedRecords);
+      metrics.addMetric(WRITER_METRICS.lateTrades, MetricUnit.Count, summary.lateTrades);
 
       logQuarantine(logger, plan);
+      logLateTrades(logger, late, windowStart, reconcileDays);
       logFailures(logger, results);
       logger.info('batch processed', {
         ...summary,

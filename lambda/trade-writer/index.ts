@@ -12,4 +12,5 @@ export const handler = createTradeWriter({
   store: s3ObjectStore(writerS3Client(), config),
   logger: new Logger(),
   metrics: new Metrics(),
+  reconcileDays: config.reconcileDays,
 });

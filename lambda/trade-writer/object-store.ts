@@ -61,7 +61,7 @@ export function writerS3Client(options: S3ClientConfig = {}): S3Client {
  * makes a retry find its own object (412) instead of overwriting it. Every write carries a CRC32
  * checksum, which S3 verifies and Object Lock requires.
  */
-export function s3ObjectStore(client: S3Client, config: WriterConfig): ObjectStore {
+export function s3ObjectStore(client: S3Client, config: Pick<WriterConfig, 'bucketName' | 'keyArn'>): ObjectStore {
   return {
     async putIfAbsent(key, body) {
       try {

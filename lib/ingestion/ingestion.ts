@@ -62,6 +62,11 @@ export interface IngestionProps {
    * long as they are (DESIGN §5c). @default - no Object Lock
    */
   readonly objectLock?: ObjectLockProps;
+  /**
+   * The curation job's `reconcileDays`: the writer counts trades it writes on earlier dates
+   * (`metricLateTrades`), which no scheduled run merges.
+   */
+  readonly reconcileDays: number;
   /** Removal policy of the stream and the log group (the failed-batch bucket is always retained). */
   readonly removalPolicy: RemovalPolicy;
 }
@@ -143,6 +148,7 @@ export class Ingestion extends Construct {
       environment: {
         [WRITER_ENV.bucketName]: props.lake.bucket.bucketName,
         [WRITER_ENV.keyArn]: props.dataKey.key.keyArn,
+        [WRITER_ENV.reconcileDays]: `${props.reconcileDays}`,
         POWERTOOLS_SERVICE_NAME: WRITER_SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
       },
@@ -246,6 +252,15 @@ export class Ingestion extends Construct {
   /** Trades durably written (Sum). */
   public metricTradesWritten(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.writerMetric(WRITER_METRICS.tradesWritten, props);
+  }
+
+  /**
+   * Trades written on a date before the curation window (Sum): the curation job never lists their
+   * raw prefix, so they reach `curated.trades` only when their date is curated by name. The writer's
+   * warning log ('trades written before the curation window') names the dates.
+   */
+  public metricLateTrades(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.writerMetric(WRITER_METRICS.lateTrades, props);
   }
 
   /**

@@ -407,6 +407,27 @@ export class Alarms extends Construct {
               },
             ],
           },
+          {
+            title: 'Trades dated before the curation window',
+            metrics: [
+              {
+                // A late booking comes alone or in a burst, hours apart: an hour's sum keeps the alarm
+                // in ALARM while the on-call finds the writer's warning, and notifies once a burst.
+                metric: ingestion.metricLateTrades({ label: 'Late trades', period: Duration.hours(1) }),
+                alarmFriendlyName: 'LateTrades',
+                // Each is in the raw zone but in no raw prefix a scheduled curation run lists: without
+                // this alarm it would never reach curated.trades, and nothing would say so.
+                addAlarm: {
+                  Warning: threshold({
+                    threshold: 0,
+                    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+                    description:
+                      "The writer stored trades dated before the curation window (older than reconcileDays): they are in the raw zone, but no scheduled curation run lists their dates, so curated.trades, which analysts read, lacks them. Find the writer's WARN line 'trades written before the curation window' in its log group: it names each date and its trade count. As a data engineer, run `trades curate --date D` for each of those dates (idempotent; add --wait to see each day reconciled), then ask the producer why the trades came this late.",
+                  }),
+                },
+              },
+            ],
+          },
         ],
       }),
     );

@@ -2,17 +2,44 @@ import { loadWriterConfig } from '../../lambda/trade-writer/config';
 import { KEY_ARN } from '../../tools/fixtures/trade-events';
 
 describe('the writer configuration', () => {
-  const complete = { DATA_BUCKET_NAME: 'lake-bucket', DATA_KEY_ARN: KEY_ARN };
+  const complete = { DATA_BUCKET_NAME: 'lake-bucket', DATA_KEY_ARN: KEY_ARN, RECONCILE_DAYS: '35' };
 
-  it('reads the bucket and the data key ARN', () => {
-    expect(loadWriterConfig(complete)).toEqual({ bucketName: 'lake-bucket', keyArn: KEY_ARN });
+  it("reads the bucket, the data key ARN and the curation job's reconcileDays", () => {
+    expect(loadWriterConfig(complete)).toEqual({ bucketName: 'lake-bucket', keyArn: KEY_ARN, reconcileDays: 35 });
+    expect(loadWriterConfig({ ...complete, RECONCILE_DAYS: '1' }).reconcileDays).toBe(1);
+    expect(loadWriterConfig({ ...complete, RECONCILE_DAYS: '366' }).reconcileDays).toBe(366);
   });
 
   it('fails at cold start, naming the variable, when one is missing', () => {
-    expect(() => loadWriterConfig({ DATA_KEY_ARN: KEY_ARN })).toThrow(
+    expect(() => loadWriterConfig({ ...complete, DATA_BUCKET_NAME: undefined })).toThrow(
       'environment variable DATA_BUCKET_NAME is not set',
     );
-    expect(() => loadWriterConfig({})).toThrow('DATA_BUCKET_NAME and DATA_KEY_ARN is not set');
+    expect(() => loadWriterConfig({})).toThrow(
+      'environment variables DATA_BUCKET_NAME, DATA_KEY_ARN and RECONCILE_DAYS are not set',
+    );
+  });
+
+  it('refuses to start without the curation window, rather than count no trade as late', () => {
+    expect(() => loadWriterConfig({ ...complete, RECONCILE_DAYS: undefined })).toThrow(
+      'trade-writer: environment variable RECONCILE_DAYS is not set',
+    );
+    expect(() => loadWriterConfig({ ...complete, RECONCILE_DAYS: '' })).toThrow('RECONCILE_DAYS is not set');
+  });
+
+  it.each([
+    ['zero', '0'],
+    ['more than a year', '367'],
+    ['a fraction', '3.5'],
+    ['a negative number', '-35'],
+    ['an exponent', '3.5e1'],
+    ['hexadecimal', '0x23'],
+    ['a value padded with a space', ' 35'],
+    ['a unit', '35d'],
+    ['a word', 'thirty-five'],
+  ])('refuses %s as RECONCILE_DAYS, naming the variable, the range and the value', (_, value) => {
+    expect(() => loadWriterConfig({ ...complete, RECONCILE_DAYS: value })).toThrow(
+      `trade-writer: RECONCILE_DAYS must be a whole number of days from 1 to 366 (the curation job's reconcileDays, which decides which trades are late); got "${value}"`,
+    );
   });
 
   it.each([
@@ -48,6 +75,12 @@ describe('the writer configuration', () => {
     expect(() =>
       coldStart({ ...complete, DATA_BUCKET_NAME: undefined, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }),
     ).toThrow('DATA_BUCKET_NAME');
+  });
+
+  it('fails the cold start of the entry point when the curation window is missing or unusable', () => {
+    const quiet = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+    expect(() => coldStart({ ...complete, ...quiet, RECONCILE_DAYS: undefined })).toThrow('RECONCILE_DAYS is not set');
+    expect(() => coldStart({ ...complete, ...quiet, RECONCILE_DAYS: '0' })).toThrow('RECONCILE_DAYS must be');
   });
 
   it('builds the entry point handler when the environment is complete', () => {

@@ -1,7 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { createTradeWriter } from '../../lambda/trade-writer/handler';
+import { reconciledDays } from '../../lambda/curation-planner/plan';
+import { createTradeWriter, curationWindowStart } from '../../lambda/trade-writer/handler';
 import { QUARANTINE_COLUMNS, TRADE_COLUMNS } from '../../schema/layout';
 import { optionalString, RECORD_RULES, TRADE_FIELDS, tradeField } from '../../schema/trade-fields';
 import {
@@ -12,7 +13,7 @@ import {
   tradeFields,
   tradeJson,
 } from '../../tools/fixtures/trade-events';
-import { gunzipLines, INGESTION_TIME, s3Error, writerHarness } from './harness';
+import { gunzipLines, INGESTION_TIME, RECONCILE_DAYS, s3Error, writerHarness } from './harness';
 
 const writer = writerHarness();
 afterAll(() => writer.restore());
@@ -60,6 +61,7 @@ describe('a valid batch', () => {
       ObjectsAlreadyPresent: 0,
       WriteFailures: 0,
       AggregatedRecords: 0,
+      LateTrades: 0,
     });
   });
 });
@@ -170,6 +172,7 @@ describe('a writer built with one more optional field in its table', () => {
       },
       logger: new Logger({ logLevel: 'SILENT' }),
       metrics: new Metrics({ namespace: 'TradingDataLakeTest', serviceName: 'trade-writer' }),
+      reconcileDays: RECONCILE_DAYS,
       clock: () => INGESTION_TIME,
       fields: [...TRADE_FIELDS, optionalString('strategy', 'trading strategy')],
     });
@@ -389,6 +392,107 @@ describe('encryption and conditional writes', () => {
     for (const input of inputs) {
       expect(input).toMatchObject({ ServerSideEncryption: 'aws:kms', SSEKMSKeyId: KEY_ARN, IfNoneMatch: '*' });
     }
+  });
+});
+
+describe('trades dated before the curation window', () => {
+  // Ingestion 2026-03-11T15:00Z with reconcileDays 35: a run then lists 2026-02-05 (today − 34) to
+  // tomorrow, so 2026-02-05 is the window's first day and 2026-02-04 the last day no run lists.
+  const lateDay = (trade_id: string, executed_at: string, extra: Record<string, unknown> = {}) =>
+    tradeJson({ trade_id, executed_at, ...extra });
+  const warningsOf = (output: string[]) =>
+    output.map((line) => JSON.parse(line)).filter((entry) => entry.level === 'WARN');
+
+  it('starts the window where the curation planner starts listing at the same instant', () => {
+    for (const days of [1, 2, RECONCILE_DAYS, 366]) {
+      expect(curationWindowStart(INGESTION_TIME, days)).toBe(reconciledDays(INGESTION_TIME, days)[0]);
+    }
+    expect(curationWindowStart(INGESTION_TIME, RECONCILE_DAYS)).toBe('2026-02-05');
+  });
+
+  it('publishes LateTrades for the trades of a date outside the window, not those of the date inside it', async () => {
+    await writer.invoke(
+      kinesisEvent([
+        lateDay('inside-first-day', '2026-02-05T00:00:00Z'),
+        lateDay('outside-1', '2026-02-04T23:59:59.999Z'),
+        lateDay('outside-2', '2026-02-04T08:00:00Z'),
+      ]),
+    );
+    expect(writer.sent().map(({ key, lines }) => [key.slice(0, 20), lines.length])).toEqual([
+      ['trades/dt=2026-02-05', 1],
+      ['trades/dt=2026-02-04', 2],
+    ]);
+    expect(writer.metrics()).toMatchObject({ TradesWritten: 3, LateTrades: 2 });
+  });
+
+  it('publishes LateTrades 0 and warns of nothing when every date is inside the window', async () => {
+    await writer.invoke(
+      kinesisEvent([
+        lateDay('first-day', '2026-02-05T00:00:00Z'),
+        lateDay('today', '2026-03-11T14:00:00Z'),
+        lateDay('tomorrow', '2026-03-12T00:10:00Z'),
+      ]),
+    );
+    expect(writer.metrics()).toMatchObject({ TradesWritten: 3, LateTrades: 0 });
+    expect(warningsOf(writer.output())).toEqual([]);
+  });
+
+  it('judges by the ingestion time in UTC: the window moves at midnight', async () => {
+    writer.setClock(new Date('2026-03-12T00:00:00.000Z'));
+    try {
+      await writer.invoke(kinesisEvent([lateDay('was-inside', '2026-02-05T12:00:00Z')]));
+    } finally {
+      writer.setClock(INGESTION_TIME);
+    }
+    expect(writer.metrics()).toMatchObject({ LateTrades: 1 });
+  });
+
+  it('logs one warning naming each late date with its trade count and the command, never a trade', async () => {
+    await writer.invoke(
+      kinesisEvent([
+        lateDay('T-A', '2026-01-31T10:00:00Z', { account_id: 'ACC-SECRET-4711' }),
+        lateDay('T-B', '2020-01-01T00:00:00Z'),
+        lateDay('T-C', '2026-01-31T11:00:00Z'),
+        lateDay('T-D', '2026-03-11T11:00:00Z'),
+        'not json',
+      ]),
+    );
+    const late = warningsOf(writer.output()).filter(({ message }) => message.includes('curation window'));
+    expect(late).toEqual([
+      expect.objectContaining({
+        message: 'trades written before the curation window: no scheduled run will merge them',
+        lateTrades: 3,
+        tradesByDate: { '2020-01-01': 1, '2026-01-31': 2 },
+        curationWindowStart: '2026-02-05',
+        reconcileDays: RECONCILE_DAYS,
+        curate: 'trades curate --date 2020-01-01 --date 2026-01-31',
+      }),
+    ]);
+    const printed = writer.output().join('\n');
+    for (const tradeData of ['ACC-SECRET-4711', 'T-A', 'AAPL', '187.25']) expect(printed).not.toContain(tradeData);
+  });
+
+  it('counts a late trade once it is stored, not while its write fails and Lambda will retry it', async () => {
+    const event = kinesisEvent([lateDay('late', '2026-01-02T10:00:00Z'), lateDay('today', '2026-03-11T10:00:00Z')]);
+    writer.s3
+      .on(PutObjectCommand, {
+        Key: `trades/dt=2026-01-02/${SHARD_ID}-${sequenceNumber(0)}-${sequenceNumber(0)}.jsonl.gz`,
+      })
+      .rejects(s3Error('SlowDown', 503));
+    await writer.invoke(event);
+    expect(writer.metrics()).toMatchObject({ WriteFailures: 1, LateTrades: 0 });
+    expect(warningsOf(writer.output()).filter(({ message }) => message.includes('curation window'))).toEqual([]);
+
+    writer.s3.reset();
+    writer.s3.on(PutObjectCommand).rejects(s3Error('PreconditionFailed', 412));
+    await writer.invoke(event);
+    // A retry that finds its own object counts it as TradesWritten counts it: durably stored.
+    expect(writer.metrics()).toMatchObject({ ObjectsAlreadyPresent: 2, LateTrades: 1 });
+  });
+
+  it('does not count quarantined records, whose date is the ingestion date', async () => {
+    await writer.invoke(kinesisEvent([tradeJson({ executed_at: '2026-01-02T10:00:00Z', quantity: 0 })]));
+    expect(writer.metrics()).toMatchObject({ RecordsQuarantined: 1, LateTrades: 0 });
   });
 });
 

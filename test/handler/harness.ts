@@ -14,6 +14,9 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 /** The ingestion time every harness invocation uses unless told otherwise. */
 export const INGESTION_TIME = new Date('2026-03-11T15:00:00.000Z');
 
+/** The curation window of every harness writer: config's default `reconcileDays`. */
+export const RECONCILE_DAYS = 35;
+
 /** One PutObject the writer sent, with its body gunzipped and split into lines. */
 export interface SentObject {
   readonly input: PutObjectCommandInput;
@@ -52,6 +55,7 @@ export function writerHarness(options: { readonly logLevel?: 'DEBUG' | 'INFO' } 
     store: s3ObjectStore(new S3Client({ region: 'us-east-1' }), { bucketName: BUCKET_NAME, keyArn: KEY_ARN }),
     logger,
     metrics,
+    reconcileDays: RECONCILE_DAYS,
     clock: () => now,
   });
   let output: string[] = [];

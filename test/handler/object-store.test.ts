@@ -10,6 +10,7 @@ import { s3ObjectStore, writerS3Client } from '../../lambda/trade-writer/object-
 import { loopbackCertificate } from '../../tools/bench/loopback-certificate';
 import { type LoopbackS3, startLoopbackS3 } from '../../tools/bench/loopback-s3';
 import { BUCKET_NAME, KEY_ARN, kinesisEvent, kinesisRecord, tradeJson } from '../../tools/fixtures/trade-events';
+import { RECONCILE_DAYS } from './harness';
 
 // What a function or an account may set (AWS SDK for JavaScript v3): the SDK then sends a checksum
 // only for operations that require one, and PutObject does not. S3 Object Lock refuses such a write.
@@ -53,6 +54,7 @@ function writerFor(client: S3Client) {
     store: s3ObjectStore(client, { bucketName: BUCKET_NAME, keyArn: KEY_ARN }),
     logger: new Logger({ logLevel: 'SILENT' }),
     metrics: new Metrics({ namespace: 'TradingDataLakeTest', serviceName: 'trade-writer' }),
+    reconcileDays: RECONCILE_DAYS,
     clock: () => new Date('2026-03-11T15:00:00Z'),
   });
 }

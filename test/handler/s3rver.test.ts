@@ -7,7 +7,7 @@ import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/clien
 import { createTradeWriter } from '../../lambda/trade-writer/handler';
 import { s3ObjectStore } from '../../lambda/trade-writer/object-store';
 import { KEY_ARN, kinesisEvent, sequenceNumber, tradeJson } from '../../tools/fixtures/trade-events';
-import { gunzipLines } from './harness';
+import { gunzipLines, RECONCILE_DAYS } from './harness';
 
 /** The part of s3rver 3.7.1 this test uses; the package ships no types. */
 interface S3rverServer {
@@ -97,6 +97,7 @@ describe('the writer against s3rver on 127.0.0.1', () => {
       store: s3ObjectStore(client, { bucketName: BUCKET, keyArn: KEY_ARN }),
       logger: new Logger({ logLevel: 'SILENT' }),
       metrics: new Metrics({ namespace: 'Test', serviceName: 'trade-writer' }),
+      reconcileDays: RECONCILE_DAYS,
       clock: () => new Date('2026-03-11T15:00:00Z'),
     });
     // The EMF metrics go to stdout.

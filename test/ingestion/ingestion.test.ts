@@ -1,5 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { WRITER_ARCHITECTURE, WRITER_MEMORY_MB } from '../../lambda/trade-writer/contract';
+import { WRITER_ARCHITECTURE, WRITER_ENV, WRITER_MEMORY_MB } from '../../lambda/trade-writer/contract';
 import { synthApp } from '../support/app';
 import { actionsOf, asArray, identityStatements, logicalIdOf, resourceProps } from '../support/template';
 
@@ -55,6 +55,13 @@ describe('trade-writer function', () => {
       DATA_KEY_ARN: { 'Fn::GetAtt': [logicalIdOf(stack.dataKey.key), 'Arn'] },
       NODE_OPTIONS: '--enable-source-maps',
     });
+  });
+
+  it("gives the writer the curation job's reconcileDays from config, so it can count the trades no run will list", () => {
+    expect(writer.Environment.Variables[WRITER_ENV.reconcileDays]).toBe('35');
+    const narrow = synthApp({ reconcileDays: 7 });
+    const narrowWriter = resourceProps(narrow.template, logicalIdOf(narrow.stack.ingestion.writer));
+    expect(narrowWriter.Environment.Variables[WRITER_ENV.reconcileDays]).toBe('7');
   });
 
   it('deploys the memory and architecture the cost model prices (the writer contract)', () => {

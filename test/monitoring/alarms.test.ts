@@ -1,4 +1,4 @@
-import { CfnResource } from 'aws-cdk-lib';
+import { CfnResource, Duration } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Ingestion } from '../../lib/ingestion/ingestion';
@@ -133,7 +133,8 @@ describe('alarm topic', () => {
     expect(template.findResources('AWS::SNS::Topic')).toEqual({ [logicalIdOf(stack.alarms.topic)]: expect.anything() });
     // The curation job's four (failed and timed-out executions, unreconciled days, duplicate trades) are
     // pinned in test/curated-zone/curated-zone.test.ts.
-    expect(alarms.size).toBe(PIPELINE.length + 1 + SECURITY_HUB_PATTERNS.length + 3 + 4);
+    // PIPELINE, LateTrades, KeyPolicyChanged, the CIS alarms, the three records-retention alarms, the curation job's four.
+    expect(alarms.size).toBe(PIPELINE.length + 1 + 1 + SECURITY_HUB_PATTERNS.length + 3 + 4);
     for (const alarm of alarms.values()) {
       expect([alarm.name, alarm.properties.AlarmActions]).toEqual([alarm.name, [topicRef]]);
       expect([alarm.name, alarm.properties.OKActions]).toEqual([alarm.name, [topicRef]]);
@@ -255,11 +256,48 @@ describe('pipeline alarms', () => {
   );
 
   it('puts the writer metrics in the stage namespace', () => {
-    for (const name of ['RecordsQuarantined', 'WriteFailures']) {
+    for (const name of ['RecordsQuarantined', 'WriteFailures', 'LateTrades']) {
       expect(alarms.get(`TradingDataLake-dev-TradeWriter-${name}-Warning`)!.metric.namespace).toBe(
         'TradingDataLake/dev',
       );
     }
+  });
+
+  describe('TradeWriter-LateTrades-Warning', () => {
+    const late = () => alarms.get('TradingDataLake-dev-TradeWriter-LateTrades-Warning')!;
+
+    it("watches Ingestion's LateTrades metric, the writer's own, summed over an hour", () => {
+      expect(late()).toBeDefined();
+      expect(late().metric).toEqual(
+        renderedMetric(stack, stack.ingestion.metricLateTrades({ period: Duration.hours(1) })),
+      );
+      expect(late().metric).toEqual({
+        namespace: 'TradingDataLake/dev',
+        metricName: 'LateTrades',
+        dimensions: { service: 'trade-writer' },
+        statistic: 'Sum',
+        period: 3600,
+      });
+    });
+
+    it('fires on one late trade, and reads an hour without any as OK', () => {
+      expect(late().properties).toMatchObject({
+        ComparisonOperator: 'GreaterThanThreshold',
+        Threshold: 0,
+        EvaluationPeriods: 1,
+        DatapointsToAlarm: 1,
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [topicRef],
+        OKActions: [topicRef],
+      });
+    });
+
+    it("tells the on-call to curate the dates the writer's warning names", () => {
+      const description: string = late().properties.AlarmDescription;
+      expect(description).toContain("'trades written before the curation window'");
+      expect(description).toContain('trades curate --date D');
+      expect(description).toContain('curated.trades');
+    });
   });
 
   it('says that a batch that could not be recorded is lost, and is the one critical pipeline alarm', () => {
@@ -299,6 +337,7 @@ describe('dashboard', () => {
       'WriteFailures',
       'OnFailureDestinationDeliveredEventCount',
       'DestinationDeliveryFailures',
+      'LateTrades',
     ]) {
       expect(body()).toContain(`\\"${metricName}\\"`);
     }

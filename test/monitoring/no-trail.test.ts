@@ -27,6 +27,7 @@ describe('without a trail of its own', () => {
         'TradeWriter-FailedBatches-Warning',
         'TradeWriter-Fault-Count-Warning',
         'TradeWriter-Iterator-Age-Max-Warning',
+        'TradeWriter-LateTrades-Warning',
         'TradeWriter-RecordsQuarantined-Warning',
         'TradeWriter-Throttled-Count-Warning',
         'TradeWriter-WriteFailures-Warning',

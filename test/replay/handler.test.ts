@@ -48,6 +48,8 @@ const writer = createTradeWriter({
   store,
   logger: new Logger({ logLevel: 'SILENT' }),
   metrics: silentMetrics,
+  // config's default: the replayed trades of these tests are days old, well inside it.
+  reconcileDays: 35,
   clock: () => NOW,
 });
 

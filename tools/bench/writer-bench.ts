@@ -62,6 +62,8 @@ const DEPLOYED_BUNDLE: BuildOptions = {
 const WRITER_ENV = {
   DATA_BUCKET_NAME: 'bench-bucket',
   DATA_KEY_ARN: KEY_ARN,
+  // config's default; the scenarios' dates (1 to 30 days back) are inside it, as most trades are.
+  RECONCILE_DAYS: '35',
   POWERTOOLS_SERVICE_NAME: 'trade-writer',
   POWERTOOLS_METRICS_NAMESPACE: 'TradingDataLake',
   AWS_REGION: 'us-east-1',
