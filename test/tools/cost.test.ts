@@ -135,6 +135,25 @@ describe('the cost model, against a case worked out by hand', () => {
     );
   });
 
+  it('finds the full-day queries a day at which curation pays for itself: what it costs over what each query saves', () => {
+    expect(report.curation).toBeUndefined();
+    const measured = costModel(
+      { ...CASE, measured: { ...CASE.measured, curatedBytesScannedPerTrade: 10 } },
+      ROUND_PRICES,
+    );
+    // A raw query: 864,000,000 B at $5 a TB, and 5,760 GETs, 1,152 Decrypts and 5,760 read events.
+    const raw = (864_000_000 / 1024 ** 4) * 5 + (5.76 * 0.0004 + 1_152 * 0.000003 + 0.0576 * 0.1);
+    const curated = (86_400_000 / 1024 ** 4) * 5;
+    // 24 runs of 2 scans each cost 48 raw reads; one run a day, 2.
+    expect(measured.curation?.rawQueryUsd).toBeCloseTo(raw, 12);
+    expect(measured.curation?.curatedQueryUsd).toBeCloseTo(curated, 12);
+    expect(measured.curation?.breakEvenQueries).toBeCloseTo((48 * raw) / (raw - curated), 9);
+    expect(measured.curation?.breakEvenQueriesDaily).toBeCloseTo((2 * raw) / (raw - curated), 9);
+    expect(renderReport(measured)).toContain(
+      `Curation pays for itself at ${((48 * raw) / (raw - curated)).toFixed(0)} full-day VWAP queries a day`,
+    );
+  });
+
   it('moves objects of at least 128 KB to Glacier Instant Retrieval after archiveAfterDays, and keeps smaller ones in Standard', () => {
     const gb = 864_000_000 / 1024 ** 3;
     expect(lineOf(report, 'S3 Standard, per month the day is kept')).toBeCloseTo(gb * 0.02, 12);
@@ -245,6 +264,12 @@ describe('the cost model with aggregation, where Lambda’s 6 MB payload caps a 
     expect(lineOf(report, 'Kinesis, on-demand, KPL aggregated')).toBeCloseTo(
       0.96 + (25_920_000 / 1024 ** 2) * 0.12,
       12,
+    );
+    // $3.926 a day over 86.4 million trades is $0.045 a million: issue 13's goal is met. The first
+    // case's aggregates of 2.5 trades cost $1.356 a day for 8.64 million: $0.16 a million, not met.
+    expect(renderReport(report)).toContain("$0.045 per million trades; issue 13's goal, at most $0.050, is met");
+    expect(renderReport(costModel(CASE, ROUND_PRICES))).toContain(
+      "$0.16 per million trades; issue 13's goal, at most $0.050, is not met",
     );
   });
 
