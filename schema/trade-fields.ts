@@ -5,7 +5,8 @@
  * (layout.ts), and the producers' field names, defaults and allowed values.
  *
  * Adding an optional field is one row (`optionalString('strategy', '…')`); nothing else changes:
- * test/handler/plan.test.ts adds one to a copy of the table and shows the writer stores it.
+ * test/handler/handler.test.ts ("a writer built with one more optional field in its table") adds one
+ * to a copy of the table and shows the writer stores it and quarantines a value that breaks it.
  * Pure data: no AWS SDK, no aws-cdk-lib, nothing from lambda/ or lib/ (biome.json enforces it).
  */
 

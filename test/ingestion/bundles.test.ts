@@ -1,5 +1,13 @@
 import * as fs from 'node:fs';
+import { builtinModules } from 'node:module';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { buildSync } from 'esbuild';
+import type * as Deaggregate from '../../lambda/trade-writer/deaggregate';
+import { WRITER_BUNDLING } from '../../lib/ingestion/writer-bundling';
+import { REJECTIONS } from '../../schema/validation/rejection';
+import { aggregate } from '../../tools/fixtures/kpl-aggregates';
+import { kinesisRecord } from '../../tools/fixtures/trade-events';
 import { synthApp } from '../support/app';
 import { logicalIdOf, resourceProps } from '../support/template';
 
@@ -41,5 +49,63 @@ describe('function bundles', () => {
     expect(files).toEqual(['index.js', 'index.js.map']);
     expect(/require\("@aws-sdk\/client-/.test(code)).toBe(false);
     expect(code.includes('name:"@aws-sdk/client-s3"') && code.includes('ListObjectsV2')).toBe(true);
+  });
+});
+
+describe('de-aggregation inside a bundle built as the writer is deployed', () => {
+  // aws-kinesis-agg is required lazily at the first aggregate and brings protobufjs, whose own
+  // optional requires are what bundlers break: only a bundle run on an aggregate proves they survive
+  // esbuild with the writer's options (WRITER_BUNDLING, as lib/project-function.ts gives NodejsFunction).
+  // The bundle runs from a temporary directory, far from node_modules, as in Lambda.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deaggregate-bundle-'));
+  const outfile = path.join(dir, 'deaggregate.js');
+  buildSync({
+    entryPoints: [path.join(__dirname, '..', '..', 'lambda', 'trade-writer', 'deaggregate.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: WRITER_BUNDLING.target,
+    minify: WRITER_BUNDLING.minify,
+    sourcemap: WRITER_BUNDLING.sourceMap,
+    sourcesContent: WRITER_BUNDLING.sourcesContent,
+    mainFields: [...WRITER_BUNDLING.mainFields],
+    outfile,
+    logLevel: 'warning',
+  });
+  const bundled = require(outfile) as typeof Deaggregate;
+  const code = fs.readFileSync(outfile, 'utf8');
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const trades = ['{"trade_id":"t-1"}', '{"trade_id":"t-2"}', '{"trade_id":"t-3"}'];
+  const record = aggregate(trades.map((data, i) => ({ partitionKey: `pk-${i}`, data })));
+
+  it('carries aws-kinesis-agg and protobufjs inside: it requires nothing but Node.js built-ins', () => {
+    const required = [...new Set([...code.matchAll(/require\("([^"]+)"\)/g)].map((match) => match[1]))];
+    expect(required.length).toBeGreaterThan(0);
+    expect(required.filter((name) => !builtinModules.includes(name.replace(/^node:/, '')))).toEqual([]);
+    // aws-kinesis-agg's own constant for the magic number: the library is in the bundle.
+    expect(code.includes('"f3899ac2"')).toBe(true);
+  });
+
+  it('de-aggregates an aggregate made by aws-kinesis-agg into its user records, in order', () => {
+    const { kinesis } = kinesisRecord({ bytes: record.data, partitionKey: record.partitionKey }, 7);
+    const userRecords = bundled.deaggregate(kinesis);
+    expect(Array.isArray(userRecords)).toBe(true);
+    const list = userRecords as readonly Deaggregate.UserRecord[];
+    expect(list.map(({ data }) => Buffer.from(data, 'base64').toString('utf8'))).toEqual(trades);
+    expect(list.map(({ subSequenceNumber, partitionKey }) => [subSequenceNumber, partitionKey])).toEqual([
+      [0, 'pk-0'],
+      [1, 'pk-1'],
+      [2, 'pk-2'],
+    ]);
+    expect(new Set(list.map(({ sequenceNumber }) => sequenceNumber))).toEqual(new Set([kinesis.sequenceNumber]));
+  });
+
+  it('still checks the MD5 inside the bundle: a corrupt aggregate is refused whole', () => {
+    const corrupt = Buffer.from(record.data);
+    corrupt[corrupt.length - 1] ^= 0xff;
+    const { kinesis } = kinesisRecord({ bytes: corrupt, partitionKey: record.partitionKey }, 8);
+    // The bundle has its own copy of the rejection table: equal, not the same object.
+    expect(bundled.deaggregate(kinesis)).toEqual(REJECTIONS.badAggregate);
   });
 });

@@ -15,7 +15,7 @@
  *    times the bundled handler in tools/bench/measure-handler.ts (core 0) against the physical floor
  *    (base64 decoding of the records and gzip level 1 of the writer's own output) in the same process.
  * 4. With `--record`, writes the figures the cost model reads to tools/cost/measured.json, keeping
- *    the figures other tasks recorded there.
+ *    the figures other tasks recorded there and, after a `--scenario` run, the other scenarios.
  * Everything stays on 127.0.0.1, and every child process ends with the bench.
  */
 import { type ChildProcess, execFileSync, fork } from 'node:child_process';
@@ -24,7 +24,12 @@ import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
 import { WRITER_BUNDLING } from '../../lib/ingestion/writer-bundling';
-import { MEASURED_FIGURES_PATH, type MeasuredFigures, type ScenarioFigures } from '../cost/measured';
+import {
+  MEASURED_FIGURES_PATH,
+  type MeasuredFigures,
+  mergeWriterFigures,
+  type ScenarioFigures,
+} from '../cost/measured';
 import { type HandlerFigures, SCENARIOS, type ScenarioName } from './scenarios';
 
 const ROOT = join(__dirname, '..', '..');
@@ -349,15 +354,17 @@ async function main(): Promise<void> {
     const previous = existsSync(MEASURED_FIGURES_PATH)
       ? (JSON.parse(readFileSync(MEASURED_FIGURES_PATH, 'utf8')) as Partial<MeasuredFigures>)
       : {};
+    // A run of some scenarios (--scenario) replaces those and keeps the others: the cost model reads
+    // "one date" and "KPL aggregated" both.
     const measured: MeasuredFigures = {
       ...previous,
-      writer: {
+      writer: mergeWriterFigures(previous.writer, {
         recordedOn: new Date().toISOString().slice(0, 10),
-        command: 'npm run bench -- --record',
+        command: `npm run bench -- --record${only === undefined ? '' : ` --scenario '${only}'`}`,
         machine: `node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, load ${loadBefore.toFixed(2)}`,
         scenarios: Object.fromEntries(results.map((figures) => [figures.scenario, scenarioFigures(figures)])),
         coldRequireMs: cold.deployed,
-      },
+      }),
     };
     mkdirSync(join(MEASURED_FIGURES_PATH, '..'), { recursive: true });
     writeFileSync(MEASURED_FIGURES_PATH, `${JSON.stringify(measured, null, 2)}\n`);

@@ -27,6 +27,12 @@ export interface ScenarioFigures {
   readonly bytesStoredPerTrade: number;
   /** gzip bytes of all objects per record. */
   readonly bytesStoredPerRecord: number;
+  /**
+   * When and where this scenario was measured, set only on a scenario kept from an earlier run than
+   * the writer's own `recordedOn` (a later run measured other scenarios only).
+   */
+  readonly recordedOn?: string;
+  readonly machine?: string;
 }
 
 export interface WriterFigures {
@@ -49,6 +55,26 @@ export interface CuratedFigures {
 export interface MeasuredFigures {
   readonly writer: WriterFigures;
   readonly curated?: CuratedFigures;
+}
+
+/**
+ * The writer's figures after a bench run: the run's scenarios replace theirs, and every scenario the
+ * run did not measure (`npm run bench -- --scenario NAME --record`) is kept, marked with the date and
+ * machine of the run that did, so that a partial run never leaves the cost model without one.
+ */
+export function mergeWriterFigures(previous: WriterFigures | undefined, run: WriterFigures): WriterFigures {
+  const before = previous?.scenarios ?? {};
+  // In the previous file's order, so that a partial run's diff shows only what it measured.
+  const names = [...new Set([...Object.keys(before), ...Object.keys(run.scenarios)])];
+  return {
+    ...run,
+    scenarios: Object.fromEntries(
+      names.map((name) => [
+        name,
+        run.scenarios[name] ?? { recordedOn: previous?.recordedOn, machine: previous?.machine, ...before[name] },
+      ]),
+    ),
+  };
 }
 
 /** The committed figures, or an error that says how to measure them. */

@@ -25,6 +25,11 @@ const LAMBDA_FULL_VCPU_MB = 1_769;
 const SHARD_BYTES_PER_SECOND = 1024 * 1024;
 const SHARD_RECORDS_PER_SECOND = 1_000;
 const PUT_PAYLOAD_UNIT_BYTES = 25 * KB;
+/**
+ * Bytes of a KPL aggregate that do not grow with its user records: the 4-byte magic number and the
+ * 16-byte MD5 trailer. The protobuf (each user record, its partition key and their framing) grows with them.
+ */
+const AGGREGATE_FIXED_BYTES = 20;
 
 /** How trades travel in the stream: one a Kinesis record, or in KPL aggregates. */
 export interface RecordShape {
@@ -34,15 +39,24 @@ export interface RecordShape {
   readonly bytesPerRecord: number;
   /** Writer CPU per trade, milliseconds, on the bench's machine. */
   readonly writerCpuMsPerTrade: number;
+  /**
+   * gzip bytes the writer stores per trade. Each line carries its Kinesis record's sequence number
+   * and arrival time, which compress away when consecutive trades share one record (aggregated).
+   */
+  readonly bytesStoredPerTrade: number;
 }
 
 /** Figures measured by `npm run bench -- --record` (and, once built, the curated zone's task). */
 export interface MeasuredInputs {
-  /** gzip bytes stored per trade (one date). */
-  readonly bytesStoredPerTrade: number;
   /** Objects the writer stores per invocation (one date). */
   readonly objectsPerInvocation: number;
+  /** One trade a Kinesis record (the bench's "one date"). */
   readonly plain: RecordShape;
+  /**
+   * KPL aggregates as the bench builds them: each filled to the KPL's AggregationMaxSize (51,200 B),
+   * what a producer sends only when it has that many trades for a shard within its buffer time. The
+   * model derives the aggregates a producer would send at a given rate from it ({@link aggregateOf}).
+   */
   readonly aggregated: RecordShape;
   /** Bytes Athena scans per trade for a day's VWAP over the curated table; undefined until measured. */
   readonly curatedBytesScannedPerTrade?: number;
@@ -64,8 +78,26 @@ export interface ConfiguredInputs {
 
 /** Figures that are neither measured nor configured nor prices, each with why it is what it is. */
 export interface CostAssumptions {
-  /** Shards an on-demand stream has at these rates: it starts at 4 MB/s, 4,000 records/s (4 shards) and these rates stay below. */
+  /**
+   * The rate trades arrive at while they arrive, over the day's mean: a US equity trading day is 6.5
+   * hours (09:30 to 16:00 ET), so a day's trades fall in 6.5 of 24 hours, 24/6.5 = 3.7 times the
+   * mean. Shards, KPL aggregates and the writer's batches are sized at this peak rate (1: trades
+   * spread evenly over 24 hours).
+   */
+  readonly peakToMeanRate: number;
+  /**
+   * Shards an on-demand stream has at least: it starts at 4 MB/s and 4,000 records/s (4 shards' worth),
+   * and grows (to double its previous peak) only when the peak rate needs more, which the model counts.
+   */
   readonly onDemandShards: number;
+  /**
+   * The KPL's RecordMaxBufferedTime (its default, 100 ms): a producer flushes a shard's aggregate
+   * when its oldest trade has waited this long, full or not, so an aggregate holds what one producer
+   * sends one shard in that time, at most what fills 51,200 bytes.
+   */
+  readonly kplRecordMaxBufferedTimeMs: number;
+  /** KPL producer processes writing to the stream; each aggregates its own trades per shard. */
+  readonly kplProducers: number;
   /** Wall time an invocation waits for its PutObject calls (concurrent), on top of its CPU time. */
   readonly s3PutLatencyMs: number;
   /** How often a credential's data key is renewed with KMS: Kinesis documents about every 5 minutes; S3 publishes no Bucket Key lifetime, taken the same. */
@@ -84,7 +116,10 @@ export interface CostAssumptions {
 }
 
 export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
+  peakToMeanRate: 24 / 6.5,
   onDemandShards: 4,
+  kplRecordMaxBufferedTimeMs: 100,
+  kplProducers: 1,
   s3PutLatencyMs: 30,
   kmsDataKeyMinutes: 5,
   producerCredentials: 1,
@@ -119,6 +154,19 @@ export interface KinesisVariant {
   readonly aggregation: boolean;
   readonly perDay: number;
   readonly shards: number;
+  readonly tradesPerRecord: number;
+}
+
+/** Full-day VWAP queries a day at which curation costs what it saves. */
+export interface CurationReturn {
+  /** With the configured runs a day. */
+  readonly breakEvenQueries: number;
+  /** With one run a day (`curationSchedule: rate(1 day)`). */
+  readonly breakEvenQueriesDaily: number;
+  /** One full-day VWAP over the raw table: Athena's bytes, and the GETs, read events and Decrypts. */
+  readonly rawQueryUsd: number;
+  /** The same over curated.trades: Athena's bytes. */
+  readonly curatedQueryUsd: number;
 }
 
 export interface CostReport {
@@ -132,6 +180,10 @@ export interface CostReport {
   readonly objectsPerDay: number;
   readonly bytesPerObject: number;
   readonly shards: number;
+  /** How the trades travel in the stream the report prices (derived, when aggregated). */
+  readonly shape: RecordShape;
+  /** What curation costs against what it saves; undefined until the curated figure is measured. */
+  readonly curation?: CurationReturn;
 }
 
 /** USD per million trades of a per-day figure. */
@@ -139,72 +191,141 @@ export function perMillionTrades(perDay: number, tradesPerDay: number): number {
   return (perDay * 1_000_000) / tradesPerDay;
 }
 
-/** A day of Kinesis, one mode and one record shape. */
+/**
+ * A KPL aggregate of `tradesPerAggregate` trades, from the bench's filled one: its bytes grow with its
+ * trades past the fixed magic number and MD5; the bytes stored per trade go from the plain figure (one
+ * trade a record) to the filled aggregate's in proportion to 1/trades, since what aggregation saves
+ * in storage is a sequence number and arrival time shared by the record's trades.
+ */
+export function aggregateOf(tradesPerAggregate: number, filled: RecordShape, plain: RecordShape): RecordShape {
+  const bytesPerTrade = (filled.bytesPerRecord - AGGREGATE_FIXED_BYTES) / filled.tradesPerRecord;
+  const shareOfPlain = (1 / tradesPerAggregate - 1 / filled.tradesPerRecord) / (1 - 1 / filled.tradesPerRecord);
+  return {
+    tradesPerRecord: tradesPerAggregate,
+    bytesPerRecord: AGGREGATE_FIXED_BYTES + tradesPerAggregate * bytesPerTrade,
+    writerCpuMsPerTrade: filled.writerCpuMsPerTrade,
+    bytesStoredPerTrade:
+      filled.bytesStoredPerTrade + (plain.bytesStoredPerTrade - filled.bytesStoredPerTrade) * shareOfPlain,
+  };
+}
+
+/** The trades a day arrive at, per second, while they arrive (the peak-to-mean assumption). */
+export function peakTradesPerSecond(tradesPerDay: number, assumptions: CostAssumptions): number {
+  return (tradesPerDay / SECONDS_PER_DAY) * assumptions.peakToMeanRate;
+}
+
+/**
+ * Trades a KPL producer puts in one aggregate at the peak rate: what it sends one shard within
+ * RecordMaxBufferedTime, at least one and at most what fills an aggregate (the bench's filled one).
+ */
+export function tradesPerAggregate(
+  tradesPerDay: number,
+  shards: number,
+  filled: RecordShape,
+  assumptions: CostAssumptions,
+): number {
+  const perShardPerProducer = peakTradesPerSecond(tradesPerDay, assumptions) / shards / assumptions.kplProducers;
+  const buffered = (perShardPerProducer * assumptions.kplRecordMaxBufferedTimeMs) / 1000;
+  return Math.max(1, Math.min(filled.tradesPerRecord, buffered));
+}
+
+/** Shards that take the peak rate in records of `shape`: 1 MiB/s or 1,000 records/s each. */
+function shardsForPeak(peakTrades: number, shape: RecordShape): number {
+  const recordsPerSecond = peakTrades / shape.tradesPerRecord;
+  return Math.max(
+    1,
+    Math.ceil((recordsPerSecond * shape.bytesPerRecord) / SHARD_BYTES_PER_SECOND),
+    Math.ceil(recordsPerSecond / SHARD_RECORDS_PER_SECOND),
+  );
+}
+
+/**
+ * The stream's shards and the records the trades travel in: a provisioned stream gets the shards its
+ * peak rate needs, an on-demand one at least its initial 4. With aggregation the two depend on each
+ * other (more shards, fewer trades an aggregate, more records), so shards are added until they suffice.
+ */
+export function streamLayout(
+  tradesPerDay: number,
+  aggregation: boolean,
+  mode: 'on-demand' | 'provisioned',
+  measured: Pick<MeasuredInputs, 'plain' | 'aggregated'>,
+  assumptions: CostAssumptions,
+): { shards: number; shape: RecordShape } {
+  const peak = peakTradesPerSecond(tradesPerDay, assumptions);
+  const shapeAt = (shards: number): RecordShape =>
+    aggregation
+      ? aggregateOf(
+          tradesPerAggregate(tradesPerDay, shards, measured.aggregated, assumptions),
+          measured.aggregated,
+          measured.plain,
+        )
+      : measured.plain;
+  let shards = mode === 'on-demand' ? assumptions.onDemandShards : 1;
+  // Each pass needs at least as many shards as the one before, and never more than one trade a
+  // record at the plain size would: it ends.
+  for (;;) {
+    const shape = shapeAt(shards);
+    const needed = shardsForPeak(peak, shape);
+    if (needed <= shards) return { shards, shape };
+    shards = needed;
+  }
+}
+
+/** A day of Kinesis, one mode, one record shape and the stream's shards ({@link streamLayout}). */
 export function kinesisPerDay(
   tradesPerDay: number,
   shape: RecordShape,
   mode: 'on-demand' | 'provisioned',
   retentionHours: number,
-  onDemandShards: number,
+  shards: number,
   prices: Prices,
-): { perDay: number; shards: number } {
+): number {
   const records = tradesPerDay / shape.tradesPerRecord;
   const extendedDays = Math.max(0, Math.min(retentionHours, 168) - 24) / 24;
   if (mode === 'on-demand') {
-    // Each record is billed as a whole number of KB, written and read alike.
+    // Each record is billed as a whole number of KB, written and read alike; shards are not billed.
     const billedGb = (records * Math.ceil(shape.bytesPerRecord / KB) * KB) / GB;
     const ingest = billedGb * prices.kinesisOnDemandIngestGb.usd;
     const retrieval = billedGb * prices.kinesisOnDemandRetrievalGb.usd;
     // Each day's data is held extendedDays past its first 24 hours: that many GB-days a day.
     const retention = ((billedGb * extendedDays) / DAYS_PER_MONTH) * prices.kinesisOnDemandExtendedRetentionGbMonth.usd;
-    return {
-      perDay: 24 * prices.kinesisOnDemandStreamHour.usd + ingest + retrieval + retention,
-      shards: onDemandShards,
-    };
+    return 24 * prices.kinesisOnDemandStreamHour.usd + ingest + retrieval + retention;
   }
-  const bytesPerSecond = (records * shape.bytesPerRecord) / SECONDS_PER_DAY;
-  const recordsPerSecond = records / SECONDS_PER_DAY;
-  const shards = Math.max(
-    1,
-    Math.ceil(bytesPerSecond / SHARD_BYTES_PER_SECOND),
-    Math.ceil(recordsPerSecond / SHARD_RECORDS_PER_SECOND),
-  );
   const payloadUnits = records * Math.ceil(shape.bytesPerRecord / PUT_PAYLOAD_UNIT_BYTES);
   const retention = extendedDays > 0 ? shards * 24 * prices.kinesisProvisionedExtendedRetentionShardHour.usd : 0;
-  return {
-    perDay:
-      shards * 24 * prices.kinesisShardHour.usd + (payloadUnits / 1e6) * prices.kinesisPutPayloadUnits.usd + retention,
-    shards,
-  };
+  return (
+    shards * 24 * prices.kinesisShardHour.usd + (payloadUnits / 1e6) * prices.kinesisPutPayloadUnits.usd + retention
+  );
 }
 
 /** The cost of a day of trades, line by line. */
 export function costModel(inputs: CostInputs, prices: Prices): CostReport {
   const { tradesPerDay, queriesPerDay, measured, configured, assumptions } = inputs;
-  const shape = inputs.aggregation ? measured.aggregated : measured.plain;
-  const kinesis = kinesisPerDay(
+  const { shards, shape } = streamLayout(tradesPerDay, inputs.aggregation, inputs.streamMode, measured, assumptions);
+  const kinesisDay = kinesisPerDay(
     tradesPerDay,
     shape,
     inputs.streamMode,
     configured.streamRetentionHours,
-    assumptions.onDemandShards,
+    shards,
     prices,
   );
-  const shards = kinesis.shards;
 
-  // Each shard's batches: what the batching window gathers, capped by the batch size (Kinesis
-  // records) and Lambda's 6 MB payload (base64 data and the event's JSON around it).
+  // Each shard's batches: what the batching window gathers at the peak rate (the writer runs while
+  // trades arrive), capped by the batch size (Kinesis records) and Lambda's 6 MB payload (base64
+  // data and the event's JSON around it).
   const eventBytesPerRecord = Math.ceil(shape.bytesPerRecord / 3) * 4 + assumptions.eventBytesPerRecord;
   const recordsPerInvocationCap = Math.min(
     configured.batchSize,
     Math.floor(LAMBDA_PAYLOAD_BYTES / eventBytesPerRecord),
   );
   const tradesPerInvocationCap = recordsPerInvocationCap * shape.tradesPerRecord;
-  const tradesPerShardWindow = (tradesPerDay / SECONDS_PER_DAY / shards) * configured.batchingWindowSeconds;
+  const tradesPerShardWindow =
+    (peakTradesPerSecond(tradesPerDay, assumptions) / shards) * configured.batchingWindowSeconds;
   const tradesPerInvocation = Math.max(1, Math.min(tradesPerShardWindow, tradesPerInvocationCap));
   const invocationsPerDay = tradesPerDay / tradesPerInvocation;
   const objectsPerDay = invocationsPerDay * measured.objectsPerInvocation;
-  const storedBytesPerDay = tradesPerDay * measured.bytesStoredPerTrade;
+  const storedBytesPerDay = tradesPerDay * shape.bytesStoredPerTrade;
   const bytesPerObject = storedBytesPerDay / objectsPerDay;
 
   const cpuShare = Math.min(1, configured.writerMemoryMb / LAMBDA_FULL_VCPU_MB);
@@ -229,13 +350,22 @@ export function costModel(inputs: CostInputs, prices: Prices): CostReport {
       : Math.max(ATHENA_MINIMUM_BYTES, tradesPerDay * measured.curatedBytesScannedPerTrade);
   const archived = bytesPerObject >= ARCHIVE_MINIMUM_OBJECT_BYTES;
   const storedGbPerDay = storedBytesPerDay / GB;
+  // One read of the whole raw day (a raw query, or one scan of a curation run): the bytes Athena
+  // scans, and the GET, read data event and bucket key Decrypts of every object of the day.
+  const rawScanUsd = (rawBytesPerQuery / TB) * prices.athenaTbScanned.usd;
+  const rawReadsUsd =
+    (objectsPerDay / 1000) * prices.s3GetPer1000.usd +
+    s3KmsCallsPerDay * kmsPrice +
+    (configured.readDataEvents ? (objectsPerDay / 100_000) * prices.cloudTrailDataEventsPer100000.usd : 0);
+  const curatedQueryUsd =
+    curatedBytesPerQuery === undefined ? undefined : (curatedBytesPerQuery / TB) * prices.athenaTbScanned.usd;
 
   const lines: LineItem[] = [
     {
       group: 'ingest',
       name: `Kinesis, ${inputs.streamMode}, ${inputs.aggregation ? 'KPL aggregated' : 'one trade a record'}`,
-      perDay: kinesis.perDay,
-      basis: `${shards} shard(s); ${Math.round(tradesPerDay / shape.tradesPerRecord).toLocaleString('en-US')} records of ${Math.round(shape.bytesPerRecord)} B; retention ${configured.streamRetentionHours} h`,
+      perDay: kinesisDay,
+      basis: `${shards} shard(s); ${Math.round(tradesPerDay / shape.tradesPerRecord).toLocaleString('en-US')} records of ${Math.round(shape.bytesPerRecord).toLocaleString('en-US')} B${inputs.aggregation ? ` (${formatTrades(shape.tradesPerRecord)} trades each)` : ''}; retention ${configured.streamRetentionHours} h`,
     },
     {
       group: 'ingest',
@@ -276,32 +406,25 @@ export function costModel(inputs: CostInputs, prices: Prices): CostReport {
     {
       group: 'curation',
       name: 'Athena, MERGE and reconciliation of the raw day',
-      perDay: ((curationScansPerDay * rawBytesPerQuery) / TB) * prices.athenaTbScanned.usd,
+      perDay: curationScansPerDay * rawScanUsd,
       basis: `${configured.curationRunsPerDay} runs a day, each reading the day's ${(rawBytesPerQuery / GB).toFixed(3)} GB of raw trades ${assumptions.curationRawScansPerRun} times`,
     },
     {
       group: 'curation',
       name: 'S3 GET, KMS and CloudTrail read events of those scans',
-      perDay:
-        curationScansPerDay *
-        ((objectsPerDay / 1000) * prices.s3GetPer1000.usd +
-          s3KmsCallsPerDay * kmsPrice +
-          (configured.readDataEvents ? (objectsPerDay / 100_000) * prices.cloudTrailDataEventsPer100000.usd : 0)),
+      perDay: curationScansPerDay * rawReadsUsd,
       basis: `each scan reads every object of the day, decrypts each bucket key once${configured.readDataEvents ? ', and logs a GetObject event per object' : ''}`,
     },
     {
       group: 'query',
       name: "Athena, a day's VWAP over raw trades",
-      perDay: ((queriesPerDay * rawBytesPerQuery) / TB) * prices.athenaTbScanned.usd,
+      perDay: queriesPerDay * rawScanUsd,
       basis: `${queriesPerDay} queries of ${(rawBytesPerQuery / GB).toFixed(3)} GB (the whole dt partition)`,
     },
     {
       group: 'query',
       name: "Athena, a day's VWAP over curated trades",
-      perDay:
-        curatedBytesPerQuery === undefined
-          ? undefined
-          : ((queriesPerDay * curatedBytesPerQuery) / TB) * prices.athenaTbScanned.usd,
+      perDay: curatedQueryUsd === undefined ? undefined : queriesPerDay * curatedQueryUsd,
       basis:
         curatedBytesPerQuery === undefined
           ? 'not measured yet'
@@ -331,7 +454,7 @@ export function costModel(inputs: CostInputs, prices: Prices): CostReport {
       group: 'storage',
       name: 'S3 Standard, per month the day is kept',
       perDay: storedGbPerDay * prices.s3StandardGbMonth.usd,
-      basis: `${storedGbPerDay.toFixed(3)} GB a day (${measured.bytesStoredPerTrade.toFixed(1)} B a trade)`,
+      basis: `${storedGbPerDay.toFixed(3)} GB a day (${shape.bytesStoredPerTrade.toFixed(1)} B a trade)`,
     },
     {
       group: 'storage',
@@ -352,17 +475,21 @@ export function costModel(inputs: CostInputs, prices: Prices): CostReport {
   const variants: KinesisVariant[] = [];
   for (const mode of ['on-demand', 'provisioned'] as const) {
     for (const aggregation of [false, true]) {
-      const variant = kinesisPerDay(
-        tradesPerDay,
-        aggregation ? measured.aggregated : measured.plain,
+      const layout = streamLayout(tradesPerDay, aggregation, mode, measured, assumptions);
+      variants.push({
         mode,
-        configured.streamRetentionHours,
-        assumptions.onDemandShards,
-        prices,
-      );
-      variants.push({ mode, aggregation, ...variant });
+        aggregation,
+        perDay: kinesisPerDay(tradesPerDay, layout.shape, mode, configured.streamRetentionHours, layout.shards, prices),
+        shards: layout.shards,
+        tradesPerRecord: layout.shape.tradesPerRecord,
+      });
     }
   }
+
+  // Curation reads the raw day as a raw query does; each full-day query it moves to curated.trades
+  // saves the raw read less the curated one.
+  const saving = curatedQueryUsd === undefined ? undefined : rawScanUsd + rawReadsUsd - curatedQueryUsd;
+  const curationRunUsd = assumptions.curationRawScansPerRun * (rawScanUsd + rawReadsUsd);
 
   return {
     tradesPerDay,
@@ -374,7 +501,23 @@ export function costModel(inputs: CostInputs, prices: Prices): CostReport {
     objectsPerDay,
     bytesPerObject,
     shards,
+    shape,
+    ...(saving === undefined || curatedQueryUsd === undefined || saving <= 0
+      ? {}
+      : {
+          curation: {
+            breakEvenQueries: (curationRunUsd * configured.curationRunsPerDay) / saving,
+            breakEvenQueriesDaily: curationRunUsd / saving,
+            rawQueryUsd: rawScanUsd + rawReadsUsd,
+            curatedQueryUsd,
+          },
+        }),
   };
+}
+
+/** Trades a record, to the tenth below 10 (one trade a record is 1). */
+export function formatTrades(trades: number): string {
+  return trades < 10 ? trades.toFixed(1).replace(/\.0$/, '') : Math.round(trades).toLocaleString('en-US');
 }
 
 /** The line item that costs most per day, of those measured. */
