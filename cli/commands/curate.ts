@@ -99,7 +99,7 @@ Examples:
       const unreconciled = output.reconciliation.filter((day) => day.unreconciledTrades !== 0);
       if (unreconciled.length > 0) {
         throw new CliError(
-          `${unreconciled.map((day) => day.day).join(', ')} did not reconcile (raw and curated counts differ): see docs/curated-zone.md, "Alarms".`,
+          `${unreconciled.map((day) => day.day).join(', ')} did not reconcile (raw and curated counts differ): every later run merges and counts ${unreconciled.length === 1 ? 'it' : 'them'} again until ${unreconciled.length === 1 ? 'it does' : 'they do'}; see docs/curated-zone.md, "The reconciliation, and the alarms".`,
           EXIT.FAILED,
         );
       }

@@ -71,4 +71,11 @@ export type CurationRunOutput =
       readonly vacuumed: boolean;
       /** Raw objects modified after this instant are looked for by the next run. */
       readonly watermark: string;
+      /**
+       * The days of `reconciliation` that did not reconcile: the next run merges and counts them again,
+       * new objects or not. Absent from the output of a run before this member existed.
+       */
+      readonly unreconciledDays?: readonly string[];
+      /** Unreconciled days of earlier runs given up because more were carried than a run takes (plan.ts, MAX_CARRIED_DAYS). */
+      readonly droppedUnreconciledDays?: readonly string[];
     };

@@ -121,6 +121,7 @@ describe('trades curate', () => {
     const { code, stderr } = await run(['curate', '--date', '2026-03-09', '--wait', '--format', 'json']);
     expect(code).toBe(EXIT.FAILED);
     expect(stderr.text()).toContain('2026-03-09 did not reconcile');
+    expect(stderr.text()).toContain('every later run merges and counts it again until it does');
   });
 
   it('exits 1 when another run was in progress (runs never overlap)', async () => {
