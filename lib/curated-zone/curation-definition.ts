@@ -1,5 +1,9 @@
 import { CURATION_STATE_KEY } from '../../lambda/curation-planner/contract';
-import { INVALID_INPUT_ERROR } from '../../schema/curation/run-contract';
+import {
+  INVALID_INPUT_ERROR,
+  OTHER_RUN_STILL_IN_PROGRESS_ERROR,
+  OTHER_RUN_WAIT,
+} from '../../schema/curation/run-contract';
 
 /**
  * The curation job as an Amazon States Language document (JSONata), built as plain data so that a
@@ -8,7 +12,9 @@ import { INVALID_INPUT_ERROR } from '../../schema/curation/run-contract';
  * (curated-zone.ts), because CDK's AthenaStartQueryExecution grants S3 on `*`, Glue deletes and no
  * KMS (DESIGN §10).
  *
- * The run: end at once if another run is in progress; plan (the planner Lambda checks the input, reads the watermark and the days still
+ * The run: if another run is in progress, end at once when no days are named (the next scheduled run
+ * lists what this one would have), or wait for it when days are named (they would be lost), for a
+ * bounded time; plan (the planner Lambda checks the input, reads the watermark and the days still
  * unreconciled, and lists the raw prefixes); create the table if it does not exist; for each day, one
  * at a time (Iceberg commits of one table conflict), MERGE it and reconcile it; publish the run's
  * unreconciled trades, one value a run; save the watermark with the days that did not reconcile (the
@@ -27,6 +33,8 @@ export const CURATION_STATES = {
   findOtherRuns: 'FindOtherRuns',
   anotherRunInProgress: 'AnotherRunInProgress',
   skipped: 'SkippedAnotherRunInProgress',
+  waitForOtherRun: 'WaitForOtherRun',
+  otherRunStillInProgress: 'OtherRunStillInProgress',
   plan: 'PlanRun',
   loadStatements: 'LoadStatements',
   ensureTable: 'EnsureCuratedTable',
@@ -95,11 +103,13 @@ export const RUN_TIMEOUT_SECONDS = 6 * 3600;
  * How they relate to RUN_TIMEOUT_SECONDS (6 h): each bounds one attempt of one step, and none comes
  * near the run's (the longest, 2 h, is a third of it), so each can fire. Their sum along a run is
  * more than the run's: up to the watermark, one attempt of every step for one day adds up to
- * 1 h 48 min (30 + 360 + 600 + 3600 + 1800 + 30 + 30 + 30 s), each further day 1 h 30.5 min; the
- * maintenance after it adds up to 6 h 1.5 min on its own (OPTIMIZE and VACUUM 2 h each, the duplicate
- * check and the repair 1 h each, three SDK calls). The run's timeout is what bounds a run: one in
- * which every step is that slow ends TIMED_OUT (and alarms), and since the watermark is saved before
- * the maintenance, a maintenance that runs out the clock costs only itself. Retries multiply a step's
+ * 1 h 48 min (30 + 360 + 600 + 3600 + 1800 + 30 + 30 + 30 s), each further day 1 h 30.5 min; a run
+ * that names days may first wait up to OTHER_RUN_WAIT (3 h, and one more check) for another run,
+ * which still leaves it more than one day's 1 h 48 min; the maintenance after the watermark adds up
+ * to 6 h 1.5 min on its own (OPTIMIZE and VACUUM 2 h each, the duplicate check and the repair 1 h
+ * each, three SDK calls). The run's timeout is what bounds a run: one in which every step is that
+ * slow ends TIMED_OUT (and alarms), and since the watermark is saved before the maintenance, a
+ * maintenance that runs out the clock costs only itself. Retries multiply a step's
  * time (an Athena step may be attempted three times), which only makes the run's timeout the tighter.
  */
 export const STATE_TIMEOUTS = {
@@ -214,19 +224,45 @@ export function curationDefinition(props: CurationDefinitionProps): Record<strin
       },
       [S.anotherRunInProgress]: {
         Type: 'Choice',
-        Choices: [{ Condition: '{% $otherRuns > 0 %}', Next: S.skipped }],
+        Choices: [
+          // The schedule's run names no days: the next run lists every object this one would have.
+          {
+            Condition: '{% $otherRuns > 0 and $count($states.context.Execution.Input.days) = 0 %}',
+            Next: S.skipped,
+          },
+          // Named days (trades curate --date, trades replay) would be lost by a skip, and an old one is
+          // never listed: wait for the other run, within half of this run's timeout.
+          {
+            Condition: `{% $otherRuns > 0 and $toMillis($states.context.State.EnteredTime) - $toMillis($states.context.Execution.StartTime) < ${OTHER_RUN_WAIT.atMostSeconds * 1000} %}`,
+            Next: S.waitForOtherRun,
+          },
+          { Condition: '{% $otherRuns > 0 %}', Next: S.otherRunStillInProgress },
+        ],
         Default: S.plan,
       },
       [S.skipped]: {
         Type: 'Succeed',
         Output: {
           outcome: 'SKIPPED',
-          reason: 'another curation run is in progress; this one did nothing (start it again once that one ends)',
+          reason:
+            'another curation run is in progress and this one names no days: it did nothing, and the next scheduled run lists the raw objects it would have',
         },
+      },
+      [S.waitForOtherRun]: {
+        Type: 'Wait',
+        Comment: 'This run names days: check again for the other run instead of ending without them',
+        Seconds: OTHER_RUN_WAIT.checkEverySeconds,
+        Next: S.findOtherRuns,
+      },
+      [S.otherRunStillInProgress]: {
+        Type: 'Fail',
+        Error: OTHER_RUN_STILL_IN_PROGRESS_ERROR,
+        Cause: `another curation run was still in progress ${OTHER_RUN_WAIT.atMostSeconds / 3600} hours after this one started; the days this run names were not merged: start them again (trades curate --date) once it ends`,
       },
       [S.plan]: {
         Type: 'Task',
-        Comment: 'Check the input, read the watermark, list the raw prefixes: the days to merge',
+        Comment:
+          'Check the input, read the watermark and the days still unreconciled, list the raw prefixes: the days to merge',
         Resource: 'arn:aws:states:::lambda:invoke',
         Arguments: {
           FunctionName: props.plannerFunctionArn,

@@ -7,7 +7,11 @@ import {
   curationDefinition,
   RUN_TIMEOUT_SECONDS,
 } from '../../lib/curated-zone/curation-definition';
-import { INVALID_INPUT_ERROR } from '../../schema/curation/run-contract';
+import {
+  INVALID_INPUT_ERROR,
+  OTHER_RUN_STILL_IN_PROGRESS_ERROR,
+  OTHER_RUN_WAIT,
+} from '../../schema/curation/run-contract';
 import {
   curatedTableDdl,
   duplicateRepairStatement,
@@ -288,6 +292,12 @@ describe('the curation definition', () => {
     expect(toWatermark).toBe(6480);
     expect(sum(perDay)).toBe(5430);
     expect(toWatermark).toBeLessThan(RUN_TIMEOUT_SECONDS);
+    // A run that names days may wait for another one first (the last wait starts just before the
+    // limit, and one more check follows it), and still reaches the watermark of a day within its own.
+    const longestWait = OTHER_RUN_WAIT.atMostSeconds + OTHER_RUN_WAIT.checkEverySeconds + sum([S.findOtherRuns]);
+    expect(states[S.waitForOtherRun].Seconds).toBe(OTHER_RUN_WAIT.checkEverySeconds);
+    expect(longestWait + toWatermark).toBe(17610);
+    expect(longestWait + toWatermark).toBeLessThan(RUN_TIMEOUT_SECONDS);
     // The maintenance alone may outlast the run: then the run times out, after the watermark was saved.
     const maintenance =
       sum([S.optimize, S.vacuum, S.saveVacuumDate, S.countDuplicates, S.readDuplicates]) +
@@ -307,7 +317,7 @@ describe('the curation definition', () => {
 });
 
 describe('state by state', () => {
-  it(`${S.findOtherRuns}: ends the run at once when another execution of this state machine is running`, async () => {
+  it(`${S.findOtherRuns}: counts the running executions of this state machine that started before this one`, async () => {
     const state = states[S.findOtherRuns];
     expect(state.Resource).toBe('arn:aws:states:::aws-sdk:sfn:listExecutions');
     expect(state.Arguments).toEqual({ StateMachineArn: STATE_MACHINE_ARN, StatusFilter: 'RUNNING', MaxResults: 100 });
@@ -348,11 +358,42 @@ describe('state by state', () => {
       await otherRuns([{ arn: executionArn('z-epoch'), start: Date.parse('2026-03-11T10:00:00.200Z') / 1000 }]),
     ).toBe(1);
     expect(await otherRuns([{ arn: executionArn('z-unknown') }])).toBe(1);
+  });
+
+  it(`${S.anotherRunInProgress}: a run that names no days skips; one that names days waits, for ${OTHER_RUN_WAIT.atMostSeconds / 3600} hours at most, then fails`, async () => {
     const choice = states[S.anotherRunInProgress];
-    expect(await evaluate(choice.Choices[0].Condition, { otherRuns: 1 })).toBe(true);
-    expect(await evaluate(choice.Choices[0].Condition, { otherRuns: 0 })).toBe(false);
-    expect(choice.Choices[0].Next).toBe(S.skipped);
+    const START = '2026-03-11T10:00:00.000Z';
+    /** Where the Choice goes, `waited` seconds after the run's start. */
+    const next = async (otherRuns: number, input: unknown, waited = 0) => {
+      const context = {
+        Execution: { StartTime: START, Input: input },
+        State: { EnteredTime: new Date(Date.parse(START) + waited * 1000).toISOString() },
+      };
+      for (const rule of choice.Choices) {
+        if ((await evaluate(rule.Condition, { otherRuns, states: { context } })) === true) return rule.Next;
+      }
+      return choice.Default;
+    };
+    const named = { days: ['2026-01-02'] };
+    expect(await next(0, {})).toBe(S.plan);
+    expect(await next(0, named, 7200)).toBe(S.plan);
+    expect(await next(1, {})).toBe(S.skipped);
+    expect(await next(1, { days: [] })).toBe(S.skipped);
+    expect(await next(2, named)).toBe(S.waitForOtherRun);
+    expect(await next(1, named, OTHER_RUN_WAIT.atMostSeconds - 1)).toBe(S.waitForOtherRun);
+    expect(await next(1, named, OTHER_RUN_WAIT.atMostSeconds)).toBe(S.otherRunStillInProgress);
     expect(states[S.skipped]).toMatchObject({ Type: 'Succeed', Output: { outcome: 'SKIPPED' } });
+    expect(states[S.waitForOtherRun]).toEqual({
+      Type: 'Wait',
+      Comment: expect.any(String),
+      Seconds: 300,
+      Next: S.findOtherRuns,
+    });
+    expect(states[S.otherRunStillInProgress]).toMatchObject({
+      Type: 'Fail',
+      Error: OTHER_RUN_STILL_IN_PROGRESS_ERROR,
+      Cause: expect.stringContaining('were not merged'),
+    });
   });
 
   it(`${S.plan}: invokes the planner with the execution input and start time, and never retries a refused input`, async () => {
@@ -809,5 +850,62 @@ describe('a day that does not reconcile, over the runs that follow', () => {
       { ...plan.stateAfterMerge, unreconciledDays: [DAY] },
       { ...plan.stateAfterVacuum, unreconciledDays: [DAY] },
     ]);
+  });
+});
+
+describe('a run that finds another run in progress', () => {
+  const RUN_START = new Date('2026-01-11T10:00:00.000Z');
+  const STATE = { version: 1 as const, watermark: '2026-01-11T08:45:00.000Z', lastVacuumDate: '2026-01-11' };
+  const EARLIER = { ExecutionArn: executionArn('earlier'), StartDate: '2026-01-11T09:00:00.000Z' };
+  const NAMED = ['2025-06-30'];
+  const named = planRun({ runStart: RUN_START, requested: NAMED, withNewObjects: [], state: STATE });
+  const waits = (run: SimulatedRun) => run.entered.filter((name) => name === S.waitForOtherRun).length;
+
+  it('ends SKIPPED at once when it names no days (the schedule’s): the next run lists what it would have', async () => {
+    const scheduled = planRun({ runStart: RUN_START, requested: [], withNewObjects: [], state: STATE });
+    const run = await simulateRun(scheduled, { runningExecutions: [[EARLIER]] });
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.entered).toEqual([S.findOtherRuns, S.anotherRunInProgress, S.skipped]);
+    expect(run.output).toMatchObject({ outcome: 'SKIPPED' });
+    expect(run.savedStates).toEqual([]);
+  });
+
+  it('waits for it when it names days, checking every 5 minutes, and then merges them', async () => {
+    const run = await simulateRun(named, {
+      input: { days: NAMED },
+      runningExecutions: [[EARLIER], [EARLIER], []],
+    });
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.entered.slice(0, 9)).toEqual([
+      S.findOtherRuns,
+      S.anotherRunInProgress,
+      S.waitForOtherRun,
+      S.findOtherRuns,
+      S.anotherRunInProgress,
+      S.waitForOtherRun,
+      S.findOtherRuns,
+      S.anotherRunInProgress,
+      S.plan,
+    ]);
+    expect(run.waitedSeconds).toBe(600);
+    expect(run.output).toMatchObject({ outcome: 'CURATED', days: NAMED });
+  });
+
+  it(`fails with ${OTHER_RUN_STILL_IN_PROGRESS_ERROR} when the other run is still going after 3 hours, having merged nothing`, async () => {
+    const run = await simulateRun(named, { input: { days: NAMED }, runningExecutions: [[EARLIER]] });
+    expect(run.status).toBe('FAILED');
+    expect(run.error).toBe(OTHER_RUN_STILL_IN_PROGRESS_ERROR);
+    expect(waits(run)).toBe(36);
+    expect(run.waitedSeconds).toBe(OTHER_RUN_WAIT.atMostSeconds);
+    expect(run.entered).not.toContain(S.plan);
+    expect(run.entered.at(-1)).toBe(S.otherRunStillInProgress);
+    expect(run.savedStates).toEqual([]);
+  });
+
+  it('never waits for a run that started after it (that one waits or skips instead)', async () => {
+    const later = { ExecutionArn: executionArn('later'), StartDate: '2026-01-11T10:00:01.000Z' };
+    const run = await simulateRun(named, { input: { days: NAMED }, runningExecutions: [[later]] });
+    expect(waits(run)).toBe(0);
+    expect(run.output).toMatchObject({ outcome: 'CURATED', days: NAMED });
   });
 });
