@@ -202,22 +202,23 @@ export class TradingDataLakeStack extends Stack {
       alarmFriendlyName: 'CurationJob',
       humanReadableName: 'curation job (Step Functions)',
     });
-    // Published once a run (hourly) and once a day: between two counts the alarm keeps its state, so
-    // an unreconciled day stays in ALARM until a run counts it right, instead of clearing with the
-    // empty periods between runs.
+    // Published once a run (hourly) and once a day: between two counts the alarm keeps its state.
+    // Every run merges and counts again each day an earlier run left unreconciled (the job's state
+    // object carries them, up to 14), so an unreconciled day stays in ALARM until a run counts it
+    // right, instead of clearing with the empty periods between runs or with the next run's 0.
     this.alarms.addAlarm('CurationUnreconciledTrades', this.curated.metricUnreconciledTrades(), {
       threshold: 1,
       treatMissingData: cloudwatch.TreatMissingData.IGNORE,
       title: 'Trades not reflected in curated.trades after their merge',
       description:
-        'After merging a day, the curation job found trades with an event on that day that curated.trades does not hold at that event or a newer one (or holds twice): a MERGE that went wrong, a price or executed_at the table could not type, or a move beyond the lookup window. The execution output lists each day with its counts; see docs/curated-zone.md, "When an alarm fires".',
+        'After merging its days, a curation run found trades with an event on one of them that curated.trades does not hold at that event or a newer one (or holds twice): a MERGE that went wrong, a price or executed_at the table could not type, or a move beyond the lookup window. Each run merges and counts such a day again until it reconciles; the alarm clears with the first run that counts every day right. The execution output lists each day with its counts (unreconciledDays: those still wrong); see docs/curated-zone.md, "The reconciliation, and the alarms".',
     });
     this.alarms.addAlarm('CuratedDuplicateTrades', this.curated.metricDuplicateTrades(), {
       threshold: 1,
       treatMissingData: cloudwatch.TreatMissingData.IGNORE,
       title: 'trade_ids with more than one curated row',
       description:
-        'The daily check found trade_ids with more than one row in curated.trades: a correction moved a trade further than the MERGE looks (MOVE_WINDOW_DAYS). Analysts would count those trades twice; docs/curated-zone.md, "When an alarm fires", says how to repair them.',
+        'The daily check found trade_ids with more than one row in curated.trades: a correction moved a trade further than the MERGE looks (MOVE_WINDOW_DAYS). Analysts would count those trades twice; docs/curated-zone.md, "The reconciliation, and the alarms", says how to repair them.',
     });
 
     // DESIGN §3, row by row.

@@ -3,6 +3,7 @@ import type { CurationRunInput } from '../../schema/curation/run-contract';
 import { STACK_OUTPUTS } from '../aws/stack-outputs';
 import { type CliEnvironment, type GlobalOptions, StackSession } from '../context';
 import { runCuration } from '../curate/run-curation';
+import { overlapNote } from '../curate/start-curation';
 import { CliError } from '../errors';
 import { EXIT } from '../exit-codes';
 import { calendarDate } from '../options';
@@ -35,7 +36,7 @@ export function curateCommand(env: CliEnvironment): Command {
   return new Command('curate')
     .summary('start the curation job, for given days (late trades, replays)')
     .description(
-      "Start one run of the curation job (EventBridge Scheduler starts it hourly on its own). Without --date the run merges the raw days that got objects since the last successful run, within reconcileDays; each --date adds a day whatever its age: a late trade, or a day a replay wrote to. With --wait it follows the run to its end and prints each merged day's reconciliation (raw trades, curated trades, duplicate rows, unreconciled: 0 when the day is reconciled), and exits 1 when a day does not reconcile, when another run was in progress (runs never overlap: start again), or when the run failed.",
+      "Start one run of the curation job (EventBridge Scheduler starts it hourly on its own). Without --date the run merges the raw days that got objects since the last successful run, within reconcileDays; each --date adds a day whatever its age: a late trade, or a day a replay wrote to. With --wait it follows the run to its end and prints each merged day's reconciliation (raw trades, curated trades, duplicate rows, unreconciled: 0 when the day is reconciled), and exits 1 when a day does not reconcile, when another run was in progress and no --date was given (runs never overlap: that run skips, and the next hourly one lists what it would have), or when the run failed. With --date a run waits for a run in progress (every 5 minutes, up to 3 hours) instead of skipping, and fails if that run is still going then.",
     )
     .option('--date <YYYY-MM-DD>', 'a raw day (UTC) to merge; repeat for more days', collectDates, [])
     .option('--wait', 'follow the run to its end and print its reconciliation')
@@ -71,13 +72,16 @@ Examples:
       if (run.status === 'RUNNING') {
         notice(
           env.output,
-          `Started the curation job${input.days ? ` for ${input.days.join(', ')}` : ''} (execution ${run.executionArn}). Follow it with --wait next time, or aws stepfunctions describe-execution --execution-arn ${run.executionArn}.`,
+          `Started the curation job${input.days ? ` for ${input.days.join(', ')}` : ''} (execution ${run.executionArn}). Follow it with --wait next time, or aws stepfunctions describe-execution --execution-arn ${run.executionArn}.${input.days ? ` ${overlapNote()}` : ''}`,
         );
         return;
       }
       const { output } = run;
       if (output.outcome === 'SKIPPED') {
-        throw new CliError(`The run did nothing: ${output.reason} Start it again once that run ends.`, EXIT.FAILED);
+        throw new CliError(
+          `The run did nothing (${output.reason}). The next hourly run lists the new raw objects; name days with --date for a run that waits for the other one instead.`,
+          EXIT.FAILED,
+        );
       }
       env.output.stdout.write(
         renderRows(
@@ -99,7 +103,7 @@ Examples:
       const unreconciled = output.reconciliation.filter((day) => day.unreconciledTrades !== 0);
       if (unreconciled.length > 0) {
         throw new CliError(
-          `${unreconciled.map((day) => day.day).join(', ')} did not reconcile (raw and curated counts differ): see docs/curated-zone.md, "Alarms".`,
+          `${unreconciled.map((day) => day.day).join(', ')} did not reconcile (raw and curated counts differ): every later run merges and counts ${unreconciled.length === 1 ? 'it' : 'them'} again until ${unreconciled.length === 1 ? 'it does' : 'they do'}; see docs/curated-zone.md, "The reconciliation, and the alarms".`,
           EXIT.FAILED,
         );
       }

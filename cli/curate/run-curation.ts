@@ -4,6 +4,7 @@ import {
   type CurationRunOutput,
   curationInputProblems,
   INVALID_INPUT_ERROR,
+  OTHER_RUN_STILL_IN_PROGRESS_ERROR,
 } from '../../schema/curation/run-contract';
 import { CliError, callAws } from '../errors';
 import { EXIT } from '../exit-codes';
@@ -71,13 +72,21 @@ async function waitForRun(target: CurationTarget, executionArn: string, wait: Wa
     wait.onPoll?.(status);
     if (status === 'SUCCEEDED') return JSON.parse(execution.output ?? '{}') as CurationRunOutput;
     if (status !== 'RUNNING' && status !== 'PENDING_REDRIVE') {
-      const refused = execution.error === INVALID_INPUT_ERROR;
       throw new CliError(
-        `The curation run ${executionArn} ended ${status}${execution.error ? `: ${execution.error}` : ''}${execution.cause ? ` (${execution.cause})` : ''}. ${refused ? 'The job refused its input.' : 'curated.trades stays at its last commit; start the run again once the cause is fixed (it is idempotent).'}`,
+        `The curation run ${executionArn} ended ${status}${execution.error ? `: ${execution.error}` : ''}${execution.cause ? ` (${execution.cause})` : ''}. ${failureAdvice(execution.error)}`,
         EXIT.FAILED,
       );
     }
     await wait.sleep(delay);
     delay = Math.min(maxDelay, Math.round(delay * 1.5));
   }
+}
+
+/** What to do about a run that ended without succeeding, by its error. */
+function failureAdvice(error: string | undefined): string {
+  if (error === INVALID_INPUT_ERROR) return 'The job refused its input.';
+  if (error === OTHER_RUN_STILL_IN_PROGRESS_ERROR) {
+    return 'It waited for another run that did not end in time and merged nothing: start it again once that run ends (aws stepfunctions list-executions --status-filter RUNNING shows it).';
+  }
+  return 'curated.trades stays at its last commit; start the run again once the cause is fixed (it is idempotent).';
 }

@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { type CurationRunInput, curationInputProblems, MAX_REQUESTED_DAYS } from '../../schema/curation/run-contract';
+import {
+  type CurationRunInput,
+  curationInputProblems,
+  MAX_REQUESTED_DAYS,
+  OTHER_RUN_STILL_IN_PROGRESS_ERROR,
+  OTHER_RUN_WAIT,
+} from '../../schema/curation/run-contract';
 import { type Actor, callAws } from '../errors';
 
 /**
@@ -24,6 +30,16 @@ export interface CurationStart {
   readonly executionArn?: string;
   /** A line for the person running the replay. */
   readonly note: string;
+}
+
+/**
+ * What a run that names days does when another run is in progress (runs never overlap): it waits
+ * instead of ending SKIPPED, and fails, loudly, rather than drop the days.
+ */
+export function overlapNote(): string {
+  const every = OTHER_RUN_WAIT.checkEverySeconds / 60;
+  const atMost = OTHER_RUN_WAIT.atMostSeconds / 3600;
+  return `If another curation run is in progress, this one waits for it (checking every ${every} minutes, for up to ${atMost} hours) and then merges the days; if that run is still going after ${atMost} hours, this one ends FAILED with error ${OTHER_RUN_STILL_IN_PROGRESS_ERROR} and the days must be started again (trades curate --date).`;
 }
 
 /**
@@ -76,6 +92,6 @@ export async function startCuration(
   const executionArn = response.executionArn;
   return {
     executionArn,
-    note: `Started the curation job for ${run.join(', ')} (execution ${executionArn}): curated.trades shows the recovered trades once it succeeds. Follow it with aws stepfunctions describe-execution --execution-arn ${executionArn}; an output of outcome SKIPPED means another run was in progress, and the days must be started again.${left > 0 ? ` ${left} more days are left for a later run ({"days": [...]}): one run takes at most ${MAX_REQUESTED_DAYS}.` : ''}`,
+    note: `Started the curation job for ${run.join(', ')} (execution ${executionArn}): curated.trades shows the recovered trades once it succeeds. Follow it with aws stepfunctions describe-execution --execution-arn ${executionArn}. ${overlapNote()}${left > 0 ? ` ${left} more days are left for a later run ({"days": [...]}): one run takes at most ${MAX_REQUESTED_DAYS}.` : ''}`,
   };
 }

@@ -28,6 +28,14 @@ export interface CurationState {
   readonly watermark: string;
   /** The UTC day of the last VACUUM. */
   readonly lastVacuumDate?: string;
+  /**
+   * The days the last run merged whose reconciliation did not come out 0, in order. The next run
+   * merges and counts them again whether or not they have new objects (up to MAX_CARRIED_DAYS, plan.ts),
+   * so `UnreconciledTrades` stays above 0 until a run counts each of them right. Written by the state
+   * machine from the run's reconciliation (the planner cannot know it); absent before the first run
+   * that wrote it.
+   */
+  readonly unreconciledDays?: readonly string[];
 }
 
 /** The planner's event, built by the state machine from its context. */
@@ -68,13 +76,25 @@ export interface RunPlan {
   readonly optimizeSlots?: OptimizeSlots;
   /** Whether this run runs the day's VACUUM and duplicate check. */
   readonly vacuum: boolean;
+  /** The state's unreconciled days this run merges and counts again (they are among `dayList`). */
+  readonly carriedUnreconciledDays: readonly string[];
+  /**
+   * The state's unreconciled days beyond MAX_CARRIED_DAYS (the oldest): not merged by this run and no
+   * longer carried. The planner logs them and the run's output names them; merge them by name once
+   * the cause is fixed.
+   */
+  readonly droppedUnreconciledDays: readonly string[];
   /**
    * The state the state machine writes once every day is merged and reconciled, before any
    * maintenance: this run's watermark, and the last VACUUM's date as it was. A maintenance statement
    * that keeps failing then never holds the watermark back (every run would merge again every day
-   * since), and never counts as the day's VACUUM.
+   * since), and never counts as the day's VACUUM. The state machine adds `unreconciledDays` from the
+   * run's reconciliation.
    */
   readonly stateAfterMerge: CurationState;
-  /** The state written once this run's VACUUM has succeeded: the same watermark, today's date. Only when `vacuum`. */
+  /**
+   * The state written once this run's VACUUM has succeeded: the same watermark, today's date (and the
+   * same `unreconciledDays`, added by the state machine). Only when `vacuum`.
+   */
   readonly stateAfterVacuum?: CurationState;
 }

@@ -2,7 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { namedDayCutoffOf } from '../../schema/curation/window';
 import type { PlannerEvent, RunPlan } from './contract';
 import type { RawDayListing, StateReader } from './lake';
-import { newSince, planRun, reconciledDays, requestedDays } from './plan';
+import { MAX_CARRIED_DAYS, newSince, planRun, reconciledDays, requestedDays } from './plan';
 
 /** Days listed at once: a run lists reconcileDays prefixes, each one page or a few. */
 const LISTING_CONCURRENCY = 8;
@@ -33,8 +33,8 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, task: (item:
 
 /**
  * The planner: checks the execution input (a refused input fails the run with InvalidCurationInput),
- * reads the last successful run's watermark, lists the raw prefixes of the reconciled days for
- * objects modified since, and returns the run's plan. It only reads: the state machine writes the
+ * reads the last successful run's watermark and unreconciled days, lists the raw prefixes of the
+ * reconciled days for objects modified since, and returns the run's plan. It only reads: the state machine writes the
  * watermark once the run's days are merged and reconciled (and the vacuum date once its VACUUM has
  * succeeded), so a run that fails before that is planned again from the same watermark.
  */
@@ -58,11 +58,18 @@ export function createCurationPlanner(deps: PlannerDependencies): CurationPlanne
       listedDays: listed.length,
       daysWithNewObjects: withNewObjects,
       requestedDays: requested,
+      carriedUnreconciledDays: plan.carriedUnreconciledDays,
       days: plan.dayList,
       vacuum: plan.vacuum,
       cutoff: plan.cutoff,
       namedDayCutoff: requested.length > 0 ? namedDayCutoffOf(runStart) : null,
     });
+    if (plan.droppedUnreconciledDays.length > 0) {
+      deps.logger.warn('unreconciled days no longer merged again: more than the most a run carries', {
+        droppedUnreconciledDays: plan.droppedUnreconciledDays,
+        maxCarriedDays: MAX_CARRIED_DAYS,
+      });
+    }
     return plan;
   };
 }

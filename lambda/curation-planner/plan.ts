@@ -4,7 +4,7 @@
  */
 import { curationInputProblems, INVALID_INPUT_ERROR } from '../../schema/curation/run-contract';
 import { mergeSlots, optimizeSlots, reconciliationParameters } from '../../schema/curation/statements';
-import { addDays, athenaStringParameter, requireDay, utcDayOf } from '../../schema/curation/values';
+import { addDays, athenaStringParameter, isCalendarDay, requireDay, utcDayOf } from '../../schema/curation/values';
 import { cutoffOf, mergeWindow, namedDayCutoffOf } from '../../schema/curation/window';
 import { PARTITION_DAYS_AHEAD } from '../../schema/layout';
 import type { CurationState, DayPlan, RunPlan } from './contract';
@@ -15,6 +15,17 @@ import type { CurationState, DayPlan, RunPlan } from './contract';
  * a little too much only merges a day again, which changes nothing.
  */
 export const CLOCK_SKEW_MINUTES = 5;
+
+/**
+ * The most unreconciled days of the state a run merges again besides the days it lists and is told.
+ * Each carried day is merged and reconciled by every run, hourly, until one counts it right: at 100
+ * million trades a day, about twice its raw bytes scanned (on the order of 16 GB) and some minutes of
+ * the run's six hours, every hour. Days that never reconcile (a value Athena cannot type, a defect)
+ * would otherwise pile up until the runs outlast their timeout before saving the watermark, and then
+ * no run makes progress at all. Two weeks of days, the newest kept: more than that unreconciled at
+ * once is not a late trade but a fault to fix, and the alarm has been in ALARM since the first of them.
+ */
+export const MAX_CARRIED_DAYS = 14;
 
 /** An execution input the planner refuses; the state machine fails the run with this error name. */
 export class InvalidCurationInput extends Error {
@@ -58,13 +69,34 @@ export interface PlanInputs {
   readonly state: CurationState | undefined;
 }
 
+/**
+ * The state's unreconciled days this run merges again, and those it gives up (beyond
+ * MAX_CARRIED_DAYS, the oldest first). A carried day this run lists or is told anyway costs nothing
+ * more, so it never counts against the bound and is never given up.
+ */
+export function carriedDays(
+  state: CurationState | undefined,
+  mergedAnyway: ReadonlySet<string>,
+): { readonly carried: string[]; readonly dropped: string[] } {
+  const unreconciled = [...new Set(state?.unreconciledDays ?? [])].sort();
+  const extra = unreconciled.filter((day) => !mergedAnyway.has(day));
+  const kept = new Set(extra.slice(-MAX_CARRIED_DAYS));
+  return {
+    carried: unreconciled.filter((day) => mergedAnyway.has(day) || kept.has(day)),
+    dropped: extra.filter((day) => !kept.has(day)),
+  };
+}
+
 /** The run: which days to merge with which literals, whether to VACUUM, and the states to write after each. */
 export function planRun(inputs: PlanInputs): RunPlan {
   const cutoff = cutoffOf(inputs.runStart);
   const namedCutoff = namedDayCutoffOf(inputs.runStart);
   const named = new Set(inputs.requested);
   const today = utcDayOf(inputs.runStart);
-  const dayList = [...new Set([...inputs.withNewObjects, ...inputs.requested])].sort();
+  const { carried, dropped } = carriedDays(inputs.state, new Set([...inputs.withNewObjects, ...inputs.requested]));
+  // A carried day takes the settled cutoff, as a listed one: its MERGE and its reconciliation read the
+  // same rows, and every row after the cutoff lies in an object the next run lists or was told.
+  const dayList = [...new Set([...inputs.withNewObjects, ...inputs.requested, ...carried])].sort();
   for (const day of dayList) requireDay(day);
   const days: DayPlan[] = dayList.map((day) => {
     // A day both named and listed takes the later cutoff: it covers every row the settled one does.
@@ -89,6 +121,8 @@ export function planRun(inputs: PlanInputs): RunPlan {
     dayList,
     ...(dayList.length > 0 ? { optimizeSlots: optimizeSlots(dayList) } : {}),
     vacuum,
+    carriedUnreconciledDays: carried,
+    droppedUnreconciledDays: dropped,
     stateAfterMerge: curationState(watermark, lastVacuumDate),
     ...(vacuum ? { stateAfterVacuum: curationState(watermark, today) } : {}),
   };
@@ -107,13 +141,25 @@ export function parseState(text: string): CurationState {
   } catch {
     throw new Error('curation planner: the state object is not JSON; delete it to reconcile the whole window');
   }
-  const state = value as Partial<CurationState>;
-  const watermarkOk = typeof state.watermark === 'string' && !Number.isNaN(Date.parse(state.watermark));
-  const vacuumOk = state.lastVacuumDate === undefined || typeof state.lastVacuumDate === 'string';
-  if (state === null || typeof state !== 'object' || state.version !== 1 || !watermarkOk || !vacuumOk) {
+  const state = (value !== null && typeof value === 'object' ? value : {}) as Partial<
+    Record<keyof CurationState, unknown>
+  >;
+  const { watermark, lastVacuumDate, unreconciledDays } = state;
+  const watermarkOk = typeof watermark === 'string' && !Number.isNaN(Date.parse(watermark));
+  const vacuumOk = lastVacuumDate === undefined || typeof lastVacuumDate === 'string';
+  const unreconciledOk =
+    unreconciledDays === undefined ||
+    (Array.isArray(unreconciledDays) && unreconciledDays.every((day) => typeof day === 'string' && isCalendarDay(day)));
+  if (state.version !== 1 || !watermarkOk || !vacuumOk || !unreconciledOk) {
     throw new Error(
-      'curation planner: the state object is not {"version":1,"watermark":…}; delete it to reconcile the whole window',
+      'curation planner: the state object is not {"version":1,"watermark":…}; delete it to reconcile the whole window (name its unreconciledDays, if any, with trades curate --date)',
     );
   }
-  return { version: 1, watermark: state.watermark as string, lastVacuumDate: state.lastVacuumDate };
+  return {
+    version: 1,
+    watermark: watermark as string,
+    lastVacuumDate: lastVacuumDate as string | undefined,
+    // Absent from a state written before unreconciled days were carried: none then.
+    ...(unreconciledDays === undefined ? {} : { unreconciledDays: [...(unreconciledDays as string[])] }),
+  };
 }

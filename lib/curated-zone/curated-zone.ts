@@ -265,7 +265,10 @@ export class CuratedZone extends Construct {
     this.schedule.node.addDependency(group);
   }
 
-  /** Raw trades the curated table did not reflect after a day's merge (Maximum: the worst day of the period). */
+  /**
+   * Raw trades the curated table did not reflect after a run's merges, over all its days, the days
+   * still unreconciled from earlier runs among them (one value a run; Maximum: the worst run of the period).
+   */
   public metricUnreconciledTrades(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric(CURATION_METRICS.unreconciledTrades, { statistic: 'Maximum', ...props });
   }

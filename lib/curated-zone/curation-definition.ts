@@ -1,5 +1,9 @@
 import { CURATION_STATE_KEY } from '../../lambda/curation-planner/contract';
-import { INVALID_INPUT_ERROR } from '../../schema/curation/run-contract';
+import {
+  INVALID_INPUT_ERROR,
+  OTHER_RUN_STILL_IN_PROGRESS_ERROR,
+  OTHER_RUN_WAIT,
+} from '../../schema/curation/run-contract';
 
 /**
  * The curation job as an Amazon States Language document (JSONata), built as plain data so that a
@@ -8,11 +12,14 @@ import { INVALID_INPUT_ERROR } from '../../schema/curation/run-contract';
  * (curated-zone.ts), because CDK's AthenaStartQueryExecution grants S3 on `*`, Glue deletes and no
  * KMS (DESIGN §10).
  *
- * The run: end at once if another run is in progress; plan (the planner Lambda checks the input,
- * reads the watermark and lists the raw prefixes); create the table if it does not exist; for each
- * day, one at a time (Iceberg commits of one table conflict), MERGE it, reconcile it and publish the
- * difference; save the watermark; then the maintenance: OPTIMIZE the days merged; once a day, VACUUM
- * (and save its date), count duplicate trades and delete the older rows of any.
+ * The run: if another run is in progress, end at once when no days are named (the next scheduled run
+ * lists what this one would have), or wait for it when days are named (they would be lost), for a
+ * bounded time; plan (the planner Lambda checks the input, reads the watermark and the days still
+ * unreconciled, and lists the raw prefixes); create the table if it does not exist; for each day, one
+ * at a time (Iceberg commits of one table conflict), MERGE it and reconcile it; publish the run's
+ * unreconciled trades, one value a run; save the watermark with the days that did not reconcile (the
+ * next run merges and counts them again); then the maintenance: OPTIMIZE the days merged; once a
+ * day, VACUUM (and save its date), count duplicate trades and delete the older rows of any.
  *
  * A failure before the watermark is saved fails the run with the watermark where it was, so the next
  * run plans the same days again (every statement is idempotent). A maintenance failure fails the run
@@ -26,6 +33,8 @@ export const CURATION_STATES = {
   findOtherRuns: 'FindOtherRuns',
   anotherRunInProgress: 'AnotherRunInProgress',
   skipped: 'SkippedAnotherRunInProgress',
+  waitForOtherRun: 'WaitForOtherRun',
+  otherRunStillInProgress: 'OtherRunStillInProgress',
   plan: 'PlanRun',
   loadStatements: 'LoadStatements',
   ensureTable: 'EnsureCuratedTable',
@@ -51,7 +60,13 @@ export const CURATION_STATES = {
 
 /** The job's own metrics (namespace: the stack's), published by the state machine. */
 export const CURATION_METRICS = {
-  /** Per merged day: raw trades the curated table does not reflect, plus duplicate rows of them. */
+  /**
+   * Once a run, after its merges: over the days it merged (those still unreconciled from earlier runs
+   * among them), raw trades the curated table does not reflect, plus duplicate rows of them. One value
+   * a run, not one a day: a day that did not reconcile is carried into every later run until one
+   * counts it right, so the value stays above 0 until then, and no reconciled day of the same run
+   * publishes a 0 that would clear the alarm meanwhile (the metric has no dimension).
+   */
   unreconciledTrades: 'UnreconciledTrades',
   /** Daily: trade_ids with more than one curated row in the whole table. */
   duplicateTrades: 'DuplicateTrades',
@@ -88,11 +103,13 @@ export const RUN_TIMEOUT_SECONDS = 6 * 3600;
  * How they relate to RUN_TIMEOUT_SECONDS (6 h): each bounds one attempt of one step, and none comes
  * near the run's (the longest, 2 h, is a third of it), so each can fire. Their sum along a run is
  * more than the run's: up to the watermark, one attempt of every step for one day adds up to
- * 1 h 48 min (30 + 360 + 600 + 3600 + 1800 + 30 + 30 + 30 s), each further day 1 h 31 min; the
- * maintenance after it adds up to 6 h 1.5 min on its own (OPTIMIZE and VACUUM 2 h each, the duplicate
- * check and the repair 1 h each, three SDK calls). The run's timeout is what bounds a run: one in
- * which every step is that slow ends TIMED_OUT (and alarms), and since the watermark is saved before
- * the maintenance, a maintenance that runs out the clock costs only itself. Retries multiply a step's
+ * 1 h 48 min (30 + 360 + 600 + 3600 + 1800 + 30 + 30 + 30 s), each further day 1 h 30.5 min; a run
+ * that names days may first wait up to OTHER_RUN_WAIT (3 h, and one more check) for another run,
+ * which still leaves it more than one day's 1 h 48 min; the maintenance after the watermark adds up
+ * to 6 h 1.5 min on its own (OPTIMIZE and VACUUM 2 h each, the duplicate check and the repair 1 h
+ * each, three SDK calls). The run's timeout is what bounds a run: one in which every step is that
+ * slow ends TIMED_OUT (and alarms), and since the watermark is saved before the maintenance, a
+ * maintenance that runs out the clock costs only itself. Retries multiply a step's
  * time (an Athena step may be attempted three times), which only makes the run's timeout the tighter.
  */
 export const STATE_TIMEOUTS = {
@@ -159,14 +176,14 @@ export function curationDefinition(props: CurationDefinitionProps): Record<strin
     TimeoutSeconds: timeout,
     Retry: ATHENA_RETRY,
   });
-  const queryResults = (next: string, output: Record<string, string>) => ({
+  const queryResults = (next: string | undefined, output: Record<string, string>) => ({
     Type: 'Task',
     Resource: 'arn:aws:states:::athena:getQueryResults',
     Arguments: { QueryExecutionId: '{% $states.input.QueryExecution.QueryExecutionId %}', MaxResults: 2 },
     TimeoutSeconds: STATE_TIMEOUTS.sdkCall,
     Retry: SDK_RETRY,
     Output: output,
-    Next: next,
+    ...(next === undefined ? { End: true } : { Next: next }),
   });
   const putMetric = (metricName: string, value: string, next: string | undefined) => ({
     Type: 'Task',
@@ -207,19 +224,45 @@ export function curationDefinition(props: CurationDefinitionProps): Record<strin
       },
       [S.anotherRunInProgress]: {
         Type: 'Choice',
-        Choices: [{ Condition: '{% $otherRuns > 0 %}', Next: S.skipped }],
+        Choices: [
+          // The schedule's run names no days: the next run lists every object this one would have.
+          {
+            Condition: '{% $otherRuns > 0 and $count($states.context.Execution.Input.days) = 0 %}',
+            Next: S.skipped,
+          },
+          // Named days (trades curate --date, trades replay) would be lost by a skip, and an old one is
+          // never listed: wait for the other run, within half of this run's timeout.
+          {
+            Condition: `{% $otherRuns > 0 and $toMillis($states.context.State.EnteredTime) - $toMillis($states.context.Execution.StartTime) < ${OTHER_RUN_WAIT.atMostSeconds * 1000} %}`,
+            Next: S.waitForOtherRun,
+          },
+          { Condition: '{% $otherRuns > 0 %}', Next: S.otherRunStillInProgress },
+        ],
         Default: S.plan,
       },
       [S.skipped]: {
         Type: 'Succeed',
         Output: {
           outcome: 'SKIPPED',
-          reason: 'another curation run is in progress; this one did nothing (start it again once that one ends)',
+          reason:
+            'another curation run is in progress and this one names no days: it did nothing, and the next scheduled run lists the raw objects it would have',
         },
+      },
+      [S.waitForOtherRun]: {
+        Type: 'Wait',
+        Comment: 'This run names days: check again for the other run instead of ending without them',
+        Seconds: OTHER_RUN_WAIT.checkEverySeconds,
+        Next: S.findOtherRuns,
+      },
+      [S.otherRunStillInProgress]: {
+        Type: 'Fail',
+        Error: OTHER_RUN_STILL_IN_PROGRESS_ERROR,
+        Cause: `another curation run was still in progress ${OTHER_RUN_WAIT.atMostSeconds / 3600} hours after this one started; the days this run names were not merged: start them again (trades curate --date) once it ends`,
       },
       [S.plan]: {
         Type: 'Task',
-        Comment: 'Check the input, read the watermark, list the raw prefixes: the days to merge',
+        Comment:
+          'Check the input, read the watermark and the days still unreconciled, list the raw prefixes: the days to merge',
         Resource: 'arn:aws:states:::lambda:invoke',
         Arguments: {
           FunctionName: props.plannerFunctionArn,
@@ -241,6 +284,7 @@ export function curationDefinition(props: CurationDefinitionProps): Record<strin
           optimizeTemplate: props.statements.optimizeTemplate,
           // Replaced by the Map's result when there are days to merge.
           reconciliation: [],
+          unreconciledDays: [],
         },
         Next: S.ensureTable,
       },
@@ -248,7 +292,9 @@ export function curationDefinition(props: CurationDefinitionProps): Record<strin
       [S.anyDays]: {
         Type: 'Choice',
         Choices: [{ Condition: '{% $count($plan.dayList) > 0 %}', Next: S.mergeDays }],
-        Default: S.saveState,
+        // Nothing to merge: no day is left unreconciled either (the plan carries every such day), so the
+        // run publishes 0.
+        Default: S.publishReconciliation,
       },
       [S.mergeDays]: {
         Type: 'Map',
@@ -270,33 +316,38 @@ export function curationDefinition(props: CurationDefinitionProps): Record<strin
               }),
               Next: S.readReconciliation,
             },
-            [S.readReconciliation]: queryResults(S.publishReconciliation, {
+            [S.readReconciliation]: queryResults(undefined, {
               day: '{% $day.day %}',
               rawTrades: `{% ${resultValue(0)} %}`,
               curatedTrades: `{% ${resultValue(1)} %}`,
               duplicateRows: `{% ${resultValue(2)} %}`,
               unreconciledTrades: `{% ${resultValue(0)} - ${resultValue(1)} + ${resultValue(2)} %}`,
             }),
-            [S.publishReconciliation]: putMetric(
-              CURATION_METRICS.unreconciledTrades,
-              '{% $states.input.unreconciledTrades %}',
-              undefined,
-            ),
           },
         },
-        Assign: { reconciliation: '{% $states.result %}' },
-        Next: S.saveState,
+        Assign: {
+          reconciliation: '{% $states.result %}',
+          // An array even for one day or none (a JSONata path to one value gives the value).
+          unreconciledDays: '{% [$states.result[unreconciledTrades != 0].day] %}',
+        },
+        Next: S.publishReconciliation,
       },
+      [S.publishReconciliation]: putMetric(
+        CURATION_METRICS.unreconciledTrades,
+        // The array constructor: $sum of an empty path is undefined, of an empty array 0.
+        '{% $sum([$reconciliation.unreconciledTrades]) %}',
+        S.saveState,
+      ),
       [S.saveState]: {
         Type: 'Task',
         // No encryption header: the bucket's default (the data key) applies, and its policy refuses any other.
         Comment:
-          'The days are merged and reconciled: the next run lists raw objects from this run’s cutoff, whatever the maintenance does; the vacuum date stays the last VACUUM’s',
+          'The days are merged and reconciled: the next run lists raw objects from this run’s cutoff, whatever the maintenance does, and merges again the days that did not reconcile; the vacuum date stays the last VACUUM’s',
         Resource: 'arn:aws:states:::aws-sdk:s3:putObject',
         Arguments: {
           Bucket: props.curatedBucketName,
           Key: CURATION_STATE_KEY,
-          Body: '{% $string($plan.stateAfterMerge) %}',
+          Body: "{% $string($merge([$plan.stateAfterMerge, {'unreconciledDays': $unreconciledDays}])) %}",
           ContentType: 'application/json',
         },
         TimeoutSeconds: STATE_TIMEOUTS.sdkCall,
@@ -331,7 +382,7 @@ export function curationDefinition(props: CurationDefinitionProps): Record<strin
         Arguments: {
           Bucket: props.curatedBucketName,
           Key: CURATION_STATE_KEY,
-          Body: '{% $string($plan.stateAfterVacuum) %}',
+          Body: "{% $string($merge([$plan.stateAfterVacuum, {'unreconciledDays': $unreconciledDays}])) %}",
           ContentType: 'application/json',
         },
         TimeoutSeconds: STATE_TIMEOUTS.sdkCall,
@@ -364,6 +415,8 @@ export function curationDefinition(props: CurationDefinitionProps): Record<strin
           reconciliation: '{% $reconciliation %}',
           vacuumed: '{% $plan.vacuum %}',
           watermark: '{% $plan.stateAfterMerge.watermark %}',
+          unreconciledDays: '{% $unreconciledDays %}',
+          droppedUnreconciledDays: '{% $plan.droppedUnreconciledDays[] %}',
         },
       },
     },

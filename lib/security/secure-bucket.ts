@@ -314,6 +314,12 @@ export function denyOtherEncryption(bucket: s3.IBucket, key: kms.IKey): void {
  * with no version under it is removed once those versions are gone. Current versions expire after
  * the retention only if asked; in a versioned bucket that expiry is a delete marker, and the version
  * under it then waits out the noncurrent expiry as well.
+ *
+ * On an unlocked bucket a DeleteObject leaves a delete marker too (the curated bucket's OPTIMIZE and
+ * VACUUM delete files every hour): once the version under it has expired, the marker is all that is
+ * left, and S3 keeps it for ever unless a rule removes it. A current-version expiration in days does
+ * so once the marker is that old ("Removing expired object delete markers"); a bucket without one
+ * gets a rule that removes it as soon as it is alone.
  */
 function versionedLifecycle(
   noncurrentVersionDays: number,
@@ -321,6 +327,14 @@ function versionedLifecycle(
   lock: ObjectLockProps | undefined,
 ): s3.LifecycleRule[] {
   const lockedDays = lock === undefined ? undefined : retentionDays(lock.defaultRetention);
+  const expiresCurrentVersions = rules.some(
+    (rule) =>
+      (rule.expiration !== undefined || rule.expirationDate !== undefined) &&
+      rule.prefix === undefined &&
+      rule.tagFilters === undefined &&
+      rule.objectSizeGreaterThan === undefined &&
+      rule.objectSizeLessThan === undefined,
+  );
   return [
     {
       id: 'ExpireNoncurrentVersions',
@@ -334,6 +348,11 @@ function versionedLifecycle(
     // lifecycle configurations").
     ...(lock?.expireAfterRetention && lockedDays !== undefined
       ? [{ id: 'ExpireCurrentVersionsAfterRetention', expiration: Duration.days(lockedDays) }]
+      : []),
+    // A rule of its own, for the same reason as above: no Days beside it, and rules of other buckets
+    // stay as they were (a locked bucket removes markers in its first rule).
+    ...(lock === undefined && !expiresCurrentVersions
+      ? [{ id: 'ExpireDeleteMarkers', expiredObjectDeleteMarker: true }]
       : []),
     ...rules,
   ];

@@ -11,7 +11,10 @@ import { partitionDayProblem } from './values';
  * age (late trades, replays). Any other member is refused, so a typo never runs silently as `{}`.
  */
 export interface CurationRunInput {
-  /** Raw partitions (`YYYY-MM-DD`, UTC) to merge in addition to those found. */
+  /**
+   * Raw partitions (`YYYY-MM-DD`, UTC) to merge in addition to those found. A run that names days
+   * waits for a run in progress (OTHER_RUN_WAIT) instead of ending SKIPPED.
+   */
   readonly days?: readonly string[];
 }
 
@@ -20,6 +23,18 @@ export const MAX_REQUESTED_DAYS = 366;
 
 /** Name of the error a run fails with when its input is refused (the execution's `error`). */
 export const INVALID_INPUT_ERROR = 'InvalidCurationInput';
+
+/**
+ * How a run that names days waits for another run in progress (runs never overlap): it checks again
+ * every `checkEverySeconds`, for at most `atMostSeconds` after its start, then fails with
+ * OTHER_RUN_STILL_IN_PROGRESS_ERROR. Half the run's 6-hour timeout: the other half is left for its
+ * own work (one day up to its watermark takes at most 1 h 48 min, curation-definition.ts). A run that
+ * names no days (the schedule's) does not wait: it ends SKIPPED, and the next one lists what it would have.
+ */
+export const OTHER_RUN_WAIT = { checkEverySeconds: 300, atMostSeconds: 3 * 3600 } as const;
+
+/** Name of the error a run that names days fails with when another run was still in progress after OTHER_RUN_WAIT. */
+export const OTHER_RUN_STILL_IN_PROGRESS_ERROR = 'OtherCurationRunStillInProgress';
 
 /**
  * Every problem of an execution input at `now`, or none. A day must be a partition the raw table
@@ -58,7 +73,10 @@ export interface DayReconciliation {
 /** The output of an execution that succeeded. */
 export type CurationRunOutput =
   | {
-      /** Another run was in progress (runs never overlap): nothing was done; start again later. */
+      /**
+       * Another run was in progress (runs never overlap) and this one named no days: nothing was done,
+       * and the next scheduled run lists what this one would have. A run that names days waits instead.
+       */
       readonly outcome: 'SKIPPED';
       readonly reason: string;
     }
@@ -71,4 +89,11 @@ export type CurationRunOutput =
       readonly vacuumed: boolean;
       /** Raw objects modified after this instant are looked for by the next run. */
       readonly watermark: string;
+      /**
+       * The days of `reconciliation` that did not reconcile: the next run merges and counts them again,
+       * new objects or not. Absent from the output of a run before this member existed.
+       */
+      readonly unreconciledDays?: readonly string[];
+      /** Unreconciled days of earlier runs given up because more were carried than a run takes (plan.ts, MAX_CARRIED_DAYS). */
+      readonly droppedUnreconciledDays?: readonly string[];
     };

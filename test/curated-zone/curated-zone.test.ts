@@ -56,16 +56,29 @@ describe('the curated bucket', () => {
 
   it('is versioned, expires old versions and incomplete uploads, and never has Object Lock', () => {
     expect(bucket.VersioningConfiguration).toEqual({ Status: 'Enabled' });
-    expect(bucket.LifecycleConfiguration.Rules).toEqual([
-      expect.objectContaining({
-        NoncurrentVersionExpiration: { NoncurrentDays: 7 },
-        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
-      }),
-    ]);
+    expect(bucket.LifecycleConfiguration.Rules).toContainEqual({
+      Id: 'ExpireNoncurrentVersions',
+      Status: 'Enabled',
+      NoncurrentVersionExpiration: { NoncurrentDays: 7 },
+      AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+    });
     expect(bucket.ObjectLockEnabled).toBeUndefined();
     expect(bucket.ObjectLockConfiguration).toBeUndefined();
     expect(bucket.PublicAccessBlockConfiguration).toMatchObject({ BlockPublicAcls: true, RestrictPublicBuckets: true });
     expect(bucket.LoggingConfiguration.LogFilePrefix).toBe('curated/');
+  });
+
+  it('removes the delete marker OPTIMIZE and VACUUM leave on each file once its last version has expired', () => {
+    // A rule of its own: S3 refuses ExpiredObjectDeleteMarker beside an expiration in days, and nothing
+    // else here expires a current version (which would remove old markers too).
+    expect(bucket.LifecycleConfiguration.Rules).toEqual([
+      expect.objectContaining({ Id: 'ExpireNoncurrentVersions' }),
+      { Id: 'ExpireDeleteMarkers', Status: 'Enabled', ExpiredObjectDeleteMarker: true },
+    ]);
+    for (const rule of bucket.LifecycleConfiguration.Rules) {
+      expect(rule.ExpirationInDays).toBeUndefined();
+      expect(rule.ExpirationDate).toBeUndefined();
+    }
   });
 
   it('denies a write that names another encryption or another key, and only one that names one (multipart parts name none)', () => {

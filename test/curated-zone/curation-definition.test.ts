@@ -7,7 +7,11 @@ import {
   curationDefinition,
   RUN_TIMEOUT_SECONDS,
 } from '../../lib/curated-zone/curation-definition';
-import { INVALID_INPUT_ERROR } from '../../schema/curation/run-contract';
+import {
+  INVALID_INPUT_ERROR,
+  OTHER_RUN_STILL_IN_PROGRESS_ERROR,
+  OTHER_RUN_WAIT,
+} from '../../schema/curation/run-contract';
 import {
   curatedTableDdl,
   duplicateRepairStatement,
@@ -97,44 +101,78 @@ async function evaluateFields(value: unknown, bindings: Record<string, unknown>)
   return value;
 }
 
-/** What a simulated run did: the states entered, in order, and the bodies of the state objects it saved. */
+/** What a simulated run did: the states entered, in order, the state objects it saved and the metrics it published. */
 interface SimulatedRun {
   readonly status: 'SUCCEEDED' | 'FAILED';
   readonly entered: string[];
   readonly savedStates: unknown[];
+  /** Each PutMetricData, as `{ name: value }`. */
+  readonly published: Record<string, number>[];
   readonly output?: any;
+  /** The error of a run that ended in a Fail state. */
+  readonly error?: string;
+  /** Seconds from the run's start to its end, counting only Wait states. */
+  readonly waitedSeconds: number;
 }
 
+interface SimulationOptions {
+  /** States whose service fails after its retries. */
+  readonly failing?: readonly string[];
+  readonly duplicateTrades?: number;
+  /** The execution input. @default {} */
+  readonly input?: unknown;
+  /** What each ListExecutions call returns, in turn; the last repeats. @default only this run */
+  readonly runningExecutions?: readonly { ExecutionArn: string; StartDate: string }[][];
+  /** The reconciliation counts of a day (raw, curated, duplicate rows). @default 10, 10, 0 */
+  readonly reconciliationOf?: (day: string) => readonly [number, number, number];
+}
+
+const executionArn = (name: string) => `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${name}`;
+
 /**
- * Runs the definition's states in order, as Step Functions would (Next, Choice, an inline Map, Assign,
- * Output, variables scoped to a Map iteration), with every expression evaluated. Each Task's service
- * succeeds with a result shaped as that service's, except the states named in `failing`, which fail
- * after their retries; a failure ends the run (the definition has no Catch).
+ * Runs the definition's states in order, as Step Functions would (Next, Choice, Wait, Fail, an inline
+ * Map, Assign, Output, variables scoped to a Map iteration), with every expression evaluated and a
+ * clock that only Wait states move. Each Task's service succeeds with a result shaped as that
+ * service's, except the states named in `failing`, which fail after their retries; a failure ends
+ * the run (the definition has no Catch).
  */
-async function simulateRun(
-  plan: RunPlan,
-  { failing = [], duplicateTrades = 0 }: { failing?: readonly string[]; duplicateTrades?: number } = {},
-): Promise<SimulatedRun> {
+async function simulateRun(plan: RunPlan, options: SimulationOptions = {}): Promise<SimulatedRun> {
+  const { failing = [], duplicateTrades = 0, input = {}, runningExecutions = [[]] } = options;
+  const reconciliationOf = options.reconciliationOf ?? (() => [10, 10, 0] as const);
   const entered: string[] = [];
   const savedStates: unknown[] = [];
-  const context = {
-    Execution: { Id: `${STATE_MACHINE_ARN}:run`, StartTime: plan.runStart, Input: {} },
-  };
-  const service = (name: string, state: any, args: any): unknown => {
+  const published: Record<string, number>[] = [];
+  const self = executionArn('run');
+  const startMillis = Date.parse(plan.runStart);
+  let waitedSeconds = 0;
+  let listings = 0;
+  const contextOf = (stateName: string) => ({
+    Execution: { Id: self, StartTime: plan.runStart, Input: input },
+    State: { Name: stateName, EnteredTime: new Date(startMillis + waitedSeconds * 1000).toISOString(), RetryCount: 0 },
+  });
+  const service = (name: string, state: any, args: any, day: any): unknown => {
     if (failing.includes(name)) throw new Error(`${name} failed after its retries`);
     const resource = String(state.Resource);
-    if (resource.endsWith(':sfn:listExecutions')) return { Executions: [] };
+    if (resource.endsWith(':sfn:listExecutions')) {
+      const others = runningExecutions[Math.min(listings, runningExecutions.length - 1)] ?? [];
+      listings += 1;
+      return { Executions: [{ ExecutionArn: self, StartDate: plan.runStart }, ...others] };
+    }
     if (resource.endsWith(':lambda:invoke')) return { Payload: JSON.parse(JSON.stringify(plan)) };
     if (resource.endsWith(':athena:startQueryExecution.sync')) return { QueryExecution: { QueryExecutionId: name } };
     if (resource.endsWith(':athena:getQueryResults')) {
-      const values = name === S.readDuplicates ? [duplicateTrades] : [10, 10, 0];
+      const values = name === S.readDuplicates ? [duplicateTrades] : reconciliationOf(day.day);
       return {
         ResultSet: {
           Rows: [{ Data: [] }, { Data: values.map((value) => ({ VarCharValue: String(value) })) }],
         },
       };
     }
-    if (resource.endsWith(':cloudwatch:putMetricData')) return {};
+    if (resource.endsWith(':cloudwatch:putMetricData')) {
+      expect(args.Namespace).toBe('TradingDataLake/dev');
+      published.push(Object.fromEntries(args.MetricData.map((datum: any) => [datum.MetricName, datum.Value])));
+      return {};
+    }
     if (resource.endsWith(':s3:putObject')) {
       expect(args).toMatchObject({ Bucket: curatedBucket, Key: 'curation/state.json' });
       savedStates.push(JSON.parse(args.Body));
@@ -142,22 +180,29 @@ async function simulateRun(
     }
     throw new Error(`no simulated service for ${resource}`);
   };
+  class RunFailed extends Error {
+    constructor(readonly error: string) {
+      super(`the run failed: ${error}`);
+    }
+  }
   const run = async (
     graph: Record<string, any>,
     startAt: string,
-    input: unknown,
+    stateInput: unknown,
     variables: Record<string, unknown>,
   ): Promise<unknown> => {
     const scope = { ...variables };
     let name: string | undefined = startAt;
-    let current = input;
+    let current = stateInput;
     while (name !== undefined) {
       const state: any = graph[name];
       entered.push(name);
       expect(state.Catch).toBeUndefined();
+      const context = contextOf(name);
       const bindings = (result?: unknown) => ({ ...scope, states: { input: current, context, result } });
       if (state.Type === 'Succeed')
         return state.Output === undefined ? current : evaluateFields(state.Output, bindings());
+      if (state.Type === 'Fail') throw new RunFailed(state.Error);
       if (state.Type === 'Choice') {
         let next: string = state.Default;
         for (const choice of state.Choices) {
@@ -169,8 +214,14 @@ async function simulateRun(
         name = next;
         continue;
       }
+      if (state.Type === 'Wait') {
+        waitedSeconds += state.Seconds;
+        name = state.Next;
+        continue;
+      }
       let result: unknown = current;
-      if (state.Type === 'Task') result = service(name, state, await evaluateFields(state.Arguments, bindings()));
+      if (state.Type === 'Task')
+        result = service(name, state, await evaluateFields(state.Arguments, bindings()), scope.day);
       if (state.Type === 'Map') {
         const items = await evaluate(state.Items, bindings());
         const outputs: unknown[] = [];
@@ -186,12 +237,14 @@ async function simulateRun(
     }
     return current;
   };
+  const ended = { entered, savedStates, published };
   try {
-    const output = await run(definition.States, definition.StartAt as string, {}, {});
-    return { status: 'SUCCEEDED', entered, savedStates, output };
+    const output = await run(definition.States, definition.StartAt as string, input, {});
+    return { status: 'SUCCEEDED', ...ended, output, waitedSeconds };
   } catch (error) {
+    if (error instanceof RunFailed) return { status: 'FAILED', ...ended, error: error.error, waitedSeconds };
     if (!String(error).includes('failed after its retries')) throw error;
-    return { status: 'FAILED', entered, savedStates };
+    return { status: 'FAILED', ...ended, waitedSeconds };
   }
 }
 
@@ -234,11 +287,17 @@ describe('the curation definition', () => {
     for (const task of tasks) expect(task.TimeoutSeconds).toBeLessThanOrEqual(RUN_TIMEOUT_SECONDS / 3);
     // One attempt of each step, in seconds.
     const sum = (names: readonly string[]) => names.reduce((total, name) => total + states[name].TimeoutSeconds, 0);
-    const perDay: string[] = [S.mergeDay, S.reconcileDay, S.readReconciliation, S.publishReconciliation];
-    const toWatermark = sum([S.findOtherRuns, S.plan, S.ensureTable, ...perDay, S.saveState]);
+    const perDay: string[] = [S.mergeDay, S.reconcileDay, S.readReconciliation];
+    const toWatermark = sum([S.findOtherRuns, S.plan, S.ensureTable, ...perDay, S.publishReconciliation, S.saveState]);
     expect(toWatermark).toBe(6480);
-    expect(sum(perDay)).toBe(5460);
+    expect(sum(perDay)).toBe(5430);
     expect(toWatermark).toBeLessThan(RUN_TIMEOUT_SECONDS);
+    // A run that names days may wait for another one first (the last wait starts just before the
+    // limit, and one more check follows it), and still reaches the watermark of a day within its own.
+    const longestWait = OTHER_RUN_WAIT.atMostSeconds + OTHER_RUN_WAIT.checkEverySeconds + sum([S.findOtherRuns]);
+    expect(states[S.waitForOtherRun].Seconds).toBe(OTHER_RUN_WAIT.checkEverySeconds);
+    expect(longestWait + toWatermark).toBe(17610);
+    expect(longestWait + toWatermark).toBeLessThan(RUN_TIMEOUT_SECONDS);
     // The maintenance alone may outlast the run: then the run times out, after the watermark was saved.
     const maintenance =
       sum([S.optimize, S.vacuum, S.saveVacuumDate, S.countDuplicates, S.readDuplicates]) +
@@ -258,11 +317,10 @@ describe('the curation definition', () => {
 });
 
 describe('state by state', () => {
-  it(`${S.findOtherRuns}: ends the run at once when another execution of this state machine is running`, async () => {
+  it(`${S.findOtherRuns}: counts the running executions of this state machine that started before this one`, async () => {
     const state = states[S.findOtherRuns];
     expect(state.Resource).toBe('arn:aws:states:::aws-sdk:sfn:listExecutions');
     expect(state.Arguments).toEqual({ StateMachineArn: STATE_MACHINE_ARN, StatusFilter: 'RUNNING', MaxResults: 100 });
-    const executionArn = (name: string) => `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${name}`;
     const self = executionArn('m-this-run');
     const START = '2026-03-11T10:00:00.500Z';
     const otherRuns = (executions: { arn: string; start?: string | number }[]) =>
@@ -300,11 +358,42 @@ describe('state by state', () => {
       await otherRuns([{ arn: executionArn('z-epoch'), start: Date.parse('2026-03-11T10:00:00.200Z') / 1000 }]),
     ).toBe(1);
     expect(await otherRuns([{ arn: executionArn('z-unknown') }])).toBe(1);
+  });
+
+  it(`${S.anotherRunInProgress}: a run that names no days skips; one that names days waits, for ${OTHER_RUN_WAIT.atMostSeconds / 3600} hours at most, then fails`, async () => {
     const choice = states[S.anotherRunInProgress];
-    expect(await evaluate(choice.Choices[0].Condition, { otherRuns: 1 })).toBe(true);
-    expect(await evaluate(choice.Choices[0].Condition, { otherRuns: 0 })).toBe(false);
-    expect(choice.Choices[0].Next).toBe(S.skipped);
+    const START = '2026-03-11T10:00:00.000Z';
+    /** Where the Choice goes, `waited` seconds after the run's start. */
+    const next = async (otherRuns: number, input: unknown, waited = 0) => {
+      const context = {
+        Execution: { StartTime: START, Input: input },
+        State: { EnteredTime: new Date(Date.parse(START) + waited * 1000).toISOString() },
+      };
+      for (const rule of choice.Choices) {
+        if ((await evaluate(rule.Condition, { otherRuns, states: { context } })) === true) return rule.Next;
+      }
+      return choice.Default;
+    };
+    const named = { days: ['2026-01-02'] };
+    expect(await next(0, {})).toBe(S.plan);
+    expect(await next(0, named, 7200)).toBe(S.plan);
+    expect(await next(1, {})).toBe(S.skipped);
+    expect(await next(1, { days: [] })).toBe(S.skipped);
+    expect(await next(2, named)).toBe(S.waitForOtherRun);
+    expect(await next(1, named, OTHER_RUN_WAIT.atMostSeconds - 1)).toBe(S.waitForOtherRun);
+    expect(await next(1, named, OTHER_RUN_WAIT.atMostSeconds)).toBe(S.otherRunStillInProgress);
     expect(states[S.skipped]).toMatchObject({ Type: 'Succeed', Output: { outcome: 'SKIPPED' } });
+    expect(states[S.waitForOtherRun]).toEqual({
+      Type: 'Wait',
+      Comment: expect.any(String),
+      Seconds: 300,
+      Next: S.findOtherRuns,
+    });
+    expect(states[S.otherRunStillInProgress]).toMatchObject({
+      Type: 'Fail',
+      Error: OTHER_RUN_STILL_IN_PROGRESS_ERROR,
+      Cause: expect.stringContaining('were not merged'),
+    });
   });
 
   it(`${S.plan}: invokes the planner with the execution input and start time, and never retries a refused input`, async () => {
@@ -337,8 +426,27 @@ describe('state by state', () => {
     expect(await evaluate(map.Items, { plan: PLAN })).toEqual(JSON.parse(JSON.stringify(PLAN.days)));
     expect(await evaluate(states[S.anyDays].Choices[0].Condition, { plan: PLAN })).toBe(true);
     expect(await evaluate(states[S.anyDays].Choices[0].Condition, { plan: { ...PLAN, dayList: [] } })).toBe(false);
-    expect(states[S.anyDays].Default).toBe(S.saveState);
-    expect(map.Next).toBe(S.saveState);
+    // Both ways lead to the run's one UnreconciledTrades value, then the watermark.
+    expect(states[S.anyDays].Default).toBe(S.publishReconciliation);
+    expect(map.Next).toBe(S.publishReconciliation);
+    expect(predecessors(S.publishReconciliation)).toEqual([S.anyDays, S.mergeDays]);
+    expect(states[S.publishReconciliation].Next).toBe(S.saveState);
+    // The days that did not reconcile, as an array whatever their number.
+    const day = (name: string, unreconciledTrades: number) => ({
+      day: name,
+      rawTrades: 10,
+      curatedTrades: 10 - unreconciledTrades,
+      duplicateRows: 0,
+      unreconciledTrades,
+    });
+    const unreconciled = (result: unknown) => evaluate(map.Assign.unreconciledDays, { states: { result } });
+    expect(await unreconciled([day('2026-01-08', 0), day('2026-01-09', 2), day('2026-01-10', 1)])).toEqual([
+      '2026-01-09',
+      '2026-01-10',
+    ]);
+    expect(await unreconciled([day('2026-01-09', 2)])).toEqual(['2026-01-09']);
+    expect(await unreconciled([day('2026-01-09', 0)])).toEqual([]);
+    expect(states[S.loadStatements].Assign.unreconciledDays).toEqual([]);
   });
 
   it(`${S.mergeDay}: fills the MERGE template with the planned literals: the statement schema/curation renders`, async () => {
@@ -353,7 +461,7 @@ describe('state by state', () => {
     expect(state.TimeoutSeconds).toBe(3600);
   });
 
-  it(`${S.reconcileDay} and ${S.readReconciliation}: counts the day with parameters, publishes raw − curated + duplicates`, async () => {
+  it(`${S.reconcileDay} and ${S.readReconciliation}: counts the day with parameters, gives it raw − curated + duplicates`, async () => {
     const day = PLAN.days[0];
     const reconcile = states[S.reconcileDay];
     expect(reconcile.Arguments.QueryString).toBe(reconciliationQuery('athena', TABLES));
@@ -389,18 +497,33 @@ describe('state by state', () => {
       duplicateRows: 1,
       unreconciledTrades: 3,
     });
+    expect(read.End).toBe(true);
+  });
+
+  it(`${S.publishReconciliation}: publishes one value a run, the unreconciled trades of all its days (0 when it merged none)`, async () => {
     const publish = states[S.publishReconciliation];
     expect(publish.Resource).toBe('arn:aws:states:::aws-sdk:cloudwatch:putMetricData');
     expect(publish.Arguments.Namespace).toBe('TradingDataLake/dev');
+    expect(publish.Arguments.MetricData).toHaveLength(1);
     expect(publish.Arguments.MetricData[0]).toMatchObject({
       MetricName: CURATION_METRICS.unreconciledTrades,
       Unit: 'Count',
     });
-    expect(await evaluate(publish.Arguments.MetricData[0].Value, { states: { input: output } })).toBe(3);
-    expect(publish.End).toBe(true);
+    // No Dimensions: one alarm watches the metric, whichever day it is.
+    expect(publish.Arguments.MetricData[0].Dimensions).toBeUndefined();
+    const value = (reconciliation: unknown) => evaluate(publish.Arguments.MetricData[0].Value, { reconciliation });
+    expect(
+      await value([
+        { day: '2026-01-08', unreconciledTrades: 3 },
+        { day: '2026-01-09', unreconciledTrades: 0 },
+        { day: '2026-01-10', unreconciledTrades: 1 },
+      ]),
+    ).toBe(4);
+    expect(await value([{ day: '2026-01-09', unreconciledTrades: 0 }])).toBe(0);
+    expect(await value([])).toBe(0);
   });
 
-  it(`${S.saveState}: saves the new watermark with the last VACUUM's date once the days are merged and reconciled, before any maintenance`, async () => {
+  it(`${S.saveState}: saves the new watermark, the last VACUUM's date and the days that did not reconcile once the days are merged and reconciled, before any maintenance`, async () => {
     const state = states[S.saveState];
     expect(state.Resource).toBe('arn:aws:states:::aws-sdk:s3:putObject');
     expect(state.Arguments).toMatchObject({
@@ -408,13 +531,22 @@ describe('state by state', () => {
       Key: 'curation/state.json',
       ContentType: 'application/json',
     });
-    expect(JSON.parse(await evaluate(state.Arguments.Body, { plan: PLAN }))).toStrictEqual({
+    expect(
+      JSON.parse(await evaluate(state.Arguments.Body, { plan: PLAN, unreconciledDays: ['2026-01-09'] })),
+    ).toStrictEqual({
       version: 1,
       watermark: '2026-01-10T11:45:00.000Z',
       lastVacuumDate: '2026-01-09',
+      unreconciledDays: ['2026-01-09'],
     });
-    // Reached from the merges, or straight from the plan when there is nothing to merge; never after maintenance.
-    expect(predecessors(S.saveState)).toEqual([S.anyDays, S.mergeDays]);
+    expect(JSON.parse(await evaluate(state.Arguments.Body, { plan: PLAN, unreconciledDays: [] }))).toStrictEqual({
+      version: 1,
+      watermark: '2026-01-10T11:45:00.000Z',
+      lastVacuumDate: '2026-01-09',
+      unreconciledDays: [],
+    });
+    // Reached once the run's value is published, from the merges or straight from the plan; never after maintenance.
+    expect(predecessors(S.saveState)).toEqual([S.publishReconciliation]);
     expect(state.Next).toBe(S.anyDaysToOptimize);
     const choice = states[S.anyDaysToOptimize];
     expect(choice.Choices[0].Next).toBe(S.optimize);
@@ -462,7 +594,7 @@ describe('state by state', () => {
     expect(states[S.repairDuplicates].Next).toBe(S.curated);
   });
 
-  it(`${S.saveVacuumDate}: saves today as the vacuum date only once VACUUM has succeeded, with the same watermark`, async () => {
+  it(`${S.saveVacuumDate}: saves today as the vacuum date only once VACUUM has succeeded, with the same watermark and unreconciled days`, async () => {
     const state = states[S.saveVacuumDate];
     expect(state.Resource).toBe('arn:aws:states:::aws-sdk:s3:putObject');
     expect(state.Arguments).toMatchObject({
@@ -471,10 +603,14 @@ describe('state by state', () => {
       ContentType: 'application/json',
     });
     expect(PLAN.vacuum).toBe(true);
-    expect(JSON.parse(await evaluate(state.Arguments.Body, { plan: PLAN }))).toStrictEqual({
+    // The days still unreconciled are saved again with it: this save must not drop them.
+    expect(
+      JSON.parse(await evaluate(state.Arguments.Body, { plan: PLAN, unreconciledDays: ['2026-01-09'] })),
+    ).toStrictEqual({
       version: 1,
       watermark: '2026-01-10T11:45:00.000Z',
       lastVacuumDate: '2026-01-10',
+      unreconciledDays: ['2026-01-09'],
     });
     expect(predecessors(S.saveVacuumDate)).toEqual([S.vacuum]);
     expect(predecessors(S.vacuum)).toEqual([S.vacuumDue]);
@@ -483,13 +619,24 @@ describe('state by state', () => {
     for (const candidate of Object.values(states)) expect(candidate.Catch).toBeUndefined();
   });
 
-  it(`${S.curated}: returns the days, their reconciliation and the watermark, as arrays even for one day`, async () => {
+  it(`${S.curated}: returns the days, their reconciliation, the watermark and the days left unreconciled, as arrays even for one day`, async () => {
     const output = states[S.curated].Output;
     const reconciliation = [
       { day: '2026-01-09', rawTrades: 1, curatedTrades: 1, duplicateRows: 0, unreconciledTrades: 0 },
     ];
-    const bindings = { plan: PLAN, reconciliation };
+    const bindings = { plan: PLAN, reconciliation, unreconciledDays: [] };
     expect(output.outcome).toBe('CURATED');
+    expect(await evaluate(output.unreconciledDays, bindings)).toEqual([]);
+    expect(await evaluate(output.unreconciledDays, { ...bindings, unreconciledDays: ['2026-01-09'] })).toEqual([
+      '2026-01-09',
+    ]);
+    expect(await evaluate(output.droppedUnreconciledDays, bindings)).toEqual([]);
+    expect(
+      await evaluate(output.droppedUnreconciledDays, {
+        ...bindings,
+        plan: { ...PLAN, droppedUnreconciledDays: ['2025-11-02'] },
+      }),
+    ).toEqual(['2025-11-02']);
     expect(await evaluate(output.days, bindings)).toEqual(['2026-01-09']);
     expect(await evaluate(output.reconciliation, bindings)).toEqual(reconciliation);
     expect(await evaluate(output.reconciliation, { ...bindings, reconciliation: [] })).toEqual([]);
@@ -508,7 +655,14 @@ describe('a run, simulated state by state with every expression evaluated', () =
     state: STATE,
   });
   const NEW_WATERMARK = '2026-01-10T23:50:00.000Z';
-  const merges = [S.mergeDay, S.reconcileDay, S.readReconciliation, S.publishReconciliation];
+  const merges = [S.mergeDay, S.reconcileDay, S.readReconciliation];
+  /** A saved state, with no day left unreconciled. */
+  const saved = (watermark: string, lastVacuumDate: string) => ({
+    version: 1,
+    watermark,
+    lastVacuumDate,
+    unreconciledDays: [],
+  });
 
   it('whose VACUUM fails: fails, leaving the new watermark with the old vacuum date, so the next run lists from it and vacuums', async () => {
     const run = await simulateRun(DUE, { failing: [S.vacuum] });
@@ -517,20 +671,21 @@ describe('a run, simulated state by state with every expression evaluated', () =
       S.mergeDays,
       ...merges,
       ...merges,
+      S.publishReconciliation,
       S.saveState,
       S.anyDaysToOptimize,
       S.optimize,
       S.vacuumDue,
       S.vacuum,
     ]);
-    expect(run.savedStates).toStrictEqual([{ version: 1, watermark: NEW_WATERMARK, lastVacuumDate: '2026-01-10' }]);
-    const saved = parseState(JSON.stringify(run.savedStates.at(-1)));
-    expect(newSince(saved)?.toISOString()).toBe('2026-01-10T23:45:00.000Z');
+    expect(run.savedStates).toStrictEqual([saved(NEW_WATERMARK, '2026-01-10')]);
+    const state = parseState(JSON.stringify(run.savedStates.at(-1)));
+    expect(newSince(state)?.toISOString()).toBe('2026-01-10T23:45:00.000Z');
     const next = planRun({
       runStart: new Date('2026-01-11T01:05:00.000Z'),
       requested: [],
       withNewObjects: [],
-      state: saved,
+      state,
     });
     expect(next.vacuum).toBe(true);
   });
@@ -540,7 +695,7 @@ describe('a run, simulated state by state with every expression evaluated', () =
     expect(run.status).toBe('FAILED');
     expect(run.entered.at(-1)).toBe(S.optimize);
     expect(run.entered).not.toContain(S.vacuum);
-    expect(run.savedStates).toStrictEqual([DUE.stateAfterMerge]);
+    expect(run.savedStates).toStrictEqual([{ ...DUE.stateAfterMerge, unreconciledDays: [] }]);
     expect(DUE.stateAfterMerge).toStrictEqual({ version: 1, watermark: NEW_WATERMARK, lastVacuumDate: '2026-01-10' });
   });
 
@@ -554,16 +709,14 @@ describe('a run, simulated state by state with every expression evaluated', () =
   it('whose duplicate check fails: fails after both saves (the check is tried again on the next day’s first run)', async () => {
     const run = await simulateRun(DUE, { failing: [S.countDuplicates] });
     expect(run.status).toBe('FAILED');
-    expect(run.savedStates).toStrictEqual([
-      { version: 1, watermark: NEW_WATERMARK, lastVacuumDate: '2026-01-10' },
-      { version: 1, watermark: NEW_WATERMARK, lastVacuumDate: '2026-01-11' },
-    ]);
+    expect(run.savedStates).toStrictEqual([saved(NEW_WATERMARK, '2026-01-10'), saved(NEW_WATERMARK, '2026-01-11')]);
   });
 
   it('that succeeds with the day’s maintenance: saves the watermark before OPTIMIZE and the vacuum date right after VACUUM', async () => {
     const run = await simulateRun(DUE, { duplicateTrades: 2 });
     expect(run.status).toBe('SUCCEEDED');
-    expect(run.entered.slice(run.entered.indexOf(S.saveState))).toEqual([
+    expect(run.entered.slice(run.entered.indexOf(S.publishReconciliation))).toEqual([
+      S.publishReconciliation,
       S.saveState,
       S.anyDaysToOptimize,
       S.optimize,
@@ -577,12 +730,13 @@ describe('a run, simulated state by state with every expression evaluated', () =
       S.repairDuplicates,
       S.curated,
     ]);
-    expect(run.savedStates).toStrictEqual([DUE.stateAfterMerge, DUE.stateAfterVacuum]);
-    expect(run.savedStates.at(-1)).toStrictEqual({
-      version: 1,
-      watermark: NEW_WATERMARK,
-      lastVacuumDate: '2026-01-11',
-    });
+    expect(run.savedStates).toStrictEqual([
+      { ...DUE.stateAfterMerge, unreconciledDays: [] },
+      { ...DUE.stateAfterVacuum, unreconciledDays: [] },
+    ]);
+    expect(run.savedStates.at(-1)).toStrictEqual(saved(NEW_WATERMARK, '2026-01-11'));
+    // One UnreconciledTrades value for the run's two days, then the day's DuplicateTrades.
+    expect(run.published).toEqual([{ UnreconciledTrades: 0 }, { DuplicateTrades: 2 }]);
     expect(run.output).toMatchObject({
       outcome: 'CURATED',
       days: ['2026-01-10', '2026-01-11'],
@@ -604,14 +758,154 @@ describe('a run, simulated state by state with every expression evaluated', () =
     expect(run.entered.slice(run.entered.indexOf(S.ensureTable))).toEqual([
       S.ensureTable,
       S.anyDays,
+      S.publishReconciliation,
       S.saveState,
       S.anyDaysToOptimize,
       S.vacuumDue,
       S.curated,
     ]);
+    expect(run.savedStates).toStrictEqual([saved('2026-01-11T01:50:00.000Z', '2026-01-11')]);
+    // Nothing merged and nothing left unreconciled: the run says so with a 0.
+    expect(run.published).toEqual([{ UnreconciledTrades: 0 }]);
+    expect(run.output).toMatchObject({
+      outcome: 'CURATED',
+      days: [],
+      reconciliation: [],
+      vacuumed: false,
+      unreconciledDays: [],
+      droppedUnreconciledDays: [],
+    });
+  });
+});
+
+describe('a day that does not reconcile, over the runs that follow', () => {
+  const DAY = '2026-01-10';
+  const STATE = { version: 1 as const, watermark: '2026-01-11T00:50:00.000Z', lastVacuumDate: '2026-01-11' };
+  const runAt = (hour: number) => new Date(`2026-01-11T0${hour}:05:00.000Z`);
+  const missingTwo = () => [10, 8, 0] as const;
+  const reconciled = () => [10, 10, 0] as const;
+
+  it('is merged and counted again by every run, new objects or not, and stays above 0 until a run counts it right', async () => {
+    // Run 1: the day has new objects; two of its trades are not in the table after the MERGE.
+    const first = planRun({ runStart: runAt(2), requested: [], withNewObjects: [DAY], state: STATE });
+    const run1 = await simulateRun(first, { reconciliationOf: missingTwo });
+    expect(run1.published).toEqual([{ UnreconciledTrades: 2 }]);
+    expect(run1.savedStates).toStrictEqual([{ ...first.stateAfterMerge, unreconciledDays: [DAY] }]);
+    expect(run1.output.unreconciledDays).toEqual([DAY]);
+
+    // Run 2: no new object anywhere; the day is merged and counted again, still wrong.
+    const second = planRun({
+      runStart: runAt(3),
+      requested: [],
+      withNewObjects: [],
+      state: parseState(JSON.stringify(run1.savedStates.at(-1))),
+    });
+    expect(second.dayList).toEqual([DAY]);
+    expect(second.carriedUnreconciledDays).toEqual([DAY]);
+    const run2 = await simulateRun(second, { reconciliationOf: missingTwo });
+    expect(run2.entered).toContain(S.mergeDay);
+    expect(run2.published).toEqual([{ UnreconciledTrades: 2 }]);
+    expect(run2.savedStates.at(-1)).toMatchObject({ unreconciledDays: [DAY] });
+
+    // Run 3: merged again, now it counts right: 0, and the day is no longer carried.
+    const third = planRun({
+      runStart: runAt(4),
+      requested: [],
+      withNewObjects: [],
+      state: parseState(JSON.stringify(run2.savedStates.at(-1))),
+    });
+    expect(third.dayList).toEqual([DAY]);
+    const run3 = await simulateRun(third, { reconciliationOf: reconciled });
+    expect(run3.published).toEqual([{ UnreconciledTrades: 0 }]);
+    expect(run3.savedStates.at(-1)).toMatchObject({ unreconciledDays: [] });
+
+    // Run 4: nothing to merge any more.
+    const fourth = planRun({
+      runStart: runAt(5),
+      requested: [],
+      withNewObjects: [],
+      state: parseState(JSON.stringify(run3.savedStates.at(-1))),
+    });
+    expect(fourth.dayList).toEqual([]);
+    expect((await simulateRun(fourth)).published).toEqual([{ UnreconciledTrades: 0 }]);
+  });
+
+  it('keeps the run’s one value above 0 when another day of the same run reconciles', async () => {
+    const plan = planRun({ runStart: runAt(2), requested: [], withNewObjects: ['2026-01-09', DAY], state: STATE });
+    const run = await simulateRun(plan, { reconciliationOf: (day) => (day === DAY ? missingTwo() : reconciled()) });
+    expect(run.published).toEqual([{ UnreconciledTrades: 2 }]);
+    expect(run.savedStates.at(-1)).toMatchObject({ unreconciledDays: [DAY] });
+  });
+
+  it('is saved again with the vacuum date, so the day’s VACUUM does not drop it', async () => {
+    const plan = planRun({
+      runStart: new Date('2026-01-12T00:05:00.000Z'),
+      requested: [],
+      withNewObjects: [DAY],
+      state: STATE,
+    });
+    expect(plan.vacuum).toBe(true);
+    const run = await simulateRun(plan, { reconciliationOf: missingTwo });
     expect(run.savedStates).toStrictEqual([
-      { version: 1, watermark: '2026-01-11T01:50:00.000Z', lastVacuumDate: '2026-01-11' },
+      { ...plan.stateAfterMerge, unreconciledDays: [DAY] },
+      { ...plan.stateAfterVacuum, unreconciledDays: [DAY] },
     ]);
-    expect(run.output).toMatchObject({ outcome: 'CURATED', days: [], reconciliation: [], vacuumed: false });
+  });
+});
+
+describe('a run that finds another run in progress', () => {
+  const RUN_START = new Date('2026-01-11T10:00:00.000Z');
+  const STATE = { version: 1 as const, watermark: '2026-01-11T08:45:00.000Z', lastVacuumDate: '2026-01-11' };
+  const EARLIER = { ExecutionArn: executionArn('earlier'), StartDate: '2026-01-11T09:00:00.000Z' };
+  const NAMED = ['2025-06-30'];
+  const named = planRun({ runStart: RUN_START, requested: NAMED, withNewObjects: [], state: STATE });
+  const waits = (run: SimulatedRun) => run.entered.filter((name) => name === S.waitForOtherRun).length;
+
+  it('ends SKIPPED at once when it names no days (the schedule’s): the next run lists what it would have', async () => {
+    const scheduled = planRun({ runStart: RUN_START, requested: [], withNewObjects: [], state: STATE });
+    const run = await simulateRun(scheduled, { runningExecutions: [[EARLIER]] });
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.entered).toEqual([S.findOtherRuns, S.anotherRunInProgress, S.skipped]);
+    expect(run.output).toMatchObject({ outcome: 'SKIPPED' });
+    expect(run.savedStates).toEqual([]);
+  });
+
+  it('waits for it when it names days, checking every 5 minutes, and then merges them', async () => {
+    const run = await simulateRun(named, {
+      input: { days: NAMED },
+      runningExecutions: [[EARLIER], [EARLIER], []],
+    });
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.entered.slice(0, 9)).toEqual([
+      S.findOtherRuns,
+      S.anotherRunInProgress,
+      S.waitForOtherRun,
+      S.findOtherRuns,
+      S.anotherRunInProgress,
+      S.waitForOtherRun,
+      S.findOtherRuns,
+      S.anotherRunInProgress,
+      S.plan,
+    ]);
+    expect(run.waitedSeconds).toBe(600);
+    expect(run.output).toMatchObject({ outcome: 'CURATED', days: NAMED });
+  });
+
+  it(`fails with ${OTHER_RUN_STILL_IN_PROGRESS_ERROR} when the other run is still going after 3 hours, having merged nothing`, async () => {
+    const run = await simulateRun(named, { input: { days: NAMED }, runningExecutions: [[EARLIER]] });
+    expect(run.status).toBe('FAILED');
+    expect(run.error).toBe(OTHER_RUN_STILL_IN_PROGRESS_ERROR);
+    expect(waits(run)).toBe(36);
+    expect(run.waitedSeconds).toBe(OTHER_RUN_WAIT.atMostSeconds);
+    expect(run.entered).not.toContain(S.plan);
+    expect(run.entered.at(-1)).toBe(S.otherRunStillInProgress);
+    expect(run.savedStates).toEqual([]);
+  });
+
+  it('never waits for a run that started after it (that one waits or skips instead)', async () => {
+    const later = { ExecutionArn: executionArn('later'), StartDate: '2026-01-11T10:00:01.000Z' };
+    const run = await simulateRun(named, { input: { days: NAMED }, runningExecutions: [[later]] });
+    expect(waits(run)).toBe(0);
+    expect(run.output).toMatchObject({ outcome: 'CURATED', days: NAMED });
   });
 });

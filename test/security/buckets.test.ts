@@ -113,6 +113,46 @@ describe('lifecycle of versioned buckets', () => {
     });
   });
 
+  it.each(allBuckets)(
+    'removes a delete marker left with no version under it on %s: by a rule of its own, unless a current-version expiry does',
+    (id, bucket) => {
+      const rules = rulesOf(bucket);
+      // A current-version expiration in days removes such markers once they are that old, within its filter.
+      const expiresCurrentVersions = rules.some(
+        (rule: any) =>
+          rule.ExpirationInDays !== undefined && rule.Prefix === undefined && rule.ObjectSizeGreaterThan === undefined,
+      );
+      const markers = rules.filter((rule: any) => rule.Id === 'ExpireDeleteMarkers');
+      // The results and access-log buckets expire current versions: their rules are as they were.
+      expect(expiresCurrentVersions).toBe([...resultsIds(), accessLogsId()].includes(id));
+      expect(markers).toEqual(
+        expiresCurrentVersions
+          ? []
+          : [{ Id: 'ExpireDeleteMarkers', Status: 'Enabled', ExpiredObjectDeleteMarker: true }],
+      );
+      // Never beside an expiration in days: S3 refuses the two in one rule.
+      for (const rule of rules) {
+        if (rule.ExpiredObjectDeleteMarker !== undefined) expect(rule.ExpirationInDays).toBeUndefined();
+      }
+    },
+  );
+
+  it('removes them on a locked bucket in its noncurrent-version rule, and on the never-locked curated bucket by its own rule', () => {
+    const buckets = prod.template.findResources('AWS::S3::Bucket');
+    const rulesById = (bucket: { node: unknown }) => rulesOf(buckets[logicalIdOf(bucket as any)]);
+    for (const locked of [prod.stack.lake.bucket, prod.stack.ingestion.failedBatchBucket]) {
+      expect(rulesById(locked).filter((rule: any) => rule.Id === 'ExpireDeleteMarkers')).toEqual([]);
+      expect(rulesById(locked)).toContainEqual(
+        expect.objectContaining({ Id: 'ExpireNoncurrentVersions', ExpiredObjectDeleteMarker: true }),
+      );
+    }
+    expect(rulesById(prod.stack.curated.bucket)).toContainEqual({
+      Id: 'ExpireDeleteMarkers',
+      Status: 'Enabled',
+      ExpiredObjectDeleteMarker: true,
+    });
+  });
+
   it('expires server access logs after accessLogDays (365 by default)', () => {
     const bucket = (allBuckets.find(([id]) => id === accessLogsId()) as [string, any])[1];
     expect(rulesOf(bucket)).toContainEqual({ Id: 'ExpireAccessLogs', Status: 'Enabled', ExpirationInDays: 365 });

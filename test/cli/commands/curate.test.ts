@@ -121,18 +121,42 @@ describe('trades curate', () => {
     const { code, stderr } = await run(['curate', '--date', '2026-03-09', '--wait', '--format', 'json']);
     expect(code).toBe(EXIT.FAILED);
     expect(stderr.text()).toContain('2026-03-09 did not reconcile');
+    expect(stderr.text()).toContain('every later run merges and counts it again until it does');
   });
 
-  it('exits 1 when another run was in progress (runs never overlap)', async () => {
+  it('exits 1 when a run without --date met another run in progress and skipped (runs never overlap)', async () => {
     executionEnds({
       status: 'SUCCEEDED',
-      output: JSON.stringify({ outcome: 'SKIPPED', reason: 'Another run is in progress.' }),
+      output: JSON.stringify({ outcome: 'SKIPPED', reason: 'another run is in progress' }),
     });
     const { code, stderr } = await run(['curate', '--wait']);
     expect(code).toBe(EXIT.FAILED);
+    expect(stderr.text()).toContain('The run did nothing (another run is in progress).');
+    expect(stderr.text()).toContain('name days with --date for a run that waits for the other one instead');
+  });
+
+  it('says a run with --date waits for a run in progress instead of skipping, and fails rather than drop its days', async () => {
+    const { code, stderr } = await run(['curate', '--date', '2026-03-09']);
+    expect(code).toBe(EXIT.OK);
     expect(stderr.text()).toContain(
-      'The run did nothing: Another run is in progress. Start it again once that run ends.',
+      'If another curation run is in progress, this one waits for it (checking every 5 minutes, for up to 3 hours)',
     );
+    expect(stderr.text()).toContain('ends FAILED with error OtherCurationRunStillInProgress');
+    // A run like the schedule's skips instead: no such note.
+    const scheduled = await run(['curate']);
+    expect(scheduled.stderr.text()).not.toContain('waits for it');
+  });
+
+  it('exits 1 saying the days were not merged when the run gave up waiting for another run', async () => {
+    executionEnds({
+      status: 'FAILED',
+      error: 'OtherCurationRunStillInProgress',
+      cause: 'another curation run was still in progress 3 hours after this one started',
+    });
+    const { code, stderr } = await run(['curate', '--date', '2026-03-09', '--wait']);
+    expect(code).toBe(EXIT.FAILED);
+    expect(stderr.text()).toContain('ended FAILED: OtherCurationRunStillInProgress');
+    expect(stderr.text()).toContain('merged nothing: start it again once that run ends');
   });
 
   it('exits 1 with Step Functions’ error and cause when the run failed', async () => {

@@ -50,12 +50,12 @@ function stateHolds(text: string | undefined): void {
   else get.resolves({ Body: { transformToString: async () => text } as never });
 }
 
-const planner = () =>
+const planner = (logger = new Logger({ serviceName: 'curation-planner', logLevel: 'SILENT' })) =>
   createCurationPlanner({
     listing: s3RawDayListing(client, LAKE),
     state: s3StateReader(client, CURATED),
     reconcileDays: 3,
-    logger: new Logger({ serviceName: 'curation-planner', logLevel: 'SILENT' }),
+    logger,
   });
 
 beforeEach(() => s3.reset());
@@ -112,6 +112,22 @@ describe('the curation planner', () => {
       version: 1,
       watermark: '2026-01-10T11:45:00.000Z',
       lastVacuumDate: '2026-01-10',
+    });
+  });
+
+  it('merges again the days the last run left unreconciled, with no new object, and warns of any it gives up', async () => {
+    const old = Array.from({ length: 15 }, (_, index) => `2025-06-${String(index + 1).padStart(2, '0')}`);
+    stateHolds(JSON.stringify({ version: 1, watermark: WATERMARK, unreconciledDays: [...old, '2026-01-09'] }));
+    lakeHolds({ '2026-01-09': ['2026-01-09T10:00:00Z'] });
+    const logger = new Logger({ serviceName: 'curation-planner', logLevel: 'SILENT' });
+    const warn = jest.spyOn(logger, 'warn');
+    const plan = await planner(logger)({ executionInput: {}, executionStartTime: RUN_START });
+    // 2026-01-09 has no new object; with the 13 newest of June it fills the 14 a run carries.
+    expect(plan.dayList).toEqual([...old.slice(2), '2026-01-09']);
+    expect(plan.droppedUnreconciledDays).toEqual(['2025-06-01', '2025-06-02']);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('no longer merged again'), {
+      droppedUnreconciledDays: ['2025-06-01', '2025-06-02'],
+      maxCarriedDays: 14,
     });
   });
 

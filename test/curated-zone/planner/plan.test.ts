@@ -2,6 +2,7 @@ import { CURATION_STATE_KEY } from '../../../lambda/curation-planner/contract';
 import {
   CLOCK_SKEW_MINUTES,
   InvalidCurationInput,
+  MAX_CARRIED_DAYS,
   newSince,
   parseState,
   planRun,
@@ -15,6 +16,7 @@ import {
   mergeTemplate,
   reconciliationParameters,
 } from '../../../schema/curation/statements';
+import { addDays } from '../../../schema/curation/values';
 import { cutoffOf, mergeWindow, namedDayCutoffOf, SETTLE_MINUTES } from '../../../schema/curation/window';
 
 const RUN_START = new Date('2026-01-10T12:00:00.000Z');
@@ -52,7 +54,25 @@ describe('the watermark', () => {
     expect(() => parseState('not json')).toThrow(`delete it to reconcile the whole window`);
     expect(() => parseState('{"version":2,"watermark":"2026-01-10T10:45:00.000Z"}')).toThrow('{"version":1');
     expect(() => parseState('{"version":1,"watermark":"yesterday"}')).toThrow('{"version":1');
+    expect(() => parseState('null')).toThrow('{"version":1');
     expect(CURATION_STATE_KEY).toBe('curation/state.json');
+  });
+
+  it('reads the days still unreconciled, and refuses a list that is not of calendar dates', () => {
+    const watermark = '2026-01-10T10:45:00.000Z';
+    expect(parseState(JSON.stringify({ version: 1, watermark, unreconciledDays: ['2026-01-09'] }))).toStrictEqual({
+      version: 1,
+      watermark,
+      lastVacuumDate: undefined,
+      unreconciledDays: ['2026-01-09'],
+    });
+    // A state saved before days were carried has none.
+    expect(parseState(JSON.stringify({ version: 1, watermark })).unreconciledDays).toBeUndefined();
+    for (const unreconciledDays of ['2026-01-09', ['2026-02-30'], [20260109], [null]]) {
+      expect(() => parseState(JSON.stringify({ version: 1, watermark, unreconciledDays }))).toThrow(
+        'delete it to reconcile the whole window',
+      );
+    }
   });
 });
 
@@ -229,5 +249,74 @@ describe('the cutoff of each day', () => {
     expect(plan.stateAfterMerge).toEqual({ version: 1, watermark: settled, lastVacuumDate: '2026-01-10' });
     expect(plan.stateAfterMerge).toEqual(listedOnly.stateAfterMerge);
     expect(cutoffOf(RUN_START)).toBe(settled);
+  });
+});
+
+describe('the days a run left unreconciled', () => {
+  const DAY = '2026-01-05';
+  const WATERMARK = '2026-01-10T10:45:00.000Z';
+  // What run 1 saved: its merge of DAY did not reconcile.
+  const afterRun1 = parseState(JSON.stringify({ version: 1, watermark: WATERMARK, unreconciledDays: [DAY] }));
+
+  it('are merged and counted by the next run without a new object, at the settled cutoff', () => {
+    const run2 = planRun({ runStart: RUN_START, requested: [], withNewObjects: [], state: afterRun1 });
+    expect(run2.dayList).toEqual([DAY]);
+    expect(run2.carriedUnreconciledDays).toEqual([DAY]);
+    expect(run2.droppedUnreconciledDays).toEqual([]);
+    const window = mergeWindow(DAY, cutoffOf(RUN_START));
+    expect(run2.days[0]?.cutoff).toBe(cutoffOf(RUN_START));
+    expect(run2.days[0]?.reconciliationParameters).toEqual(
+      reconciliationParameters(window).map((value) => `'${value}'`),
+    );
+    expect(run2.optimizeSlots).toEqual({ tradeDates: `DATE '${DAY}'` });
+    // The state machine, not the planner, writes which days are still unreconciled after the run.
+    expect(run2.stateAfterMerge).toStrictEqual({ version: 1, watermark: cutoffOf(RUN_START) });
+  });
+
+  it('are no longer merged once a run counted them right (it saved none)', () => {
+    const afterRun2 = parseState(JSON.stringify({ version: 1, watermark: WATERMARK, unreconciledDays: [] }));
+    const run3 = planRun({ runStart: RUN_START, requested: [], withNewObjects: [], state: afterRun2 });
+    expect(run3.dayList).toEqual([]);
+    expect(run3.carriedUnreconciledDays).toEqual([]);
+  });
+
+  it('are merged once when also listed or named, at the later cutoff when named', () => {
+    const state = parseState(
+      JSON.stringify({ version: 1, watermark: WATERMARK, unreconciledDays: ['2026-01-09', '2026-01-10', DAY] }),
+    );
+    const plan = planRun({ runStart: RUN_START, requested: ['2026-01-10'], withNewObjects: ['2026-01-09'], state });
+    expect(plan.dayList).toEqual([DAY, '2026-01-09', '2026-01-10']);
+    expect(plan.carriedUnreconciledDays).toEqual([DAY, '2026-01-09', '2026-01-10']);
+    expect(plan.days.map(({ day, cutoff }) => [day, cutoff])).toEqual([
+      [DAY, cutoffOf(RUN_START)],
+      ['2026-01-09', cutoffOf(RUN_START)],
+      ['2026-01-10', namedDayCutoffOf(RUN_START)],
+    ]);
+  });
+
+  it(`are carried ${MAX_CARRIED_DAYS} at most, the newest; the oldest are given up and named, unless listed or named anyway`, () => {
+    const unreconciledDays = Array.from({ length: MAX_CARRIED_DAYS + 6 }, (_, index) => addDays('2025-12-01', index));
+    const state = parseState(JSON.stringify({ version: 1, watermark: WATERMARK, unreconciledDays }));
+    const plan = planRun({ runStart: RUN_START, requested: ['2025-12-02'], withNewObjects: [], state });
+    const newest = unreconciledDays.slice(-MAX_CARRIED_DAYS);
+    // 2025-12-02 is named: merged anyway, so neither given up nor counted against the bound.
+    expect(plan.droppedUnreconciledDays).toEqual([
+      '2025-12-01',
+      '2025-12-03',
+      '2025-12-04',
+      '2025-12-05',
+      '2025-12-06',
+    ]);
+    expect(plan.carriedUnreconciledDays).toEqual(['2025-12-02', ...newest]);
+    expect(plan.dayList).toEqual(['2025-12-02', ...newest]);
+    expect(MAX_CARRIED_DAYS).toBe(14);
+  });
+
+  it('come out in order and once each, whatever the state holds', () => {
+    const state = parseState(
+      JSON.stringify({ version: 1, watermark: WATERMARK, unreconciledDays: ['2026-01-07', DAY, '2026-01-07'] }),
+    );
+    const plan = planRun({ runStart: RUN_START, requested: [], withNewObjects: [], state });
+    expect(plan.dayList).toEqual([DAY, '2026-01-07']);
   });
 });
