@@ -47,7 +47,7 @@ export function createCurationPlanner(deps: PlannerDependencies): CurationPlanne
     const requested = requestedDays(event.executionInput, runStart);
     const state = await deps.state.read();
     const since = newSince(state);
-    const listed = reconciledDays(runStart, deps.reconcileDays);
+    const listed = reconciledDays(runStart, deps.reconcileDays, since);
     const hasNew = await mapLimited(listed, LISTING_CONCURRENCY, (day) =>
       deps.listing.hasObjectModifiedSince(day, since),
     );

@@ -42,15 +42,24 @@ export function requestedDays(executionInput: unknown, runStart: Date): string[]
   return [...((executionInput as { days?: readonly string[] }).days ?? [])];
 }
 
-/** The raw partitions each run lists: the last `reconcileDays` days (today included) and those ahead. */
-export function reconciledDays(runStart: Date, reconcileDays: number): string[] {
+/**
+ * The raw partitions a run lists: the last `reconcileDays` days (today included) and those ahead,
+ * reaching back further when the objects new to this run (`since`, see newSince) were written on an
+ * earlier UTC day. The writer counts a trade as late (LateTrades) only when its date is before its
+ * own day's window; a trade written at 23:50 and dated on that window's first day lands after the
+ * day's last run, and a run of the next day must still list its date. Every object modified since
+ * `since` holds dates from `since`'s window on, so listing from there misses none, however long the
+ * job was stopped.
+ */
+export function reconciledDays(runStart: Date, reconcileDays: number, since?: Date): string[] {
   if (!Number.isInteger(reconcileDays) || reconcileDays < 1) {
     throw new Error(`curation planner: reconcileDays must be a whole number of at least 1, got ${reconcileDays}`);
   }
   const today = utcDayOf(runStart);
+  const from = since !== undefined && since < runStart ? utcDayOf(since) : today;
   const days: string[] = [];
-  for (let offset = -(reconcileDays - 1); offset <= PARTITION_DAYS_AHEAD; offset += 1)
-    days.push(addDays(today, offset));
+  const last = addDays(today, PARTITION_DAYS_AHEAD);
+  for (let day = addDays(from, -(reconcileDays - 1)); day <= last; day = addDays(day, 1)) days.push(day);
   return days;
 }
 

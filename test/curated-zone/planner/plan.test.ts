@@ -29,6 +29,24 @@ describe('the days a run lists', () => {
     expect(reconciledDays(RUN_START, 35)[0]).toBe('2025-12-07');
   });
 
+  it("reach back to the window of the watermark's day, so a trade written after a day's last run is listed the next day", () => {
+    // Written at 23:50 on Jan 9, dated on Jan 9's first window day (Jan 7 with 3 days): not late for
+    // the writer, and after Jan 9's last run.
+    const since = new Date('2026-01-09T23:00:00.000Z');
+    expect(reconciledDays(new Date('2026-01-10T00:05:00.000Z'), 3, since)).toEqual([
+      '2026-01-07',
+      '2026-01-08',
+      '2026-01-09',
+      '2026-01-10',
+      '2026-01-11',
+    ]);
+    // After a week without a run, back to the window of the first object it may hold.
+    expect(reconciledDays(RUN_START, 3, new Date('2026-01-03T12:00:00.000Z'))[0]).toBe('2026-01-01');
+    // A watermark of the same day (or a clock ahead) changes nothing.
+    expect(reconciledDays(RUN_START, 3, new Date('2026-01-10T09:00:00.000Z'))).toEqual(reconciledDays(RUN_START, 3));
+    expect(reconciledDays(RUN_START, 3, new Date('2026-01-11T09:00:00.000Z'))).toEqual(reconciledDays(RUN_START, 3));
+  });
+
   it('refuses a reconcileDays that is not a whole number of at least 1', () => {
     expect(() => reconciledDays(RUN_START, 0)).toThrow('at least 1');
   });
