@@ -44,8 +44,8 @@ export const INTEG_CURATED_QUERY_NAME = 'trade-by-id';
 /**
  * How long the test waits for its curation run: the DDL, one day's MERGE and reconciliation, then
  * OPTIMIZE, the day's first VACUUM and the duplicate check, each an Athena query of seconds to
- * minutes on a table this small. A run that fails is not retried: the waiter times out, and the
- * execution (its name is in the waiter's last answer) says why.
+ * minutes on a table this small. A run that fails is not started again: the waiter times out with
+ * the step's event (the run name) in its message, and the execution `<run name>-<attempt>` says why.
  */
 const CURATION_WAIT = Duration.minutes(30);
 
