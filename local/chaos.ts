@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
+import type { GeneratedRecord } from '../cli/produce';
 
 /**
- * The faults `--chaos` injects between the writer and S3, and into Lambda's delivery of batches.
+ * The faults `--chaos` injects between the writer and S3, into Lambda's delivery of batches, and
+ * into what the producer sends: older versions of corrected trades sent again after their
+ * corrections (a stale re-send, which only the order of versions, not of arrival, may resolve).
  *
  * Every decision is a keyed hash of the seed and the identity of what it decides about (an object
  * key with its sequence numbers replaced by the records' positions in their shard, the attempt at
@@ -34,10 +37,12 @@ export interface ChaosRates {
   readonly hang: number;
   /** Share of successful invocations that Lambda delivers again, unchanged. */
   readonly redelivery: number;
+  /** Share of corrected or cancelled trades of which the producer sends an older version again, last. */
+  readonly stale: number;
 }
 
 /** Rates for the faults the seed decides, on top of the scripted ones. */
-export const DEFAULT_CHAOS_RATES: ChaosRates = { outage: 0.3, hang: 0.05, redelivery: 0.3 };
+export const DEFAULT_CHAOS_RATES: ChaosRates = { outage: 0.3, hang: 0.05, redelivery: 0.3, stale: 0.3 };
 
 /**
  * The object that holds the first record of the first shard, in the first batch and in its retries
@@ -70,6 +75,8 @@ export interface FaultCounts {
   readonly hung: number;
   /** Batches delivered again after they succeeded. */
   readonly redelivered: number;
+  /** Older versions of trades sent again after their corrections (staleResends). */
+  readonly stale: number;
 }
 
 /** Replaces the sequence numbers in an object key by positions, so that a decision survives a rerun. */
@@ -80,7 +87,7 @@ export class Chaos {
   /** The first object seen at position 0 of the first shard: only it gets the scripted faults. */
   private scriptedObject: string | undefined;
   private scriptedRedelivered = false;
-  private counts = { unavailable: 0, hung: 0, redelivered: 0 };
+  private counts = { unavailable: 0, hung: 0, redelivered: 0, stale: 0 };
 
   constructor(
     readonly seed: string,
@@ -125,6 +132,33 @@ export class Chaos {
     const again = scripted || this.chance('redelivery', identity) < this.rates.redelivery;
     if (again) this.counts.redelivered += 1;
     return again;
+  }
+
+  /**
+   * The stale re-sends of `records` (the generator's, in their sending order): for a share of the
+   * trades with more than one version, the record of one older version, byte for byte, to be sent
+   * after everything else, so that it arrives after the trade's later versions (a producer that
+   * replays an old message). The same bytes as a record sent before: a re-send, never a new event.
+   * Decided by trade_id, so the same seed and records give the same re-sends.
+   */
+  staleResends(records: readonly GeneratedRecord[]): GeneratedRecord[] {
+    const versions = new Map<string, GeneratedRecord[]>();
+    for (const record of records) {
+      if (!record.intended.ok || record.event === undefined || record.kind === 'duplicate') continue;
+      const trade = versions.get(record.event.trade_id) ?? [];
+      trade.push(record);
+      versions.set(record.event.trade_id, trade);
+    }
+    const resends: GeneratedRecord[] = [];
+    for (const [tradeId, events] of versions) {
+      const latest = Math.max(...events.map(({ event }) => event?.version ?? 1));
+      const older = events.filter(({ event }) => (event?.version ?? 1) < latest);
+      if (older.length === 0 || this.chance('stale', tradeId) >= this.rates.stale) continue;
+      const pick = older[Math.floor(this.chance('stale-version', tradeId) * older.length)] as GeneratedRecord;
+      resends.push({ ...pick, kind: 'duplicate' });
+    }
+    this.counts.stale += resends.length;
+    return resends;
   }
 
   faults(): FaultCounts {

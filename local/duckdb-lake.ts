@@ -88,6 +88,8 @@ export const LOCAL_QUERY_TABLES: QueryTables = queryTables({ curated: LOCAL_CURA
 /** The job's reconciliation of one day after its merge (the numbers of its UnreconciledTrades metric). */
 export interface DayReconciliation {
   readonly day: string;
+  /** The cutoff of the run that merged it: rows ingested before it were merged and counted. */
+  readonly cutoff: string;
   readonly rawTrades: number;
   readonly curatedTrades: number;
   readonly duplicateRows: number;
@@ -95,10 +97,20 @@ export interface DayReconciliation {
   readonly unreconciledTrades: number;
 }
 
+/** One run of the curation job: the days it merged, with its cutoff. */
+export interface CurationRun {
+  readonly cutoff: string;
+  /** In order: the days with rows ingested since the previous run's cutoff (every day, for the first). */
+  readonly days: readonly string[];
+}
+
 /** What `curate` did. */
 export interface Curation {
-  /** The raw days merged, in order. */
+  /** The raw days merged by any run, in order. */
   readonly days: readonly string[];
+  /** The runs, in order. */
+  readonly runs: readonly CurationRun[];
+  /** Every day's reconciliation after its merge, run after run. */
   readonly reconciliation: readonly DayReconciliation[];
   /** Rows of the table the MERGE built, before it was written. */
   readonly mergedRows: number;
@@ -176,37 +188,60 @@ LEFT JOIN (SELECT DISTINCT ${RECORD_IDENTITY.join(', ')}, price FROM exact_price
 
   /**
    * Builds `curated.trades` as the curation job does (DESIGN §5b): the curated zone's own DDL and
-   * MERGE (schema/curation/, in their DuckDB form), one raw day after the other (the days the run
-   * wrote, as the planner finds them), each followed by the job's reconciliation of that day, with a
-   * cutoff after everything the run ingested. The table is then written as the curated data files
-   * (curated-files.ts) under `curatedFolder`, and `curated.trades` becomes a view over those files:
-   * the named queries read Parquet, as Athena reads the Iceberg table's files. Without a folder, the
-   * files go to a temporary one that `close` removes.
+   * MERGE (schema/curation/, in their DuckDB form), one raw day after the other, each followed by
+   * the job's reconciliation of that day. One run for each of `earlierCutoffs` (in order), as the
+   * hourly job ran before: each merges the rows ingested before its cutoff, of the days with rows
+   * ingested since the previous run's (the days the planner would list as newer than its watermark);
+   * then the run at `now`, whose cutoff is after everything the run ingested. The table is then
+   * written as the curated data files (curated-files.ts) under `curatedFolder`, and `curated.trades`
+   * becomes a view over those files: the named queries read Parquet, as Athena reads the Iceberg
+   * table's files. Without a folder, the files go to a temporary one that `close` removes.
    */
-  async curate(now: Date, curatedFolder?: string): Promise<Curation> {
+  async curate(now: Date, curatedFolder?: string, earlierCutoffs: readonly Date[] = []): Promise<Curation> {
     const { connection } = this;
     const folder = curatedFolder ?? this.temporaryFolder();
     const { curated } = LOCAL_CURATION_TABLES;
     await connection.run(`CREATE SCHEMA IF NOT EXISTS ${sqlIdentifier(LOCAL_CURATED_DATABASE)}`);
     await connection.run(curatedTableDdl('duckdb', curated));
-    const days = await this.query(`SELECT DISTINCT dt FROM ${sqlIdentifier(TRADES_TABLE)} ORDER BY dt`);
-    const cutoff = new Date(now.getTime() + 1000).toISOString();
+    const cutoffs = [
+      ...earlierCutoffs.map((cutoff) => cutoff.toISOString()),
+      new Date(now.getTime() + 1000).toISOString(),
+    ];
+    if (cutoffs.some((cutoff, i) => i > 0 && cutoff <= (cutoffs[i - 1] as string))) {
+      throw new Error(`the curation runs' cutoffs must rise: ${cutoffs.join(', ')}`);
+    }
+    const runs: CurationRun[] = [];
     const reconciliation: DayReconciliation[] = [];
-    for (const [day] of days.rows) {
-      const window = mergeWindow(day as string, cutoff);
-      await connection.run(mergeStatement('duckdb', LOCAL_CURATION_TABLES, window));
-      const counts = await this.query(
-        reconciliationQuery('duckdb', LOCAL_CURATION_TABLES),
-        reconciliationParameters(window),
+    let since: string | undefined;
+    for (const cutoff of cutoffs) {
+      // ingestion_time is the writer's ISO 8601 text, and the cutoff an instant written alike: as strings they sort by time.
+      const days = await this.query(
+        `SELECT DISTINCT dt FROM ${sqlIdentifier(TRADES_TABLE)} WHERE ingestion_time < ?${since === undefined ? '' : ' AND ingestion_time >= ?'} ORDER BY dt`,
+        since === undefined ? [cutoff] : [cutoff, since],
       );
-      const [rawTrades, curatedTrades, duplicateRows] = (counts.rows[0] ?? []).map(Number) as [number, number, number];
-      reconciliation.push({
-        day: window.day,
-        rawTrades,
-        curatedTrades,
-        duplicateRows,
-        unreconciledTrades: rawTrades - curatedTrades + duplicateRows,
-      });
+      for (const [day] of days.rows) {
+        const window = mergeWindow(day as string, cutoff);
+        await connection.run(mergeStatement('duckdb', LOCAL_CURATION_TABLES, window));
+        const counts = await this.query(
+          reconciliationQuery('duckdb', LOCAL_CURATION_TABLES),
+          reconciliationParameters(window),
+        );
+        const [rawTrades, curatedTrades, duplicateRows] = (counts.rows[0] ?? []).map(Number) as [
+          number,
+          number,
+          number,
+        ];
+        reconciliation.push({
+          day: window.day,
+          cutoff,
+          rawTrades,
+          curatedTrades,
+          duplicateRows,
+          unreconciledTrades: rawTrades - curatedTrades + duplicateRows,
+        });
+      }
+      runs.push({ cutoff, days: days.rows.map(([day]) => day as string) });
+      since = cutoff;
     }
     const merged = await this.query(`SELECT count(*) FROM ${quotedName(curated)}`);
     const files = await writeCuratedFiles(connection, curated, folder);
@@ -214,7 +249,8 @@ LEFT JOIN (SELECT DISTINCT ${RECORD_IDENTITY.join(', ')}, price FROM exact_price
     await connection.run(`DROP TABLE ${quotedName(curated)}`);
     await registerCuratedFiles(connection, curated, folder);
     return {
-      days: reconciliation.map(({ day }) => day),
+      days: [...new Set(runs.flatMap(({ days }) => days))].sort(),
+      runs,
       reconciliation,
       mergedRows: Number(merged.rows[0]?.[0] ?? 0),
       folder,

@@ -28,7 +28,8 @@ import { type EventSourceIdentity, lambdaEvent, lambdaRecord, nextBatchLength } 
  *
  * A retry reads its records again from the stream with an AT_SEQUENCE_NUMBER iterator at its first
  * record, as a consumer that checkpoints does. With `--chaos`, some successful batches are
- * delivered a second time, as at-least-once delivery allows.
+ * delivered a second time, as at-least-once delivery allows. A second `run` resumes every shard
+ * after the last record it delivered, as the mapping goes on when records arrive after a lull.
  */
 
 /** The Kinesis GetRecords maximum. */
@@ -140,6 +141,8 @@ interface PendingBatch {
 
 export class KinesisEventSource {
   private readonly positions = new ShardPositions();
+  /** The sequence number of the last record each shard delivered (its checkpoint past every batch). */
+  private readonly checkpoints = new Map<string, string>();
   private stopped = false;
   private stats = {
     shards: 0,
@@ -166,7 +169,10 @@ export class KinesisEventSource {
     return { ...this.stats };
   }
 
-  /** Polls every shard until the producer has finished and each shard is drained. */
+  /**
+   * Polls every shard until the producer has finished and each shard is drained; called again, from
+   * where each shard's last run ended.
+   */
   async run(): Promise<void> {
     const listed = await this.options.kinesis.send(new ListShardsCommand({ StreamName: this.options.streamName }));
     const shards = (listed.Shards ?? []).map(({ ShardId }) => ShardId ?? '');
@@ -185,15 +191,15 @@ export class KinesisEventSource {
     if (failed) throw (failed as PromiseRejectedResult).reason;
   }
 
-  private async iterator(shardId: string, at?: string): Promise<string> {
+  private async iterator(shardId: string, at?: string, after?: string): Promise<string> {
+    const position =
+      at !== undefined
+        ? { ShardIteratorType: 'AT_SEQUENCE_NUMBER' as const, StartingSequenceNumber: at }
+        : after !== undefined
+          ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER' as const, StartingSequenceNumber: after }
+          : { ShardIteratorType: 'TRIM_HORIZON' as const };
     const answer = await this.options.kinesis.send(
-      new GetShardIteratorCommand({
-        StreamName: this.options.streamName,
-        ShardId: shardId,
-        ...(at === undefined
-          ? { ShardIteratorType: 'TRIM_HORIZON' }
-          : { ShardIteratorType: 'AT_SEQUENCE_NUMBER', StartingSequenceNumber: at }),
-      }),
+      new GetShardIteratorCommand({ StreamName: this.options.streamName, ShardId: shardId, ...position }),
     );
     if (answer.ShardIterator === undefined) throw new Error(`no shard iterator for ${shardId}`);
     return answer.ShardIterator;
@@ -209,7 +215,7 @@ export class KinesisEventSource {
   private async pollShard(shardId: string): Promise<void> {
     const { kinesis, batchSize, producerFinished } = this.options;
     const pollInterval = this.options.pollIntervalMs ?? 100;
-    let iterator: string | undefined = await this.iterator(shardId);
+    let iterator: string | undefined = await this.iterator(shardId, undefined, this.checkpoints.get(shardId));
     let pending: KinesisStreamRecord[] = [];
     while (!this.stopped) {
       let drained = false;
@@ -230,7 +236,10 @@ export class KinesisEventSource {
         continue;
       }
       const length = nextBatchLength(pending, batchSize);
-      await this.deliver(shardId, pending.slice(0, length));
+      const batch = pending.slice(0, length);
+      await this.deliver(shardId, batch);
+      // Past the batch whatever became of it: a batch given up went to the on-failure destination.
+      this.checkpoints.set(shardId, batch.at(-1)?.kinesis.sequenceNumber as string);
       pending = pending.slice(length);
     }
   }

@@ -60,6 +60,8 @@ export interface ProducerReport {
   readonly trades: number;
   /** Kinesis records the user records travelled in (fewer with `--aggregate`). */
   readonly kinesisRecords: number;
+  /** With `--chaos`: older versions of corrected trades sent again after them (among `sent`, not `events`). */
+  readonly staleResends: number;
   /** What the generator says the lake must hold, for checks against the answers. */
   readonly expected: ExpectedOutcome;
   /** Every user record the stream accepted, under the identity PutRecords gave it, and where it must land. */
@@ -71,6 +73,14 @@ export interface ProducerTarget {
   readonly kinesis: KinesisClient;
   readonly streamName: string;
   readonly shards: ListShardsCommandOutput['Shards'];
+  /**
+   * With `--chaos`: to be called once, between the two parts a producer sends; resolves once what
+   * was sent before has been delivered and written, so that everything sent after it lands after
+   * the first curation run's cutoff.
+   */
+  readonly landed?: () => Promise<void>;
+  /** With `--chaos`: picks the stale re-sends the producer sends last. */
+  readonly chaos?: Chaos;
 }
 
 /** Sends the run's trades; the CLI's producer behind it (local/producer.ts). */
@@ -283,22 +293,6 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalR
     await kinesis.send(new CreateStreamCommand({ StreamName: LOCAL_STACK.streamName, ShardCount: shardCount }));
     const streamArn = await waitForActive(kinesis, LOCAL_STACK.streamName);
 
-    const sendStarted = Date.now();
-    let producerFinished = false;
-    const listed = await kinesis.send(new ListShardsCommand({ StreamName: LOCAL_STACK.streamName }));
-    const producer = await options.producer({ kinesis, streamName: LOCAL_STACK.streamName, shards: listed.Shards });
-    producerFinished = true;
-    if (producer.records.length !== producer.sent) {
-      throw new Error(
-        `the producer kept the identities of ${producer.records.length} records but the stream accepted ${producer.sent}`,
-      );
-    }
-    // For local/recount.ts: the kept objects alone cannot say what should be there.
-    if (options.keep !== undefined) writeSentRecords(join(directory, SENT_RECORDS_FILE), producer.records);
-    print(
-      `sent ${producer.sent} records (${producer.events} trade events of ${producer.trades} trades, ${producer.invalid} invalid) in ${producer.kinesisRecords} Kinesis records to ${shardCount} shards in ${seconds(sendStarted)} s`,
-    );
-
     const metrics = new MetricTotals({ namespace: 'TradingDataLake/local', serviceName: 'trade-writer' });
     const functions = new FunctionInstances({
       functionName: LOCAL_STACK.functionName,
@@ -316,6 +310,8 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalR
         }),
     });
     cleanup.add(() => functions.disposeAll());
+    // True while the producer may still send: a shard read empty then is polled again, not drained.
+    let producing = true;
     const eventSource = new KinesisEventSource({
       kinesis,
       streamName: LOCAL_STACK.streamName,
@@ -324,10 +320,46 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalR
       maxRetryAttempts: config.maxRetryAttempts,
       functions,
       onFailure: (batch) => recordFailedBatch(s3, streamArn, batch),
-      producerFinished: () => producerFinished,
+      producerFinished: () => !producing,
       chaos,
     });
     positions = eventSource.shardPositions;
+
+    // With --chaos the trades arrive in two parts, and the curation runs twice, as the hourly job
+    // does: first over what landed before the cutoff between the parts, then over the rest. The
+    // event source delivers the first part before the producer sends the second, so that which
+    // records fall before the cutoff is decided by the seed, not by timing.
+    let firstCutoff: Date | undefined;
+    const sendStarted = Date.now();
+    const listed = await kinesis.send(new ListShardsCommand({ StreamName: LOCAL_STACK.streamName }));
+    const producer = await options.producer({
+      kinesis,
+      streamName: LOCAL_STACK.streamName,
+      shards: listed.Shards,
+      ...(chaos && {
+        chaos,
+        landed: async () => {
+          producing = false;
+          await eventSource.run();
+          producing = true;
+          firstCutoff = new Date();
+          // The writer stamps ingestion_time in milliseconds: nothing sent after this may share the cutoff's.
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        },
+      }),
+    });
+    producing = false;
+    if (producer.records.length !== producer.sent) {
+      throw new Error(
+        `the producer kept the identities of ${producer.records.length} records but the stream accepted ${producer.sent}`,
+      );
+    }
+    // For local/recount.ts: the kept objects alone cannot say what should be there.
+    if (options.keep !== undefined) writeSentRecords(join(directory, SENT_RECORDS_FILE), producer.records);
+    print(
+      `sent ${producer.sent} records (${producer.events} trade events of ${producer.trades} trades, ${producer.invalid} invalid${producer.staleResends > 0 ? `, ${producer.staleResends} older versions sent again after their corrections` : ''}) in ${producer.kinesisRecords} Kinesis records to ${shardCount} shards in ${seconds(sendStarted)} s${firstCutoff ? ` (in two parts, the first delivered before ${firstCutoff.toISOString()})` : ''}`,
+    );
+
     const writeStarted = Date.now();
     await eventSource.run();
     const delivery = eventSource.report();
@@ -346,11 +378,14 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalR
     const recordCheck = await checkRecords(lake, producer.records);
     const curatedFolder = join(directory, CURATED_FOLDER);
     const curateStarted = Date.now();
-    const curation = await lake.curate(new Date(), curatedFolder);
+    const curation = await lake.curate(new Date(), curatedFolder, firstCutoff ? [firstCutoff] : []);
     const curatedRows = await lake.curatedRows();
     const unreconciled = curation.reconciliation.filter(({ unreconciledTrades }) => unreconciledTrades !== 0);
+    const runs = curation.runs
+      .map(({ cutoff, days }) => `${days.length} days (${days.join(', ')}) with cutoff ${cutoff}`)
+      .join(', then ');
     print(
-      `curated.trades: the curation job's MERGE of ${curation.days.length} raw days (${curation.days.join(', ')}), each reconciled${unreconciled.length > 0 ? ` (${unreconciled.length} not)` : ''}; ${curatedRows} rows written to ${curation.files.length} Parquet files (ZSTD) in ${curatedDataFolder(curatedFolder)} in ${seconds(curateStarted)} s`,
+      `curated.trades: the curation job's MERGE of ${runs}, each day reconciled${unreconciled.length > 0 ? ` (${unreconciled.length} not)` : ''}; ${curatedRows} rows written to ${curation.files.length} Parquet files (ZSTD) in ${curatedDataFolder(curatedFolder)} in ${seconds(curateStarted)} s`,
     );
     const today = new Date().toISOString().slice(0, 10);
     const context = await queryContext(lake, today);
@@ -395,8 +430,8 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalR
         : []),
       ...check.problems,
       ...unreconciled.map(
-        ({ day, rawTrades, curatedTrades, duplicateRows }) =>
-          `the reconciliation of ${day} after its merge: ${rawTrades} raw trades, ${curatedTrades} curated, ${duplicateRows} duplicate rows`,
+        ({ day, cutoff, rawTrades, curatedTrades, duplicateRows }) =>
+          `the reconciliation of ${day} after its merge with cutoff ${cutoff}: ${rawTrades} raw trades, ${curatedTrades} curated, ${duplicateRows} duplicate rows`,
       ),
     ];
     const line = summaryLine(summary);

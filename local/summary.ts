@@ -13,8 +13,9 @@ import type { FaultCounts } from './chaos';
  * that are not in the zone they were meant for) and `unexpected` (records found where none was sent);
  * they come after the curated fields, so that every field before them keeps its place.
  * The curated zone's fields come after `seconds`, so that the first ten keep the places issue #10
- * gave them, and with `--chaos` the faults injected come last: every field has one place whatever
- * the options, except the faults, which only a chaos run has.
+ * gave them, and with `--chaos` the faults injected come last (`faults_stale`, added after the
+ * others, last of all): every field has one place whatever the options, except the faults, which
+ * only a chaos run has.
  */
 
 /** The fields of the summary line, in their order. */
@@ -64,12 +65,13 @@ export function summaryLine(summary: Summary): string {
     ['unexpected', summary.unexpected],
   ];
   if (summary.faults !== undefined) {
-    const { unavailable, hung, redelivered } = summary.faults;
+    const { unavailable, hung, redelivered, stale } = summary.faults;
     fields.push(
-      ['faults', unavailable + hung + redelivered],
+      ['faults', unavailable + hung + redelivered + stale],
       ['faults_503', unavailable],
       ['faults_hung', hung],
       ['faults_redelivered', redelivered],
+      ['faults_stale', stale],
     );
   }
   return fields.map(([name, value]) => `${name}=${value}`).join(' ');

@@ -4,14 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import type { PutRecordsCommandInput, PutRecordsCommandOutput } from '@aws-sdk/client-kinesis';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { deaggregateSync } from 'aws-kinesis-agg';
 import type { ExpectedOutcome } from '../../cli/produce';
 import type { NamedAnswer } from '../../local/answers';
 import { curatedFilesGlob } from '../../local/curated-files';
-import { type LocalRunResult, runLocalPipeline } from '../../local/pipeline';
+import { type LocalRunResult, type Producer, runLocalPipeline } from '../../local/pipeline';
 import { cliProducer } from '../../local/producer';
 import { keptObjects, recount } from '../../local/recount';
 import { lossesOf, oneDecimal, parseSummaryLine } from '../../local/summary';
+import { TRADE_FIELD_DEFAULTS } from '../../schema/layout';
+import { validateTrade } from '../../schema/validation/validate-trade';
 
 /**
  * The whole pipeline on one machine (issues #10 and #12), as `npm run local` runs it, with 1,000
@@ -29,8 +33,49 @@ const SEED = 'e2e-local-pipeline';
 const keptRoot = mkdtempSync(join(tmpdir(), 'local-e2e-'));
 let runs = 0;
 
-async function run(chaos: boolean, aggregate = false): Promise<{ result: LocalRunResult; printed: string[] }> {
+/** A Kinesis record the stream accepted, as the test saw it go out: its bytes, and when. */
+interface Accepted {
+  readonly data: Buffer;
+  readonly at: Date;
+}
+
+/**
+ * The CLI's producer, with the test's own record of what PutRecords accepted, read off the Kinesis
+ * client (a middleware of the test's, beside the pipeline's): what the producer-side counts are
+ * derived from, independently of the generator's expectation and of the run's own bookkeeping.
+ */
+function acceptedBy(producer: Producer, accepted: Accepted[]): Producer {
+  return async (target) => {
+    target.kinesis.middlewareStack.add(
+      (next, context) => async (args) => {
+        const answer = await next(args);
+        if (context.commandName === 'PutRecordsCommand') {
+          const requested = (args.input as PutRecordsCommandInput).Records ?? [];
+          const at = new Date();
+          ((answer.output as PutRecordsCommandOutput).Records ?? []).forEach((result, i) => {
+            const data = requested[i]?.Data;
+            if (result.ErrorCode === undefined && result.SequenceNumber !== undefined && data !== undefined) {
+              accepted.push({ data: Buffer.from(data), at });
+            }
+          });
+        }
+        return answer;
+      },
+      { step: 'initialize', name: 'e2eAcceptedRecords' },
+    );
+    return producer(target);
+  };
+}
+
+interface Run {
+  readonly result: LocalRunResult;
+  readonly printed: string[];
+  readonly accepted: readonly Accepted[];
+}
+
+async function run(chaos: boolean, aggregate = false): Promise<Run> {
   const printed: string[] = [];
+  const accepted: Accepted[] = [];
   runs += 1;
   const result = await runLocalPipeline({
     count: COUNT,
@@ -38,10 +83,61 @@ async function run(chaos: boolean, aggregate = false): Promise<{ result: LocalRu
     chaos,
     seed: SEED,
     keep: join(keptRoot, `run-${runs}`),
-    producer: cliProducer({ count: COUNT, seed: SEED, aggregate }),
+    producer: acceptedBy(cliProducer({ count: COUNT, seed: SEED, aggregate }), accepted),
     print: (line) => printed.push(line),
   });
-  return { result, printed };
+  return { result, printed, accepted };
+}
+
+/** The KPL aggregation format's magic number (aws-kinesis-agg reads the rest). */
+const KPL_MAGIC = Buffer.from([0xf3, 0x89, 0x9a, 0xc2]);
+
+/** The user records of the Kinesis records accepted: an aggregate's read with aws-kinesis-agg. */
+function userRecordsOf(accepted: readonly Accepted[]): Accepted[] {
+  return accepted.flatMap(({ data, at }) => {
+    if (!data.subarray(0, 4).equals(KPL_MAGIC)) return [{ data, at }];
+    const found: Accepted[] = [];
+    const payload = {
+      kinesisSchemaVersion: '1.0',
+      partitionKey: '-',
+      sequenceNumber: '0',
+      data: data.toString('base64'),
+      approximateArrivalTimestamp: 0,
+    };
+    deaggregateSync(payload, true, (error, records) => {
+      if (error) throw error;
+      for (const record of records ?? []) found.push({ data: Buffer.from(record.data, 'base64'), at });
+    });
+    return found;
+  });
+}
+
+/**
+ * The producer-side counts of issue #10, from the user records themselves: each validated with the
+ * schema's validateTrade at the time it was accepted, `events` the distinct (trade_id, exec_type,
+ * version) keys of the valid ones with the schema's defaults, `invalid` the others, `trades` the
+ * distinct trade_ids.
+ */
+function producerSideCounts(accepted: readonly Accepted[]) {
+  const userRecords = userRecordsOf(accepted);
+  const events = new Set<string>();
+  const tradeIds = new Set<string>();
+  let invalid = 0;
+  for (const { data, at } of userRecords) {
+    if (!validateTrade(data, { now: at }).ok) {
+      invalid += 1;
+      continue;
+    }
+    const trade = JSON.parse(data.toString('utf8')) as { trade_id: string; exec_type?: string; version?: number };
+    const key = [
+      trade.trade_id,
+      trade.exec_type ?? TRADE_FIELD_DEFAULTS.exec_type,
+      trade.version ?? TRADE_FIELD_DEFAULTS.version,
+    ];
+    events.add(JSON.stringify(key));
+    tradeIds.add(trade.trade_id);
+  }
+  return { sent: userRecords.length, events: events.size, invalid, trades: tradeIds.size };
 }
 
 /** Each trade as the curated Parquet files of a run hold it, read by the test with a DuckDB of its own. */
@@ -66,10 +162,10 @@ function expectedCuratedRows(expected: ExpectedOutcome): string[][] {
   return expected.trades.map((trade) => [trade.tradeId, String(trade.version), trade.status, trade.tradeDate]);
 }
 
-let plain: Awaited<ReturnType<typeof run>>;
-let chaos: Awaited<ReturnType<typeof run>>;
-let aggregated: Awaited<ReturnType<typeof run>>;
-let chaosAgain: Awaited<ReturnType<typeof run>>;
+let plain: Run;
+let chaos: Run;
+let aggregated: Run;
+let chaosAgain: Run;
 
 /** Each run takes a few seconds, the chaos run more (a killed invocation waits out its timeout). */
 const RUN_TIMEOUT_MS = 120_000;
@@ -119,10 +215,11 @@ describe.each([
   ['with --aggregate', () => aggregated],
 ])('npm run local %s', (_mode, current) => {
   it('loses nothing: written = events and quarantined = invalid, counted from the objects', () => {
-    const { summary, losses } = current().result;
+    const { summary, losses, producer } = current().result;
     expect(losses).toEqual([]);
     expect(lossesOf(summary)).toEqual([]);
-    expect(summary.sent).toBe(COUNT);
+    // With --chaos, the stale re-sends go on the stream besides the generator's records.
+    expect(summary.sent).toBe(COUNT + producer.staleResends);
     expect(summary.written).toBe(summary.events);
     expect(summary.quarantined).toBe(summary.invalid);
     expect(summary.invalid).toBeGreaterThan(0);
@@ -132,7 +229,7 @@ describe.each([
   it('loses nothing record by record: each record sent is in its zone under the identity PutRecords gave it, and nothing else is', () => {
     const { result, printed } = current();
     const { records, expected } = result.producer;
-    expect(records).toHaveLength(COUNT);
+    expect(records).toHaveLength(result.summary.sent);
     expect(records.filter(({ zone }) => zone === 'quarantine')).toHaveLength(expected.invalidRecords);
     // Re-sends are records of their own: more valid records than events.
     expect(records.filter(({ zone }) => zone === 'trades').length).toBe(expected.validEvents + expected.duplicates);
@@ -141,7 +238,7 @@ describe.each([
         ({ shardId, sequenceNumber, subSequenceNumber }) => `${shardId}:${sequenceNumber}:${subSequenceNumber}`,
       ),
     );
-    expect(identities.size).toBe(COUNT);
+    expect(identities.size).toBe(result.summary.sent);
     expect(result.recordCheck).toEqual({ lost: 0, unexpected: 0, losses: [], surprises: [] });
     expect(result.unexpected).toEqual([]);
     expect(printed.some((line) => /^(LOST|UNEXPECTED):/.test(line))).toBe(false);
@@ -197,8 +294,12 @@ describe.each([
   });
 
   it("reconciles every raw day after its merge, as the job's alarm would see it", () => {
-    const { reconciliation, days } = current().result.curation;
+    const { reconciliation, days, runs } = current().result.curation;
     expect(days.length).toBeGreaterThan(0);
+    // Every day each run merged, reconciled with that run's cutoff.
+    expect(reconciliation.map(({ day, cutoff }) => `${day}@${cutoff}`)).toEqual(
+      runs.flatMap(({ cutoff, days: merged }) => merged.map((day) => `${day}@${cutoff}`)),
+    );
     for (const day of reconciliation) {
       expect(day).toMatchObject({ unreconciledTrades: 0, duplicateRows: 0, curatedTrades: day.rawTrades });
     }
@@ -214,14 +315,13 @@ describe.each([
     expect(current().result.summary.curatedBytesPerTradeVwap).toBe(vwapScan.bytesPerTrade);
   });
 
-  it('gives every producer-side count as the generator says', () => {
-    const { result } = current();
-    const { expected } = result.producer;
-    expect(result.summary).toMatchObject({
-      events: expected.validEvents,
-      invalid: expected.invalidRecords,
-      trades: expected.tradeIds,
-    });
+  it('gives every producer-side count as the records the stream accepted say, each validated by the schema', () => {
+    const { result, accepted } = current();
+    const derived = producerSideCounts(accepted);
+    expect(derived.invalid).toBeGreaterThan(0);
+    expect(derived.trades).toBeLessThan(derived.events);
+    expect(derived.events).toBeLessThan(derived.sent - derived.invalid);
+    expect(result.summary).toMatchObject(derived);
   });
 
   it("answers quarantine-by-reason with the generator's invalid records per reason", () => {
@@ -266,6 +366,30 @@ describe.each([
   });
 });
 
+/** Raw lines of a kept run, read by the test with a DuckDB of its own: a trade's versions, where and when they landed. */
+async function rawLines(
+  directory: string,
+): Promise<{ tradeId: string; version: number; position: bigint; ingested: string }[]> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    const reader = await connection.runAndReadAll(
+      `SELECT trade_id, CAST(coalesce(version, 1) AS VARCHAR), sequence_number, ingestion_time
+FROM read_json('${join(directory, 'lake', 'trades', '*', '*.jsonl.gz')}', format = 'newline_delimited', compression = 'gzip',
+  columns = {trade_id: 'VARCHAR', version: 'BIGINT', sequence_number: 'VARCHAR', ingestion_time: 'VARCHAR'})`,
+    );
+    return (reader.getRowsJson() as string[][]).map(([tradeId, version, sequence, ingested]) => ({
+      tradeId: tradeId as string,
+      version: Number(version),
+      position: BigInt(sequence as string),
+      ingested: ingested as string,
+    }));
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
 describe('npm run local --chaos', () => {
   it('injects every kind of fault and says how many in the summary line', () => {
     const { result, printed } = chaos;
@@ -274,12 +398,73 @@ describe('npm run local --chaos', () => {
     expect(faults?.unavailable).toBeGreaterThanOrEqual(4);
     expect(faults?.hung).toBeGreaterThanOrEqual(1);
     expect(faults?.redelivered).toBeGreaterThanOrEqual(1);
+    expect(faults?.stale).toBeGreaterThanOrEqual(1);
+    expect(faults?.stale).toBe(result.producer.staleResends);
     expect(fields).toMatchObject({
-      faults: (faults?.unavailable ?? 0) + (faults?.hung ?? 0) + (faults?.redelivered ?? 0),
+      faults: (faults?.unavailable ?? 0) + (faults?.hung ?? 0) + (faults?.redelivered ?? 0) + (faults?.stale ?? 0),
       faults_503: faults?.unavailable,
       faults_hung: faults?.hung,
       faults_redelivered: faults?.redelivered,
+      faults_stale: faults?.stale,
     });
+    expect(Object.keys(fields).slice(14)).toEqual([
+      'faults',
+      'faults_503',
+      'faults_hung',
+      'faults_redelivered',
+      'faults_stale',
+    ]);
+  });
+
+  it('sends older versions again after their corrections, without changing events: the same bytes as before', () => {
+    const { result, accepted } = chaos;
+    const { staleResends } = result.producer;
+    // The stale re-sends are the last records accepted, each the bytes of a record accepted before.
+    const userRecords = userRecordsOf(accepted);
+    const stale = userRecords.slice(-staleResends);
+    const earlier = new Set(userRecords.slice(0, -staleResends).map(({ data }) => data.toString('base64')));
+    expect(stale.every(({ data }) => earlier.has(data.toString('base64')))).toBe(true);
+    expect(result.summary.events).toBe(plain.result.summary.events);
+    expect(result.summary.sent - plain.result.summary.sent).toBe(staleResends);
+  });
+
+  it('curates twice with a cutoff between, as the hourly job does: the second run meets late corrections and older versions that arrived after newer ones', async () => {
+    const { runs } = chaos.result.curation;
+    expect(runs).toHaveLength(2);
+    const [first, second] = runs as [{ cutoff: string; days: string[] }, { cutoff: string; days: string[] }];
+    expect(first.cutoff < second.cutoff).toBe(true);
+    expect(second.days.length).toBeGreaterThan(0);
+    expect(plain.result.curation.runs).toHaveLength(1);
+    const byTrade = new Map<string, Awaited<ReturnType<typeof rawLines>>>();
+    for (const line of await rawLines(chaos.result.directory)) {
+      byTrade.set(line.tradeId, [...(byTrade.get(line.tradeId) ?? []), line]);
+    }
+    let corrected = 0;
+    let overtaken = 0;
+    for (const lines of byTrade.values()) {
+      const latest = Math.max(...lines.map(({ version }) => version));
+      const newest = lines.filter(({ version }) => version === latest);
+      // The first run curated an older version; the second brings the correction.
+      if (
+        lines.some(({ ingested }) => ingested < first.cutoff) &&
+        newest.every(({ ingested }) => ingested >= first.cutoff)
+      ) {
+        corrected += 1;
+      }
+      // An older version landed after the first run, later on the stream than the trade's newest version.
+      const [lastNewest = 0n] = newest.map(({ position }) => position).sort((a, b) => (a < b ? 1 : a > b ? -1 : 0));
+      if (
+        lines.some(
+          ({ version, position, ingested }) => version < latest && position > lastNewest && ingested >= first.cutoff,
+        )
+      ) {
+        overtaken += 1;
+      }
+    }
+    expect(corrected).toBeGreaterThan(0);
+    expect(overtaken).toBeGreaterThanOrEqual(chaos.result.producer.staleResends);
+    // And still each trade once at its latest version: the run's check and the test's own (above) agree.
+    expect(chaos.result.curatedCheck).toMatchObject({ missing: 0, unexpected: 0, duplicated: 0, wrongVersion: 0 });
   });
 
   it("takes every one of Lambda's retry paths: a partial failure, a timeout and its bisection, a redelivery", () => {

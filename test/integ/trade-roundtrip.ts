@@ -13,11 +13,15 @@ import { TRADE_QUERIES } from '../../schema/queries/trade-queries';
 import type { ProbeEvent } from './probe/handler';
 
 /**
- * The round trip in a real account (issue #10): deploy the stack, put a trade on the stream as the
- * producer, wait for its object, check that HeadObject reports SSE-KMS with the data key, and run
- * a named query as the analyst to get the trade back. What it proves cannot be proven offline: the
- * key policy, the bucket policy and the roles together on the real services, the writer in Lambda,
- * and Athena accepting the named query's SQL over the JSON SerDe.
+ * The round trip in a real account (issues #10 and #12): deploy the stack, put a trade on the stream
+ * as the producer, wait for its object, check that HeadObject reports SSE-KMS with the data key, and
+ * run a named query as the analyst to get the trade back; then start the curation job for the
+ * trade's day as the data engineer, wait for it to succeed with the day reconciled, check the
+ * encryption of the Iceberg files Athena wrote, and get the trade back from `curated.trades` as the
+ * analyst. What it proves cannot be proven offline: the key policy, the bucket policies and the roles
+ * together on the real services, the writer in Lambda, Athena accepting the named queries' SQL over
+ * the JSON SerDe and the curation job's statements over Iceberg, and the headers Athena sends on the
+ * table's files.
  *
  * `integ.trade-roundtrip.ts` is the entry point integ-runner runs; the offline jest test builds the
  * same app and checks its templates against a snapshot.
@@ -30,11 +34,20 @@ export const INTEG_TRADE_ID = 'INTEG-ROUNDTRIP-0001';
 /** The trade's price, sent as a JSON number with more digits than a double holds. */
 export const INTEG_PRICE = '100.000000000000000001';
 /**
- * The named query run as the analyst: the raw table's forensics query, saved in the analysts'
- * workgroup. The common questions read curated.trades, which the hourly curation job fills: this
- * test does not wait for it, and it asks what the raw table's JSON SerDe makes of a numeric price.
+ * The named queries run as the analyst, both saved in the analysts' workgroup: the raw table's
+ * forensics query (what the JSON SerDe makes of a numeric price), and, once the curation run the
+ * test starts has merged the trade's day, the curated table's.
  */
 export const INTEG_QUERY_NAME = 'trade-events-by-id';
+export const INTEG_CURATED_QUERY_NAME = 'trade-by-id';
+
+/**
+ * How long the test waits for its curation run: the DDL, one day's MERGE and reconciliation, then
+ * OPTIMIZE, the day's first VACUUM and the duplicate check, each an Athena query of seconds to
+ * minutes on a table this small. A run that fails is not started again: the waiter times out with
+ * the step's event (the run name) in its message, and the execution `<run name>-<attempt>` says why.
+ */
+const CURATION_WAIT = Duration.minutes(30);
 
 /**
  * The context without what integ-runner 2.197 adds: its feature flags nested under a `default` key
@@ -70,7 +83,7 @@ export function buildTradeRoundTrip(app: App): TradeRoundTrip {
   probeRole.addToPolicy(
     new iam.PolicyStatement({
       actions: ['sts:AssumeRole'],
-      resources: [lake.roles.producer.roleArn, lake.roles.analyst.roleArn],
+      resources: [lake.roles.producer.roleArn, lake.roles.analyst.roleArn, lake.roles.dataEngineer.roleArn],
     }),
   );
   const probeLogs = new logs.LogGroup(probe, 'ProbeLogs', { retention: logs.RetentionDays.ONE_WEEK });
@@ -105,7 +118,10 @@ export function buildTradeRoundTrip(app: App): TradeRoundTrip {
     tradeId: INTEG_TRADE_ID,
     price: INTEG_PRICE,
   });
-  put.expect(ExpectedResult.objectLike({ Payload: Match.serializedJson(Match.objectLike({ encryptionType: 'KMS' })) }));
+  // Reading attributes of the answer flattens it (its JSON Payload parsed): the check names its path.
+  put.assertAtPath('Payload.encryptionType', ExpectedResult.exact('KMS'));
+  const tradeDate = put.getAttString('Payload.tradeDate');
+  const runName = put.getAttString('Payload.runName');
 
   const find = invoke({
     step: 'find',
@@ -132,15 +148,19 @@ export function buildTradeRoundTrip(app: App): TradeRoundTrip {
     // The event source gathers records for up to batchingWindowSeconds (60 s by default) first.
     .waitForAssertions({ totalTimeout: Duration.minutes(8), interval: Duration.seconds(20) });
 
-  const named = TRADE_QUERIES.find(({ name }) => name === INTEG_QUERY_NAME);
-  if (named === undefined) throw new Error(`no named query ${INTEG_QUERY_NAME}`);
-  const namedQuery = lake.analytics.analysts.node.findChild(named.id) as athena.CfnNamedQuery;
+  const analystsQuery = (name: string) => {
+    const named = TRADE_QUERIES.find((query) => query.name === name);
+    if (named === undefined) throw new Error(`no named query ${name}`);
+    return (lake.analytics.analysts.node.findChild(named.id) as athena.CfnNamedQuery).attrNamedQueryId;
+  };
+  // Both queries take: first date, last date, trade_id (schema/queries/trade-queries.ts).
+  const tradeParameters = [`'${tradeDate}'`, `'${tradeDate}'`, `'${INTEG_TRADE_ID}'`];
   const query = invoke({
     step: 'query',
     analystRoleArn: lake.roles.analyst.roleArn,
     workGroup: lake.analytics.analysts.workGroupName,
-    namedQueryId: namedQuery.attrNamedQueryId,
-    tradeId: INTEG_TRADE_ID,
+    namedQueryId: analystsQuery(INTEG_QUERY_NAME),
+    parameters: tradeParameters,
   });
   query.expect(
     ExpectedResult.objectLike({
@@ -156,6 +176,74 @@ export function buildTradeRoundTrip(app: App): TradeRoundTrip {
     }),
   );
 
-  put.next(find).next(query);
+  const curate = invoke({
+    step: 'curate',
+    dataEngineerRoleArn: lake.roles.dataEngineer.roleArn,
+    stateMachineArn: lake.curated.stateMachine.stateMachineArn,
+    tradeDate,
+    runName,
+  });
+  curate
+    .expect(
+      ExpectedResult.objectLike({
+        Payload: Match.serializedJson(
+          Match.objectLike({
+            status: 'SUCCEEDED',
+            outcome: 'CURATED',
+            days: Match.arrayWith([tradeDate]),
+            // The stack is new: the test's trade is the day's only one, in the raw zone and curated.
+            reconciliation: { day: tradeDate, rawTrades: 1, curatedTrades: 1, duplicateRows: 0, unreconciledTrades: 0 },
+          }),
+        ),
+      }),
+    )
+    .waitForAssertions({ totalTimeout: CURATION_WAIT, interval: Duration.seconds(30) });
+
+  const encryptedWithTheDataKey = (key: string) =>
+    Match.objectLike({
+      key: Match.stringLikeRegexp(key),
+      serverSideEncryption: 'aws:kms',
+      sseKmsKeyId: lake.dataKey.key.keyArn,
+    });
+  const curatedFiles = invoke({
+    step: 'curated-files',
+    analystRoleArn: lake.roles.analyst.roleArn,
+    bucketName: lake.curated.bucket.bucketName,
+    tradeDate,
+  });
+  curatedFiles.expect(
+    ExpectedResult.objectLike({
+      Payload: Match.serializedJson(
+        Match.objectLike({
+          // Written by Athena in the curation workgroup (SSE_KMS with the data key's ARN).
+          metadata: encryptedWithTheDataKey('^trades/metadata/[^/]+\\.metadata\\.json$'),
+          data: encryptedWithTheDataKey('^trades/data/.+\\.parquet$'),
+        }),
+      ),
+    }),
+  );
+
+  const curatedQuery = invoke({
+    step: 'query',
+    analystRoleArn: lake.roles.analyst.roleArn,
+    workGroup: lake.analytics.analysts.workGroupName,
+    namedQueryId: analystsQuery(INTEG_CURATED_QUERY_NAME),
+    parameters: tradeParameters,
+  });
+  curatedQuery.expect(
+    ExpectedResult.objectLike({
+      Payload: Match.serializedJson(
+        Match.objectLike({
+          state: 'SUCCEEDED',
+          tradeIds: [INTEG_TRADE_ID],
+          statuses: ['ACTIVE'],
+          // decimal(38,18): the 18 decimals of the raw text survive the MERGE's cast.
+          prices: [INTEG_PRICE],
+        }),
+      ),
+    }),
+  );
+
+  put.next(find).next(query).next(curate).next(curatedFiles).next(curatedQuery);
   return { lake, probe, integ };
 }

@@ -16,7 +16,7 @@ import { type Curation, DuckDbLake, LOCAL_CURATION_TABLES } from '../../local/du
 import { exactPricesOf } from '../../local/exact-prices';
 import { CURATED_COLUMNS } from '../../schema/curation/columns';
 import { ddlType } from '../../schema/curation/engine';
-import { kinesisEvent, tradeJson } from '../../tools/fixtures/trade-events';
+import { kinesisEvent, sequenceNumber, tradeJson } from '../../tools/fixtures/trade-events';
 
 /** More fraction digits than a double holds: a Parquet round trip through a double would lose them. */
 const LONG_PRICE = '64123.123456789012345678';
@@ -79,6 +79,7 @@ const curatedName = '"curated"."trades"';
 describe('the curated table as Parquet files', () => {
   it('merges the raw days one after the other, each reconciled as the job reconciles it', () => {
     expect(curation.days).toEqual(['2026-03-10', '2026-03-11']);
+    expect(curation.runs).toEqual([{ cutoff: '2026-03-11T18:05:01.000Z', days: ['2026-03-10', '2026-03-11'] }]);
     expect(curation.reconciliation.map(({ unreconciledTrades }) => unreconciledTrades)).toEqual([0, 0]);
     expect(curation.reconciliation.map(({ rawTrades }) => rawTrades)).toEqual([1, 3]);
     expect(curation.mergedRows).toBe(4);
@@ -173,6 +174,88 @@ describe('the curated table as Parquet files', () => {
     expect(existsSync(curatedDataFolder(result.folder))).toBe(true);
     other.close();
     expect(existsSync(result.folder)).toBe(false);
+  });
+});
+
+describe('two runs of the curation job, with a cutoff between them (as --chaos runs it)', () => {
+  const v1 = (id: string, executedAt = '2026-03-11T14:00:00Z') =>
+    tradeJson({ trade_id: id, symbol: 'AAPL', price: '10', executed_at: executedAt });
+  const v2 = (id: string, executedAt = '2026-03-11T14:00:00Z') =>
+    tradeJson({ trade_id: id, symbol: 'AAPL', price: '11', executed_at: executedAt, exec_type: 'CORRECT', version: 2 });
+  // Before the cutoff: three trades, one of them (T-6) corrected already.
+  const early = [v1('T-1'), v1('T-5'), v1('T-6'), v2('T-6')];
+  // After it: T-1's correction (an update of a row the first run wrote), T-5's moving it a day back,
+  // then stale copies of the first versions of all three, byte for byte, at later stream positions.
+  const late = [v2('T-1'), v2('T-5', '2026-03-10T14:00:00Z'), v1('T-1'), v1('T-5'), v1('T-6')];
+  const CUTOFF = new Date('2026-03-11T12:30:00Z');
+  let twoRuns: Curation;
+  let runsLake: DuckDbLake;
+  let runsRoot: string;
+
+  beforeAll(async () => {
+    runsRoot = mkdtempSync(join(tmpdir(), 'curation-runs-'));
+    const rawFolder = join(runsRoot, 'lake');
+    const batches: [readonly string[], number, Date][] = [
+      [early, 0, new Date('2026-03-11T12:00:00Z')],
+      [late, 100, new Date('2026-03-11T13:00:00Z')],
+    ];
+    for (const [texts, first, ingestedAt] of batches) {
+      const specs = texts.map((text, i) => ({ text, sequenceNumber: sequenceNumber(first + i) }));
+      for (const { key, body } of planBatch(kinesisEvent(specs).Records, ingestedAt).objects) {
+        mkdirSync(dirname(join(rawFolder, key)), { recursive: true });
+        writeFileSync(join(rawFolder, key), gzip(body));
+      }
+    }
+    runsLake = await DuckDbLake.open(rawFolder, []);
+    twoRuns = await runsLake.curate(new Date('2026-03-11T13:05:00Z'), join(runsRoot, 'curated'), [CUTOFF]);
+  });
+
+  afterAll(() => {
+    runsLake?.close();
+    rmSync(runsRoot, { recursive: true, force: true });
+  });
+
+  it('merges, in the second run, only the days with rows ingested since the first cutoff', () => {
+    expect(twoRuns.runs).toEqual([
+      { cutoff: CUTOFF.toISOString(), days: ['2026-03-11'] },
+      { cutoff: '2026-03-11T13:05:01.000Z', days: ['2026-03-10', '2026-03-11'] },
+    ]);
+    expect(twoRuns.days).toEqual(['2026-03-10', '2026-03-11']);
+    expect(
+      twoRuns.reconciliation.map(({ day, cutoff, rawTrades, unreconciledTrades }) => [
+        day,
+        cutoff,
+        rawTrades,
+        unreconciledTrades,
+      ]),
+    ).toEqual([
+      ['2026-03-11', CUTOFF.toISOString(), 3, 0],
+      ['2026-03-10', '2026-03-11T13:05:01.000Z', 1, 0],
+      ['2026-03-11', '2026-03-11T13:05:01.000Z', 3, 0],
+    ]);
+  });
+
+  it('holds each trade once at its highest version, whatever arrived after it: a correction updates, a stale copy changes nothing', async () => {
+    const { rows } = await runsLake.query(
+      `SELECT trade_id, version, CAST(trade_date AS VARCHAR), CAST(price AS VARCHAR), sequence_number FROM ${curatedName} ORDER BY trade_id`,
+    );
+    expect(rows).toEqual([
+      ['T-1', '2', '2026-03-11', '11.000000000000000000', sequenceNumber(100)],
+      // Moved a day back by its correction; its stale first version, on the old day, did not bring it back.
+      ['T-5', '2', '2026-03-10', '11.000000000000000000', sequenceNumber(101)],
+      ['T-6', '2', '2026-03-11', '11.000000000000000000', sequenceNumber(3)],
+    ]);
+  });
+
+  it('refuses cutoffs that do not rise', async () => {
+    const other = await DuckDbLake.open(join(runsRoot, 'lake'), []);
+    try {
+      await expect(
+        other.curate(new Date('2026-03-11T13:05:00Z'), undefined, [new Date('2026-03-12T00:00:00Z')]),
+      ).rejects.toThrow(/cutoffs must rise/);
+    } finally {
+      other.close();
+    }
   });
 });
 

@@ -78,6 +78,7 @@ interface Recorded {
   readonly failed: FailedBatch[];
   readonly functions: FunctionInstances;
   readonly source: KinesisEventSource;
+  readonly streamName: string;
 }
 
 function dataOf(record: KinesisStreamRecord): string {
@@ -129,7 +130,7 @@ async function run(
     ...options,
   });
   await source.run();
-  return { invocations, shards, environments, disposed, failed, functions, source };
+  return { invocations, shards, environments, disposed, failed, functions, source, streamName };
 }
 
 /** Records handed to the function, every invocation's in turn. */
@@ -154,6 +155,18 @@ describe("the local event source, as Lambda's Kinesis event source mapping", () 
     expect(new Set(handled).size).toBe(RECORDS);
     expect(Math.max(...invocations.map((batch) => batch.length))).toBeLessThanOrEqual(10);
     expect(source.report()).toMatchObject({ shards: SHARDS, recordsRead: RECORDS, retries: 0 });
+  });
+
+  it('resumes every shard after the last record it delivered when run again: records put after a run are handed over once', async () => {
+    const recorded = await run(success);
+    const earlier = recorded.invocations.length;
+    const late = Array.from({ length: 25 }, (_, i) => ({ PartitionKey: `late-${i}`, Data: Buffer.from(`late-${i}`) }));
+    await kinesis.send(new PutRecordsCommand({ StreamName: recorded.streamName, Records: late }));
+    await recorded.source.run();
+    const handledLater = recorded.invocations.slice(earlier).flat();
+    expect(handledLater.sort()).toEqual(late.map(({ Data }) => Data.toString()).sort());
+    expect(new Set(recorded.invocations.flat()).size).toBe(RECORDS + late.length);
+    expect(recorded.source.report()).toMatchObject({ recordsRead: RECORDS + late.length, retries: 0 });
   });
 
   it("caps a batch at Lambda's 6 MB invocation payload, below the batch size", async () => {
@@ -309,7 +322,7 @@ describe("the local event source, as Lambda's Kinesis event source mapping", () 
   });
 
   it('delivers some successful batches twice under chaos, and the same seed picks the same ones', async () => {
-    const rates = { outage: 0, hang: 0, redelivery: 0.5 };
+    const rates = { outage: 0, hang: 0, redelivery: 0.5, stale: 0 };
     const first = await run(success, { chaos: new Chaos('seed-1', rates) });
     const again = await run(success, { chaos: new Chaos('seed-1', rates) });
     const other = await run(success, { chaos: new Chaos('seed-2', rates) });

@@ -25,8 +25,10 @@ describe('the summary line', () => {
   });
 
   it('puts the faults injected last, after the record check: every other field keeps its place', () => {
-    const line = summaryLine({ ...SUMMARY, faults: { unavailable: 12, hung: 3, redelivered: 4 } });
-    expect(line).toBe(`${summaryLine(SUMMARY)} faults=19 faults_503=12 faults_hung=3 faults_redelivered=4`);
+    const line = summaryLine({ ...SUMMARY, faults: { unavailable: 12, hung: 3, redelivered: 4, stale: 7 } });
+    expect(line).toBe(
+      `${summaryLine(SUMMARY)} faults=26 faults_503=12 faults_hung=3 faults_redelivered=4 faults_stale=7`,
+    );
   });
 
   it('parses back into the same numbers', () => {
