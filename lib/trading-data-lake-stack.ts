@@ -7,6 +7,7 @@ import { AuditAnalytics } from './audit/audit-analytics';
 import { AuditTrail } from './audit/audit-trail';
 import type { RecordsRetention, TradingDataLakeConfig } from './config';
 import { CuratedZone } from './curated-zone/curated-zone';
+import { heartbeatWindow } from './curated-zone/schedule-heartbeat';
 import { Ingestion } from './ingestion/ingestion';
 import { ReplayFunction } from './ingestion/replay-function';
 import { Alarms } from './monitoring/alarms';
@@ -202,6 +203,22 @@ export class TradingDataLakeStack extends Stack {
       alarmFriendlyName: 'CurationJob',
       humanReadableName: 'curation job (Step Functions)',
     });
+    // The failure alarms watch runs that happen; a schedule that stops starting runs (disabled, its
+    // role broken, a start refused) fails nothing. No start at all for twice the schedule's interval
+    // alarms; with no data points there is no start, so missing data breaches (the alarm also fires
+    // once after the first deploy, until the schedule's first run).
+    const heartbeat = heartbeatWindow(config.curationSchedule);
+    if (heartbeat !== undefined) {
+      this.alarms.addAlarm('CurationJobNotStarting', this.curated.metricRunsStarted({ period: heartbeat.period }), {
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+        datapointsToAlarm: heartbeat.evaluationPeriods,
+        evaluationPeriods: heartbeat.evaluationPeriods,
+        title: 'Curation runs started',
+        description: `The curation job started no execution for ${heartbeat.period.toHours() * heartbeat.evaluationPeriods} hours (curationSchedule ${config.curationSchedule}): curated.trades is falling behind the raw zone. Check the schedule in EventBridge Scheduler (enabled, and its role still allowed to start the state machine), then start a run with trades curate. It fires once after the first deploy, until the schedule's first run.`,
+      });
+    }
     // Published once a run (hourly) and once a day: between two counts the alarm keeps its state.
     // Every run merges and counts again each day an earlier run left unreconciled (the job's state
     // object carries them, up to 14), so an unreconciled day stays in ALARM until a run counts it

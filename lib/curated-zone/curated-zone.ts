@@ -273,6 +273,14 @@ export class CuratedZone extends Construct {
     return this.metric(CURATION_METRICS.unreconciledTrades, { statistic: 'Maximum', ...props });
   }
 
+  /**
+   * Executions of the job started (Sum), by its schedule or by hand, skipped runs included: none for a
+   * whole heartbeat window means the schedule stopped starting it.
+   */
+  public metricRunsStarted(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.stateMachine.metricStarted({ statistic: 'Sum', ...props });
+  }
+
   /** Trades with more than one curated row (the daily count; Maximum). */
   public metricDuplicateTrades(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric(CURATION_METRICS.duplicateTrades, { statistic: 'Maximum', ...props });

@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { CURATION_BYTES_SCANNED_CUTOFF } from '../../lib/curated-zone/curated-zone';
+import { heartbeatWindow } from '../../lib/curated-zone/schedule-heartbeat';
 import { synthesizedAlarms } from '../monitoring/support/alarms';
 import { PROD_PRINCIPALS, synthApp, TEST_ENV } from '../support/app';
 import {
@@ -207,6 +208,50 @@ describe('the state machine', () => {
       });
     }
   });
+
+  it('alarms when the schedule starts no run for twice its interval, and counts no data as no run', () => {
+    const alarm = synthesizedAlarms(template).get('TradingDataLake-dev-CurationJobNotStarting-Warning');
+    expect(alarm?.metric).toMatchObject({
+      namespace: 'AWS/States',
+      metricName: 'ExecutionsStarted',
+      dimensions: { StateMachineArn: { Ref: ids.stateMachine } },
+      statistic: 'Sum',
+      period: 7200,
+    });
+    expect(alarm?.properties).toMatchObject({
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      EvaluationPeriods: 1,
+      DatapointsToAlarm: 1,
+      // ExecutionsStarted publishes nothing when nothing started: missing data is the failure itself.
+      TreatMissingData: 'breaching',
+    });
+  });
+});
+
+describe('the heartbeat window of a schedule', () => {
+  it.each([
+    ['rate(1 hour)', 7200, 1],
+    ['rate(1 minute)', 3600, 1],
+    ['rate(45 minutes)', 3600 * 2, 1],
+    ['rate(12 hours)', 86_400, 1],
+    ['rate(13 hours)', 86_400, 2],
+    ['rate(1 day)', 86_400, 2],
+    ['rate(4 days)', 86_400, 7],
+    ['cron(0 2 * * ? *)', 86_400, 2],
+    ['cron(15 * ? * * *)', 86_400, 2],
+  ])('watches %s in periods of %i s, all %i of them empty', (expression, period, evaluationPeriods) => {
+    const window = heartbeatWindow(expression);
+    expect(window?.period.toSeconds()).toBe(period);
+    expect(window?.evaluationPeriods).toBe(evaluationPeriods);
+  });
+
+  it.each(['rate(7 days)', 'cron(0 2 ? * MON-FRI *)', 'cron(0 2 1 * ? *)'])(
+    'has none for %s: an alarm cannot tell a stopped schedule from a quiet day',
+    (expression) => {
+      expect(heartbeatWindow(expression)).toBeUndefined();
+    },
+  );
 });
 
 describe('the schedule', () => {

@@ -134,7 +134,7 @@ describe('alarm topic', () => {
     // The curation job's four (failed and timed-out executions, unreconciled days, duplicate trades) are
     // pinned in test/curated-zone/curated-zone.test.ts.
     // PIPELINE, LateTrades, KeyPolicyChanged, the CIS alarms, the three records-retention alarms, the curation job's four.
-    expect(alarms.size).toBe(PIPELINE.length + 1 + 1 + SECURITY_HUB_PATTERNS.length + 3 + 4);
+    expect(alarms.size).toBe(PIPELINE.length + 1 + 1 + SECURITY_HUB_PATTERNS.length + 3 + 5);
     for (const alarm of alarms.values()) {
       expect([alarm.name, alarm.properties.AlarmActions]).toEqual([alarm.name, [topicRef]]);
       expect([alarm.name, alarm.properties.OKActions]).toEqual([alarm.name, [topicRef]]);

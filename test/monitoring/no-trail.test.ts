@@ -22,6 +22,7 @@ describe('without a trail of its own', () => {
         'CuratedDuplicateTrades-Warning',
         'CurationJob-Failure-Count-Warning',
         'CurationJob-TimedOut-Count-Warning',
+        'CurationJobNotStarting-Warning',
         'CurationUnreconciledTrades-Warning',
         'TradeStream-WriteThroughputExceeded-Warning',
         'TradeWriter-DestinationDeliveryFailures-Critical',
