@@ -76,7 +76,7 @@ export class StackSession {
 
   /**
    * Assumes the role for `command`: `--role-arn` when given, else the role the stack outputs as
-   * `roleOutput`. An administrator's own session cannot use the data key by design (DESIGN §2a),
+   * `roleOutput`. An administrator's own session cannot use the data key by design (docs/design.md §2),
    * so every command that touches data acts as a stack role.
    */
   async assumeRole(roleOutput: RoleOutputName, command: string): Promise<AssumedRole> {

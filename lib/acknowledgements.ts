@@ -5,7 +5,7 @@ import { Construct, type IConstruct } from 'constructs';
 
 /**
  * Helpers to acknowledge the findings of cdk-nag and of the AWS Control Tower proactive controls
- * (cdk-validator-cfnguard) (DESIGN §9) through CDK's own `Validations` API, so code that deploys
+ * (cdk-validator-cfnguard) (docs/design.md §15) through CDK's own `Validations` API, so code that deploys
  * imports neither validator. Each caller passes the reason, next to the construct the finding concerns.
  */
 

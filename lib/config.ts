@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 /**
  * Every setting of the app, read from CDK context (`cdk.json` or `-c key=value`) and validated here,
- * in one place (DESIGN §7). `SETTINGS` below is the single list of keys: the parser reads it, the
+ * in one place (docs/design.md §7). `SETTINGS` below is the single list of keys: the parser reads it, the
  * unknown-key check compares against it, and the README's configuration table is generated from it
  * (`npm run config-table`), so the three cannot drift apart. A run reports every bad value at once.
  */
@@ -13,7 +13,7 @@ export type Stage = 'dev' | 'prod';
 /** Stream capacity: on-demand, or provisioned with a fixed number of shards. */
 export type StreamCapacity = { readonly mode: 'on-demand' } | { readonly mode: 'provisioned'; readonly shards: number };
 
-/** S3 Object Lock mode (DESIGN §5c). */
+/** S3 Object Lock mode (docs/design.md §9). */
 export type ObjectLockMode = 'GOVERNANCE' | 'COMPLIANCE';
 
 /**
@@ -65,7 +65,7 @@ export interface TradingDataLakeConfig {
   /** Email subscribed to the alarm topic; undefined = no subscription. */
   readonly alarmEmail: string | undefined;
   /**
-   * Object Lock default retention of the lake, failed-batch and trail buckets (DESIGN §5c); `none` in dev
+   * Object Lock default retention of the lake, failed-batch and trail buckets (docs/design.md §9); `none` in dev
    * by default, and prod refuses to synthesize until it is set.
    */
   readonly recordsRetention: RecordsRetention;
@@ -344,7 +344,7 @@ const aliasOf = (name: string) => (stage: Stage) => (stage === 'prod' ? `alias/$
 const ALIAS_ALLOWED = "a KMS alias 'alias/<name>' of letters, digits, '/', '_' or '-', not under 'alias/aws/'";
 
 const trustedPrincipalsSetting = (role: string): Setting<readonly string[]> => {
-  // An account administrator who can assume the analyst role is, in effect, an analyst (DESIGN §3).
+  // An account administrator who can assume the analyst role is, in effect, an analyst (docs/design.md §3).
   const required = `in prod, the principals who may assume the ${role} role: ${TRUSTED_ALLOWED}`;
   return {
     summary: `who may assume the ${role} role`,

@@ -3,7 +3,7 @@ import type { CuratedZoneNames } from './curated-zone/curated-zone';
 
 /**
  * Fixed names derived from the stage, so dev and prod can share an account, and so key policies can
- * name a trail or a log group by ARN before it exists (DESIGN §2a). Buckets get no fixed name: S3
+ * name a trail or a log group by ARN before it exists (docs/design.md §2). Buckets get no fixed name: S3
  * names are global, and CloudFormation's generated names cannot collide.
  */
 export interface ResourceNames {

@@ -56,7 +56,7 @@ export function createProjectFunction(
     loggingFormat: lambda.LoggingFormat.JSON,
     tracing: lambda.Tracing.ACTIVE,
     reservedConcurrentExecutions: props.reservedConcurrentExecutions,
-    // The lock file at the repository root, never a parent directory's (DESIGN §10).
+    // The lock file at the repository root, never a parent directory's (docs/design.md §14).
     projectRoot: PROJECT_ROOT,
     depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
     bundling: {

@@ -53,7 +53,7 @@ export class TradingDataLakeStack extends Stack {
     this.roles = new AccessRoles(this, 'Roles', config);
 
     const administrators = this.keyAdministrators(config);
-    // DESIGN §5c: the lake, failed-batch and trail buckets are locked alike, or none is.
+    // docs/design.md §9: the lake, failed-batch and trail buckets are locked alike, or none is.
     const objectLock = this.objectLock(config);
     const compliance = config.recordsRetention.mode === 'COMPLIANCE';
     this.dataKey = new DataKey(this, 'DataKey', {
@@ -238,7 +238,7 @@ export class TradingDataLakeStack extends Stack {
         'The daily check found trade_ids with more than one row in curated.trades: a correction moved a trade further than the MERGE looks (MOVE_WINDOW_DAYS). Analysts would count those trades twice; docs/curated-zone.md, "The reconciliation, and the alarms", says how to repair them.',
     });
 
-    // DESIGN §3, row by row.
+    // docs/design.md §3, row by row.
     this.ingestion.grantPutTrades(this.roles.producer);
     this.analytics.grantAnalystQueries(this.roles.analyst);
     this.curated.grantReadCurated(this.roles.analyst);

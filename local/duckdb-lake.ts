@@ -187,7 +187,7 @@ LEFT JOIN (SELECT DISTINCT ${RECORD_IDENTITY.join(', ')}, price FROM exact_price
   }
 
   /**
-   * Builds `curated.trades` as the curation job does (DESIGN §5b): the curated zone's own DDL and
+   * Builds `curated.trades` as the curation job does (docs/design.md §10): the curated zone's own DDL and
    * MERGE (schema/curation/, in their DuckDB form), one raw day after the other, each followed by
    * the job's reconciliation of that day. One run for each of `earlierCutoffs` (in order), as the
    * hourly job ran before: each merges the rows ingested before its cutoff, of the days with rows

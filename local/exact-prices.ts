@@ -4,7 +4,7 @@ import { JSON_NUMBER, JSON_STRING, JsonObjectView, SCANNED_OBJECT } from '../sch
 /**
  * DuckDB reads a JSON number through a double, also into a VARCHAR column: a price sent as the JSON
  * number 64123.123456789012345678 reads as '64123.12345678901', and 1.10 as '1.1'. The writer keeps
- * the producer's text (DESIGN §5), so the local run recovers it: this pass reads the top-level
+ * the producer's text (docs/design.md §5), so the local run recovers it: this pass reads the top-level
  * `price` token of every trade line as written, and the local `trades` view takes its text for
  * prices that were JSON numbers. Prices sent as strings are exact in DuckDB already.
  *

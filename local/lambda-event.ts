@@ -5,7 +5,7 @@ import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
  * Kinesis records as Lambda's event source mapping hands them to a function: the documented event
  * format (`eventSource` aws:kinesis, `eventID` = `<shardId>:<sequenceNumber>`, `kinesis.data` in
  * base64, `approximateArrivalTimestamp` in seconds with a millisecond fraction), and the 6 MB cap
- * on an invocation's payload, which a full batch of Kinesis records can exceed (DESIGN §10).
+ * on an invocation's payload, which a full batch of Kinesis records can exceed (docs/design.md §14).
  */
 
 /** Lambda's limit on a synchronous invocation's request payload (the event JSON), in bytes. */

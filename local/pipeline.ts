@@ -274,7 +274,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalR
       `kinesalite ${peers.kinesisEndpoint}, s3rver ${peers.s3Endpoint} (S3 front ${front.endpoint}), data in ${directory}`,
     );
 
-    // kinesalite cannot speak HTTP/2, which the SDK's default handler may try (DESIGN §10).
+    // kinesalite cannot speak HTTP/2, which the SDK's default handler may try (docs/design.md §14).
     const kinesis = new KinesisClient({
       endpoint: peers.kinesisEndpoint,
       region: LOCAL_STACK.region,

@@ -6,7 +6,7 @@ import type { PutFault } from './chaos';
  * What stands between the clients and s3rver: a small HTTP front on 127.0.0.1 that adds what S3
  * does and s3rver 3.7.1 does not, and is where `--chaos` injects its faults on the wire.
  *
- * - The data lake bucket's policy (DESIGN §4): a PutObject without `x-amz-server-side-encryption:
+ * - The data lake bucket's policy (docs/design.md §4): a PutObject without `x-amz-server-side-encryption:
  *   aws:kms` and the data key's ARN as `x-amz-server-side-encryption-aws-kms-key-id` is refused
  *   with 403, as the deny statements refuse it. (TLS cannot be checked: the peers speak HTTP.)
  * - Conditional writes: `If-None-Match: *` on a key that exists is answered 412, which s3rver

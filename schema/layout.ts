@@ -1,5 +1,5 @@
 /**
- * The data layout of the lake (DESIGN §5): prefixes, the partition column and the columns of the raw
+ * The data layout of the lake (docs/design.md §5): prefixes, the partition column and the columns of the raw
  * tables (derived from the trade-field table), shared by the writer, the Glue tables, the CLI, the
  * local pipeline and the tests. Pure data: no AWS SDK, no aws-cdk-lib, so every side can import it.
  */

@@ -1,5 +1,5 @@
 /**
- * The fields of a trade (DESIGN §5, §5a) as one declarative table, and the fields the writer adds to
+ * The fields of a trade (docs/design.md §5) as one declarative table, and the fields the writer adds to
  * every stored line. Everything that needs to know what a trade is derives from here: the writer's
  * validator (schema/validation/), its rejection messages, the Glue columns and the DuckDB columns
  * (layout.ts), and the producers' field names, defaults and allowed values.
@@ -84,7 +84,7 @@ export interface RecordRule {
 export const SIDES = ['BUY', 'SELL'] as const;
 export type Side = (typeof SIDES)[number];
 
-/** FIX execution types a producer may send (DESIGN §5a): a new trade, a correction, a cancel. */
+/** FIX execution types a producer may send (docs/design.md §5): a new trade, a correction, a cancel. */
 export const EXEC_TYPES = ['NEW', 'CORRECT', 'CANCEL'] as const;
 export type ExecType = (typeof EXEC_TYPES)[number];
 
@@ -222,7 +222,7 @@ export const PARTITION_SOURCE_FIELD = 'executed_at';
 
 /**
  * Rules on the whole record. The events of one trade may travel on different shards, where sequence
- * numbers say nothing about order, so a correction or a cancel must say which version it is (DESIGN §5a).
+ * numbers say nothing about order, so a correction or a cancel must say which version it is (docs/design.md §5).
  */
 export const RECORD_RULES: readonly RecordRule[] = [
   {
@@ -234,7 +234,7 @@ export const RECORD_RULES: readonly RecordRule[] = [
 ];
 
 /**
- * The ingestion field that places a user record inside a KPL aggregated record (DESIGN §5a): with the
+ * The ingestion field that places a user record inside a KPL aggregated record (docs/design.md §5): with the
  * sequence number, the key of a user record.
  */
 export const SUB_SEQUENCE_NUMBER_FIELD = 'sub_sequence_number';

@@ -185,7 +185,7 @@ describe('a bad value stops synth with a message naming the key, the value and w
   });
 });
 
-describe('records retention (DESIGN §5c)', () => {
+describe('records retention (docs/design.md §9)', () => {
   it.each([
     ['none', { mode: 'none' }],
     ['governance:30d', { mode: 'GOVERNANCE', days: 30 }],

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-// The folder boundaries of DESIGN §8, as `npm run lint` enforces them with this repository's biome.json.
+// The folder boundaries of docs/design.md §8, as `npm run lint` enforces them with this repository's biome.json.
 // Each snippet is linted as a file at its path in a copy of the configuration (and the plugins it
 // names) in a temporary directory: Biome's `--stdin-file-path` mode reports "The contents aren't
 // fixed" and exits 1 for any input, clean or not, and never prints the rule that fired.
@@ -72,7 +72,7 @@ function lintAll(): Map<string, { rule: string; text: string }[]> {
   return found;
 }
 
-describe('the lint boundary between lib/, bin/ and lambda/ (DESIGN §8)', () => {
+describe('the lint boundary between lib/, bin/ and lambda/ (docs/design.md §8)', () => {
   const diagnostics = lintAll();
   const rulesOf = (file: string) => (diagnostics.get(file) ?? []).map(({ rule }) => rule);
   const textOf = (file: string) => (diagnostics.get(file) ?? []).map(({ text }) => text).join('\n');

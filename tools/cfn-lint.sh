@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# cfn-lint, AWS's CloudFormation linter, over the templates that `cdk synth` wrote (DESIGN §9).
+# cfn-lint, AWS's CloudFormation linter, over the templates that `cdk synth` wrote (docs/design.md §15).
 # Usage: tools/cfn-lint.sh <cdk.out directory>...
 # Fails on any error or warning: a warning is fixed in lib/, or ignored in .cfnlintrc with its reason.
 set -euo pipefail

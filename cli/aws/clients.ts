@@ -56,7 +56,7 @@ export interface AwsClients {
 
 /**
  * A Kinesis client over HTTP/1.1. Kinesis clients default to HTTP/2 (for SubscribeToShard), which
- * kinesalite does not speak (DESIGN §10); PutRecords and ListShards are plain requests, the same on
+ * kinesalite does not speak (docs/design.md §14); PutRecords and ListShards are plain requests, the same on
  * both. The local pipeline makes its clients here too, with kinesalite's endpoint.
  */
 export function createKinesisClient(config: KinesisClientConfig = {}): KinesisClient {

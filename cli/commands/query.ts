@@ -83,7 +83,7 @@ function prepare(text: string, values: ParameterValues): { queryText: QueryText;
 function failureHint(as: As): (reason: string) => string | undefined {
   return (reason) =>
     as === 'analyst' && /insufficient permissions|access ?denied/i.test(reason)
-      ? 'The analyst role reads curated.trades and the raw trades only (DESIGN §3); a query of quarantine runs with --as engineer.'
+      ? 'The analyst role reads curated.trades and the raw trades only (docs/design.md §3); a query of quarantine runs with --as engineer.'
       : undefined;
 }
 

@@ -4,7 +4,7 @@ import { JSON_NUMBER, JSON_STRING, JsonObjectView, SCANNED_OBJECT } from '../../
 const LINE_FEED = 0x0a;
 
 /**
- * The trades whose events are lines of a trades object (gzip JSON Lines, DESIGN §5): each `trade_id`
+ * The trades whose events are lines of a trades object (gzip JSON Lines, docs/design.md §5): each `trade_id`
  * with how many lines carry it. Each line is the producer's JSON with the ingestion fields spliced in;
  * `trade_id` is taken as the producer sent it: a string by its value, a number by its digits (a 20-digit
  * number that no double holds keeps every digit). Read with the writer's own JSON scanner; a line that

@@ -2,7 +2,7 @@ import type { KeyName } from './keys';
 
 /**
  * What disabling a key does, as `trades key disable` states it before it asks. Every sentence is a
- * consequence of how the stack uses the key (DESIGN §2a, §6); the ones only an account can show are on
+ * consequence of how the stack uses the key (docs/design.md §2, §6); the ones only an account can show are on
  * the first-deploy checklist (docs/cli.md).
  */
 export function disableImpact(key: KeyName, maxRecordAgeHours: number): readonly string[] {

@@ -9,7 +9,7 @@ import {
 import { type Actor, CliError, callAws } from '../errors';
 import { EXIT } from '../exit-codes';
 
-/** The two customer managed keys of the stack (DESIGN §2a). */
+/** The two customer managed keys of the stack (docs/design.md §2). */
 export type KeyName = 'data' | 'audit';
 export const KEY_NAMES: readonly KeyName[] = ['data', 'audit'];
 export type KeyChoice = KeyName | 'both';

@@ -3,7 +3,7 @@ import { KINESIS_LIMITS, type KinesisEntry } from './records';
 import { hashKeyOf, type ShardRange, shardOwning } from './shards';
 
 /**
- * KPL aggregation (DESIGN §5a) with awslabs' aws-kinesis-agg: many trades in one Kinesis record, in
+ * KPL aggregation (docs/design.md §5) with awslabs' aws-kinesis-agg: many trades in one Kinesis record, in
  * the KPL's format (magic prefix, protobuf AggregatedRecord, MD5 trailer), which the writer
  * de-aggregates with the same library.
  *

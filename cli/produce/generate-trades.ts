@@ -9,7 +9,7 @@ import { type Instrument, InstrumentPicker, instrumentUniverse } from './symbols
 import { DAY_MS, isCalendarDate, regularSession, timestamp, utcDate } from './trading-day';
 
 /**
- * Synthetic trades as trading systems send them (DESIGN §5, §5a), and what the lake must hold once
+ * Synthetic trades as trading systems send them (docs/design.md §5), and what the lake must hold once
  * they are in: a pure function of its options, so that `trades produce`, the local pipeline and the
  * tests share one generator and one expectation. Field names, allowed values and defaults come from
  * the shared trade-field table (schema/trade-fields.ts).
@@ -69,7 +69,7 @@ export interface GeneratedRecord {
   readonly defect?: string;
 }
 
-/** Where a trade stands after all its events: a row of the curated zone (DESIGN §5b). */
+/** Where a trade stands after all its events: a row of the curated zone (docs/design.md §10). */
 export interface ExpectedTrade {
   readonly tradeId: string;
   /** The highest version sent. */

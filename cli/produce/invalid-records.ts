@@ -4,7 +4,7 @@ import { REJECTIONS, type RejectionReason } from '../../schema/validation/reject
 import { addDays } from './trading-day';
 
 /**
- * Records the writer must quarantine, one kind per way a producer gets a trade wrong (DESIGN §6):
+ * Records the writer must quarantine, one kind per way a producer gets a trade wrong (docs/design.md §6):
  * each is a realistic trade with exactly one defect, and says which rejection it is meant to get.
  * NOT_BASE64 is missing on purpose: a Kinesis producer cannot send it (the SDK encodes the bytes).
  */

@@ -5,7 +5,7 @@
 export interface KinesisEntry {
   readonly partitionKey: string;
   readonly data: Uint8Array;
-  /** Decides the shard instead of the partition key's hash (an aggregate's, DESIGN §5a). */
+  /** Decides the shard instead of the partition key's hash (an aggregate's, docs/design.md §5). */
   readonly explicitHashKey?: string;
   /** How many user records it carries: 1 for a plain record, the count of an aggregate. @default 1 */
   readonly userRecords?: number;

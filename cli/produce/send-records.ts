@@ -4,7 +4,7 @@ import { entryProblem, KINESIS_LIMITS, type KinesisEntry, planRequests, userReco
 import { streamParameter } from './shards';
 
 /**
- * Puts records on a stream with PutRecords, as a producer must (DESIGN §6: a failed write is
+ * Puts records on a stream with PutRecords, as a producer must (docs/design.md §6: a failed write is
  * retried, never swallowed): requests within Kinesis's limits, then only the records a response
  * marks as failed are sent again, after a backoff, until they are accepted or their attempts run
  * out. Every count is in user records (trades), so an aggregate counts as the trades it carries.

@@ -11,7 +11,7 @@ export function utcDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
-/** Is `text` a real calendar date `YYYY-MM-DD`? (V8 would roll 2026-02-30 over to March 2, DESIGN §10.) */
+/** Is `text` a real calendar date `YYYY-MM-DD`? (V8 would roll 2026-02-30 over to March 2, docs/design.md §14.) */
 export function isCalendarDate(text: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
   const ms = Date.parse(`${text}T00:00:00Z`);

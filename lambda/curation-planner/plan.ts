@@ -1,5 +1,5 @@
 /**
- * Plans one curation run (DESIGN §5b). Pure: the listing is done by the caller, so the same inputs
+ * Plans one curation run (docs/design.md §10). Pure: the listing is done by the caller, so the same inputs
  * always give the same plan.
  */
 import { curationInputProblems, INVALID_INPUT_ERROR } from '../../schema/curation/run-contract';

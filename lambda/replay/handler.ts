@@ -59,7 +59,7 @@ const EMPTY = { records: 0, trades: 0, quarantined: 0, days: [] } as const;
  * itself, rebuilds the exact event Lambda had invoked the writer with, invokes the writer, and tags the
  * record as replayed only when the writer reported no failure for the whole batch. A record already
  * tagged is not replayed again. The writer's object keys and `If-None-Match` make a replay idempotent
- * anyway (DESIGN §6); the tag is what lets the operator see what is left.
+ * anyway (docs/design.md §6); the tag is what lets the operator see what is left.
  *
  * Known refusals come back as an outcome; an AWS error reading the record or invoking the writer is
  * thrown, so the caller sees the invocation fail and nothing is tagged.

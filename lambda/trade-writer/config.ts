@@ -10,7 +10,7 @@ export interface WriterConfig {
   readonly reconcileDays: number;
 }
 
-// The bucket policy compares the key id with the key's ARN (DESIGN §4): an alias, an alias ARN or a
+// The bucket policy compares the key id with the key's ARN (docs/design.md §4): an alias, an alias ARN or a
 // bare key id would pass here only to be denied on every PutObject, so they are refused at cold start.
 const KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 

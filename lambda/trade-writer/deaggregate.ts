@@ -53,7 +53,7 @@ function kinesisAggregation(): Library {
 
 /**
  * The user records of a KPL aggregated Kinesis record, in order, by aws-kinesis-agg with its MD5
- * check on; or why the record cannot be read as one. Never by hand (DESIGN §5a): the library owns the
+ * check on; or why the record cannot be read as one. Never by hand (docs/design.md §5): the library owns the
  * protobuf format and the checksum.
  */
 export function deaggregate(record: KinesisStreamRecordPayload): readonly UserRecord[] | Rejection {

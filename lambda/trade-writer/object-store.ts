@@ -56,7 +56,7 @@ export function writerS3Client(options: S3ClientConfig = {}): S3Client {
 
 /**
  * The S3 object store. Every PutObject names SSE-KMS and the data key's ARN, as the bucket policy
- * demands (DESIGN §4): there is no other encryption to fall back to, and a denied write fails
+ * demands (docs/design.md §4): there is no other encryption to fall back to, and a denied write fails
  * rather than being retried without the headers. Single-part PutObject only. `If-None-Match: *`
  * makes a retry find its own object (412) instead of overwriting it. Every write carries a CRC32
  * checksum, which S3 verifies and Object Lock requires.
@@ -76,7 +76,7 @@ export function s3ObjectStore(client: S3Client, config: Pick<WriterConfig, 'buck
             SSEKMSKeyId: config.keyArn,
             IfNoneMatch: '*',
             // S3 Object Lock refuses a PutObject without Content-MD5 or an x-amz-checksum-* header
-            // (DESIGN §5c). Named here, not left to the SDK's default: with
+            // (docs/design.md §9). Named here, not left to the SDK's default: with
             // AWS_REQUEST_CHECKSUM_CALCULATION=WHEN_REQUIRED (or requestChecksumCalculation) the SDK
             // sends a checksum only when the operation requires one, and PutObject does not.
             ChecksumAlgorithm: OBJECT_CHECKSUM_ALGORITHM,

@@ -462,7 +462,7 @@ export class BatchPlanner {
         continue;
       }
       // Each user record is a trade or quarantined on its own, at (sequence number, sub-sequence
-      // number); an aggregate that cannot be read is quarantined whole (DESIGN §5a).
+      // number); an aggregate that cannot be read is quarantined whole (docs/design.md §5).
       aggregates += 1;
       const deaggregated = deaggregate(kinesis);
       if ('reason' in deaggregated) {

@@ -34,7 +34,7 @@ export interface AuditTrailProps {
   readonly noncurrentVersionDays: number;
   /**
    * Object Lock of the trail bucket: the record of who read and changed the books is kept as long as
-   * the books (DESIGN §5c). @default - no Object Lock
+   * the books (docs/design.md §9). @default - no Object Lock
    */
   readonly objectLock?: ObjectLockProps;
 }

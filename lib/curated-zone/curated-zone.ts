@@ -84,9 +84,9 @@ export interface CuratedZoneProps {
 }
 
 /**
- * The curated zone (DESIGN §5b): `curated.trades`, an Iceberg table with one row per trade in a
+ * The curated zone (docs/design.md §10): `curated.trades`, an Iceberg table with one row per trade in a
  * bucket of its own, kept by a scheduled Step Functions job that runs Athena in a workgroup of its
- * own. The job's role is written here statement by statement (DESIGN §3, curation row).
+ * own. The job's role is written here statement by statement (docs/design.md §3, curation row).
  */
 export class CuratedZone extends Construct {
   public readonly bucket: s3.Bucket;
@@ -140,7 +140,7 @@ export class CuratedZone extends Construct {
     acknowledge(
       this.bucket,
       [CONTROL_TOWER.bucketObjectLock],
-      'The curated bucket never has Object Lock (DESIGN §2, §5c): OPTIMIZE rewrites and VACUUM deletes its Iceberg files, which a lock would forbid; the records it is derived from are kept, locked where records retention is set, in the lake bucket.',
+      'The curated bucket never has Object Lock (docs/design.md §1, §9): OPTIMIZE rewrites and VACUUM deletes its Iceberg files, which a lock would forbid; the records it is derived from are kept, locked where records retention is set, in the lake bucket.',
     );
 
     this.database = new glue.CfnDatabase(this, 'Database', {
@@ -403,7 +403,7 @@ export class CuratedZone extends Construct {
     acknowledge(
       this.plannerRole,
       NAG.inlinePolicy,
-      'The planner role has no inline policy: its permissions are a separate AWS::IAM::Policy (CDK default policy) attached to it alone, so the data key policy can name the role without a cycle (DESIGN §10).',
+      'The planner role has no inline policy: its permissions are a separate AWS::IAM::Policy (CDK default policy) attached to it alone, so the data key policy can name the role without a cycle (docs/design.md §14).',
     );
     acknowledge(
       this.plannerRole,
@@ -423,12 +423,12 @@ export class CuratedZone extends Construct {
     acknowledge(
       planner,
       NAG.lambdaConcurrency,
-      'One run at a time invokes the planner (runs never overlap), and a reservation would take from an account concurrency quota that may be 10 (DESIGN §2).',
+      'One run at a time invokes the planner (runs never overlap), and a reservation would take from an account concurrency quota that may be 10 (docs/design.md §1).',
     );
     return planner;
   }
 
-  /** The curation role, statement by statement (DESIGN §3, curation row; §10: not CDK's Athena task policy). */
+  /** The curation role, statement by statement (docs/design.md §3, curation row; §10: not CDK's Athena task policy). */
   private grantCurationJob(props: CuratedZoneProps): void {
     const stack = Stack.of(this);
     const role = this.curationRole;
@@ -493,7 +493,7 @@ export class CuratedZone extends Construct {
     props.lake.grantReadTrades(role);
 
     // The curated table's files: Athena writes them (multipart for large ones), OPTIMIZE rewrites and
-    // VACUUM deletes them (without DeleteObject VACUUM reports success and deletes nothing, DESIGN §10).
+    // VACUUM deletes them (without DeleteObject VACUUM reports success and deletes nothing, docs/design.md §14).
     const tableObjects = this.bucket.arnForObjects(`${CURATED_TABLE_PREFIX}*`);
     iam.Grant.addToPrincipal({
       grantee: role,
@@ -547,7 +547,7 @@ export class CuratedZone extends Construct {
     acknowledge(
       role,
       NAG.inlinePolicy,
-      'The curation role has no inline policy: its permissions are a separate AWS::IAM::Policy (CDK default policy) attached to it alone, so the data key policy can name the role without a cycle (DESIGN §10).',
+      'The curation role has no inline policy: its permissions are a separate AWS::IAM::Policy (CDK default policy) attached to it alone, so the data key policy can name the role without a cycle (docs/design.md §14).',
     );
     acknowledgeOnGrantee(
       role,

@@ -10,7 +10,7 @@ import {
  * test can read every state and evaluate every expression. Each Task names its resource, its
  * arguments, a timeout and bounded retries; the role that runs it is written by hand
  * (curated-zone.ts), because CDK's AthenaStartQueryExecution grants S3 on `*`, Glue deletes and no
- * KMS (DESIGN §10).
+ * KMS (docs/design.md §14).
  *
  * The run: if another run is in progress, end at once when no days are named (the next scheduled run
  * lists what this one would have), or wait for it when days are named (they would be lost), for a

@@ -8,7 +8,7 @@ import { acknowledgeOnGrantee, objectWildcardFinding } from '../acknowledgements
  *
  * aws-cdk-lib's `S3OnFailureDestination` grants the function read and write on the bucket (GetObject
  * and DeleteObject too); this one grants only what Lambda needs to record a batch it gave up on, so
- * the writer stays write-only (DESIGN §10).
+ * the writer stays write-only (docs/design.md §14).
  */
 export class FailedBatchBucketDestination implements lambda.IEventSourceDlq {
   constructor(private readonly bucket: s3.IBucket) {}

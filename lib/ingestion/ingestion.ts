@@ -59,7 +59,7 @@ export interface IngestionProps {
   readonly noncurrentVersionDays: number;
   /**
    * Object Lock of the failed-batch bucket: a batch Lambda gave up on is a copy of trades, kept as
-   * long as they are (DESIGN §5c). @default - no Object Lock
+   * long as they are (docs/design.md §9). @default - no Object Lock
    */
   readonly objectLock?: ObjectLockProps;
   /**
@@ -156,7 +156,7 @@ export class Ingestion extends Construct {
     acknowledge(
       this.writerRole,
       NAG.inlinePolicy,
-      'The role has no inline policy: its permissions are a separate AWS::IAM::Policy (CDK default policy) attached to it alone, required so the data key policy can name the role without a cycle (DESIGN §10).',
+      'The role has no inline policy: its permissions are a separate AWS::IAM::Policy (CDK default policy) attached to it alone, required so the data key policy can name the role without a cycle (docs/design.md §14).',
     );
     acknowledge(
       this.writerRole,

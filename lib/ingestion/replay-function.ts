@@ -29,7 +29,7 @@ export interface ReplayFunctionProps {
 }
 
 /**
- * The replay function (DESIGN §3, §6): given the key of a record in the failed-batch bucket, it reads
+ * The replay function (docs/design.md §3, §6): given the key of a record in the failed-batch bucket, it reads
  * the record, rebuilds the event Lambda had invoked the writer with, invokes the writer and tags the
  * record replayed. It is the data engineer's only way to the writer: an engineer who could invoke
  * the writer directly could put any event they built into locked storage as trades, while this
@@ -105,7 +105,7 @@ export class ReplayFunction extends Construct {
     acknowledge(
       this.role,
       NAG.inlinePolicy,
-      'The role has no inline policy: its permissions are a separate AWS::IAM::Policy (CDK default policy) attached to it alone, required so the data key policy can name the role without a cycle (DESIGN §10).',
+      'The role has no inline policy: its permissions are a separate AWS::IAM::Policy (CDK default policy) attached to it alone, required so the data key policy can name the role without a cycle (docs/design.md §14).',
     );
     acknowledge(
       this.role,

@@ -256,7 +256,7 @@ export class Alarms extends Construct {
 
   /**
    * Alarms on any failed or timed-out execution of a Step Functions state machine (a failed run
-   * leaves its work undone: DESIGN §6), and its section on the dashboard. Returns the alarms.
+   * leaves its work undone: docs/design.md §6), and its section on the dashboard. Returns the alarms.
    */
   public monitorStateMachine(
     stateMachine: sfn.IStateMachine,

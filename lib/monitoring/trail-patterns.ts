@@ -181,7 +181,7 @@ export function governanceBypassPattern(bucketNames: readonly string[]): string 
 }
 
 /**
- * The records-retention alarms (DESIGN §5c): each fires on a single event, because each is a change
+ * The records-retention alarms (docs/design.md §9): each fires on a single event, because each is a change
  * to what the books-and-records rules protect and is rare by nature.
  */
 export function recordsRetentionAlarms(bucketNames: readonly string[]): TrailAlarmDefinition[] {

@@ -59,7 +59,7 @@ export class QueryWorkGroup extends Construct {
     acknowledge(
       this.resultsBucket,
       [CONTROL_TOWER.bucketObjectLock],
-      'Query results are derived copies that the lifecycle rule expires; records retention locks the records they come from where those are kept (lake, failed batches, trail; DESIGN §5c), and a lock here would keep every result, trades included, past its expiry.',
+      'Query results are derived copies that the lifecycle rule expires; records retention locks the records they come from where those are kept (lake, failed batches, trail; docs/design.md §9), and a lock here would keep every result, trades included, past its expiry.',
     );
 
     this.workGroup = new athena.CfnWorkGroup(this, 'WorkGroup', {
@@ -77,7 +77,7 @@ export class QueryWorkGroup extends Construct {
         resultConfiguration: {
           outputLocation: `s3://${this.resultsBucket.bucketName}/results/`,
           expectedBucketOwner: stack.account,
-          // The exact key ARN: a CTAS into the lake must carry it to pass the bucket policy (DESIGN §4).
+          // The exact key ARN: a CTAS into the lake must carry it to pass the bucket policy (docs/design.md §4).
           encryptionConfiguration: { encryptionOption: 'SSE_KMS', kmsKey: props.resultsKey.key.keyArn },
         },
       },

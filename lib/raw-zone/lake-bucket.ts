@@ -34,12 +34,12 @@ export interface DataLakeBucketProps {
    * like Standard; every read pays a retrieval fee per GB).
    */
   readonly archiveAfterDays: number;
-  /** Object Lock of trades and quarantined records (DESIGN §5c). @default - no Object Lock */
+  /** Object Lock of trades and quarantined records (docs/design.md §9). @default - no Object Lock */
   readonly objectLock?: ObjectLockProps;
 }
 
 /**
- * The bucket that holds trades and quarantined records, with the bucket policy of DESIGN §4: every
+ * The bucket that holds trades and quarantined records, with the bucket policy of docs/design.md §4: every
  * PutObject must name SSE-KMS and the data key's ARN, and every request must use TLS.
  */
 export class DataLakeBucket extends Construct {

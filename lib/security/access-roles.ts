@@ -16,10 +16,10 @@ export interface AccessRolesProps {
 }
 
 /**
- * The human and system roles of DESIGN §3. They carry no permissions of their own here: each gets
+ * The human and system roles of docs/design.md §3. They carry no permissions of their own here: each gets
  * exactly its row of the access matrix from the `grant*` methods of the constructs it uses, which
  * put the statements in separate AWS::IAM::Policy resources (an inline policy naming the bucket
- * would close the cycle role -> bucket -> key -> role, DESIGN §10).
+ * would close the cycle role -> bucket -> key -> role, docs/design.md §14).
  */
 export class AccessRoles extends Construct {
   /** Trading systems: put trades on the stream. */
@@ -61,7 +61,7 @@ export class AccessRoles extends Construct {
     acknowledge(
       role,
       NAG.inlinePolicy,
-      'The role has no inline policy: its grants are a separate AWS::IAM::Policy (CDK default policy) attached to it alone, required so the key policies can name the role without a cycle (DESIGN §10).',
+      'The role has no inline policy: its grants are a separate AWS::IAM::Policy (CDK default policy) attached to it alone, required so the key policies can name the role without a cycle (docs/design.md §14).',
     );
     return role;
   }

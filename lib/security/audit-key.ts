@@ -49,7 +49,7 @@ export interface AuditLogGroupProps {
 
 /**
  * The customer managed key for audit evidence: trail files and their bucket, every log group, the
- * audit workgroup's results (DESIGN §2a). Separate from the data key so that readers of trade data
+ * audit workgroup's results (docs/design.md §2). Separate from the data key so that readers of trade data
  * can never read the record of who read it, and the reverse.
  */
 export class AuditKey extends Construct {
@@ -106,7 +106,7 @@ export class AuditKey extends Construct {
       pendingWindow: Duration.days(30),
       // Audit evidence outlives the stack in every stage.
       removalPolicy: RemovalPolicy.RETAIN,
-      // Given a policy, CDK adds no statement of its own: no account-root `kms:*` (DESIGN §2a).
+      // Given a policy, CDK adds no statement of its own: no account-root `kms:*` (docs/design.md §2).
       policy: new iam.PolicyDocument({ statements }),
     });
   }

@@ -25,8 +25,8 @@ export interface DataKeyProps {
 
 /**
  * The customer managed key that encrypts trade data: the data lake bucket, the stream, the analytics
- * workgroup's results and the failed-batch bucket (DESIGN §2a). Its policy names no service
- * principal: S3 and Kinesis use it on behalf of a principal of DESIGN §3, and only through the
+ * workgroup's results and the failed-batch bucket (docs/design.md §2). Its policy names no service
+ * principal: S3 and Kinesis use it on behalf of a principal of docs/design.md §3, and only through the
  * `grant*` methods below, each of which writes the key-policy statement itself.
  */
 export class DataKey extends Construct {
@@ -41,7 +41,7 @@ export class DataKey extends Construct {
       pendingWindow: Duration.days(30),
       // Deleting the key destroys every object it encrypts, in every stage: never on stack delete.
       removalPolicy: RemovalPolicy.RETAIN,
-      // Given a policy, CDK adds no statement of its own: no account-root `kms:*` (DESIGN §2a).
+      // Given a policy, CDK adds no statement of its own: no account-root `kms:*` (docs/design.md §2).
       policy: new iam.PolicyDocument({
         statements: [
           keyAdministrationStatement(props.administrators),

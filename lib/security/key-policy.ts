@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 
 /**
- * Building blocks of the hand-written key policies (DESIGN §2a). A key in this app trusts nobody by
+ * Building blocks of the hand-written key policies (docs/design.md §2). A key in this app trusts nobody by
  * default: no statement delegates usage to the account, so an IAM policy that says `kms:*` on `*`
  * grants nothing on these keys.
  */
@@ -26,7 +26,7 @@ export const KEY_ADMIN_ACTIONS = [
   'kms:CancelKeyDeletion',
 ] as const;
 
-/** The key usage actions; only the principals of DESIGN §3 and the named service principals get them. */
+/** The key usage actions; only the principals of docs/design.md §3 and the named service principals get them. */
 export const KEY_USAGE_ACTIONS = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'] as const;
 
 /** AWS services through which a principal may use a key (`kms:ViaService`). */
@@ -71,7 +71,7 @@ export function denyGrantsExceptForAwsResourcesStatement(): iam.PolicyStatement 
 /**
  * Denies `kms:ScheduleKeyDeletion` to everyone, key administrators and the deploy role included. Under
  * compliance retention a locked version outlives any request to delete it, but not its key: once
- * deleted, the key takes every record it encrypts with it (DESIGN §5c). The Deny lasts as long as the
+ * deleted, the key takes every record it encrypts with it (docs/design.md §9). The Deny lasts as long as the
  * key policy holds it; the organization's SCP (docs/retention.md) is what no key administrator can edit.
  */
 export function denyKeyDeletionStatement(): iam.PolicyStatement {

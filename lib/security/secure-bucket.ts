@@ -38,14 +38,14 @@ export interface KmsBucketProps {
   readonly lifecycleRules?: s3.LifecycleRule[];
   /**
    * S3 Object Lock with a default retention, and the bucket policy and lifecycle that go with it
-   * (DESIGN §5c). Never for a bucket whose objects must be deleted early (query results, the curated
+   * (docs/design.md §9). Never for a bucket whose objects must be deleted early (query results, the curated
    * zone) or that receives server access logs (S3 refuses a locked target).
    * @default - no Object Lock
    */
   readonly objectLock?: ObjectLockProps;
 }
 
-/** What a locked bucket keeps, for how long, and who may change that (DESIGN §5c). */
+/** What a locked bucket keeps, for how long, and who may change that (docs/design.md §9). */
 export interface ObjectLockProps {
   /** Mode and period that S3 applies to every new object version that names no retention of its own. */
   readonly defaultRetention: LockedRetention;
@@ -176,7 +176,7 @@ export function acknowledgeUnlockedRecords(bucket: s3.Bucket): void {
   acknowledge(
     bucket,
     [CONTROL_TOWER.bucketObjectLock],
-    'recordsRetention is none (the dev default, so a dev stack tears down cleanly): this records bucket is not locked. Prod refuses to synthesize without a retention, and then the lake, failed-batch and trail buckets are locked (DESIGN §5c).',
+    'recordsRetention is none (the dev default, so a dev stack tears down cleanly): this records bucket is not locked. Prod refuses to synthesize without a retention, and then the lake, failed-batch and trail buckets are locked (docs/design.md §9).',
   );
 }
 
@@ -229,7 +229,7 @@ export function createAccessLogsBucket(scope: Construct, id: string, props: Acce
   acknowledge(
     bucket,
     [CONTROL_TOWER.bucketObjectLock],
-    'S3 server access logging cannot deliver to a bucket with an Object Lock default retention, so the log target stays unlocked (DESIGN §5c, §10).',
+    'S3 server access logging cannot deliver to a bucket with an Object Lock default retention, so the log target stays unlocked (docs/design.md §9, §14).',
   );
   return bucket;
 }
@@ -266,12 +266,12 @@ export function denyUnlessKey(bucket: s3.IBucket, key: kms.IKey): void {
 
 /**
  * The policy of a bucket that AWS services write with multipart uploads (the curated bucket, the
- * query results: DESIGN §4): deny a write that names an encryption other than SSE-KMS with this key,
+ * query results: docs/design.md §4): deny a write that names an encryption other than SSE-KMS with this key,
  * and only one that names one. Athena's and Iceberg's parts carry no encryption header, and default
  * encryption supplies the key where none is sent; what the deny stops is a caller asking for SSE-S3,
  * `aws/s3` or another key.
  *
- * Each Deny pairs `Null: false` (the header is present) with `StringNotEquals`. DESIGN §4 says
+ * Each Deny pairs `Null: false` (the header is present) with `StringNotEquals`. the reference design (docs/design.md §13) says
  * `StringNotEqualsIfExists`, but IAM evaluates an ...IfExists condition as true when the key is
  * missing, so that Deny would refuse exactly the header-less parts it means to let through (the
  * access scenario "allows the curation role PutObject on the curated table with no encryption

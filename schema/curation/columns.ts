@@ -1,5 +1,5 @@
 /**
- * The columns of `curated.trades` (DESIGN §5b), derived from the trade-field table so that a field
+ * The columns of `curated.trades` (docs/design.md §10), derived from the trade-field table so that a field
  * added there is a column here too: every trade field at the type a query computes in (price
  * decimal(38,18), executed_at a UTC timestamp), the defaults applied (a row never says NULL for
  * "USD", "NEW" or version 1), the trade's `status`, the partition column `trade_date`, and the
@@ -21,7 +21,7 @@ export interface CuratedColumn {
 /** The partition column: the UTC date of `executed_at`, which is the raw row's `dt`. */
 export const TRADE_DATE_COLUMN = 'trade_date';
 
-/** Values of `status`: a cancelled trade keeps its row (DESIGN §5b). */
+/** Values of `status`: a cancelled trade keeps its row (docs/design.md §10). */
 export const TRADE_STATUSES = { active: 'ACTIVE', cancelled: 'CANCELLED' } as const;
 
 /** The exec_type whose event cancels a trade. */

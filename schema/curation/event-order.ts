@@ -1,5 +1,5 @@
 /**
- * Which of a trade's rows wins. The producer's `version` decides between events (DESIGN §5a: a trade's
+ * Which of a trade's rows wins. The producer's `version` decides between events (docs/design.md §5: a trade's
  * events may travel on different shards, where sequence numbers say nothing about order); the
  * position in the stream only tells copies of one event apart, the later copy winning. Both engines
  * run this SQL (Athena engine 3 and DuckDB).

@@ -1,5 +1,5 @@
 /**
- * The SQL of the curation job (DESIGN §5b), one function per statement. Each says which question it
+ * The SQL of the curation job (docs/design.md §10), one function per statement. Each says which question it
  * answers and which engines run it. Athena runs them in the curation workgroup, from the state
  * machine (lib/curated-zone/); DuckDB runs the same text in the local pipeline (local/), except where
  * engine.ts makes the difference.
@@ -81,7 +81,7 @@ const indent = (text: string, by: string) =>
 
 /**
  * One row per trade_id among the raw rows of one day ingested before the cutoff: the highest version,
- * then the latest copy (DESIGN §5b), typed as the curated table types it. `dt` and `cutoff` are SQL
+ * then the latest copy (docs/design.md §10), typed as the curated table types it. `dt` and `cutoff` are SQL
  * (literals or `?`). The row_number makes the source unique by trade_id, which the MERGE needs:
  * Athena fails when a target row matches two source rows, and DuckDB silently keeps one. The copies
  * that tie on every rank key are the same event; the earliest ingested is kept, so both engines keep
@@ -185,7 +185,7 @@ export function mergeSourceParameters(window: MergeWindow): [string, string, str
 
 /**
  * Question: which trades of this day are new, or newer than the curated table knows? The MERGE of one
- * raw day into the curated table (DESIGN §5b), as a template with the slots of MergeSlots. A trade
+ * raw day into the curated table (docs/design.md §10), as a template with the slots of MergeSlots. A trade
  * whose latest event moved it to another date moves its row: the row is looked for within the
  * window's trade dates, and the update sets trade_date. It updates at most one row per trade: the one
  * its source names (mergeSource), matched by its whole identity, so no other row of the trade is
@@ -336,7 +336,7 @@ export interface CuratedLocation {
 }
 
 /**
- * Question: does the curated table exist? Creates it if not (DESIGN §10: in an enforced workgroup a
+ * Question: does the curated table exist? Creates it if not (docs/design.md §14: in an enforced workgroup a
  * CTAS lands under the results location, so the table is created empty and filled by MERGE).
  * Athena: an Iceberg table (format version 2, the only one Athena creates), Parquet, ZSTD,
  * partitioned by the identity of trade_date, at `location`; snapshots kept 5 days for time travel,
@@ -398,7 +398,7 @@ export function optimizeStatement(
 /**
  * Question: which snapshots and files does the table no longer need? Athena: expires snapshots older
  * than SNAPSHOT_RETENTION_SECONDS and removes orphan files (the curation role has s3:DeleteObject:
- * without it VACUUM reports success and deletes nothing, DESIGN §10). DuckDB: no snapshots
+ * without it VACUUM reports success and deletes nothing, docs/design.md §14). DuckDB: no snapshots
  * (undefined). Not Trino SQL: tested by rendering.
  */
 export function vacuumStatement(engine: CurationEngine, curated: TableRef): string | undefined {

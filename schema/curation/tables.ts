@@ -17,12 +17,12 @@ export interface CurationTables {
   readonly curated: TableRef;
 }
 
-/** Name of the curated table in its database: `curated.trades` (DESIGN §5b). */
+/** Name of the curated table in its database: `curated.trades` (docs/design.md §10). */
 export const CURATED_TABLE = 'trades';
 
 /**
  * The prefix of the curated bucket that holds the table (data and metadata). Never the bucket root:
- * VACUUM fails on a table at the root (DESIGN §10).
+ * VACUUM fails on a table at the root (docs/design.md §14).
  */
 export const CURATED_TABLE_PREFIX = 'trades/';
 

@@ -10,7 +10,7 @@ import { QUARANTINE_TABLE, TRADES_TABLE } from '../tables';
  * no approximate functions, `dt` compared as a string, nothing dialect-only. Parameters are Athena's
  * `?` execution parameters (a date is given as a quoted string, `'2026-01-02'`).
  *
- * The common questions read `curated.trades` (DESIGN §5b): one row per trade at its latest version,
+ * The common questions read `curated.trades` (docs/design.md §10): one row per trade at its latest version,
  * so no query deduplicates, and the aggregates leave cancelled trades out. Prices stay
  * decimal(38,18); a notional multiplies a quantity at 8 decimals by the price at 10, so that the
  * product keeps 20 integer digits (decimal(38,18)) in both engines. The one ratio, VWAP, is divided
@@ -18,7 +18,7 @@ import { QUARANTINE_TABLE, TRADES_TABLE } from '../tables';
  * double gives both engines the same answer.
  *
  * The raw table stays for forensics: its queries show every event and every copy of one, numbering
- * the copies of an event (trade_id, exec_type, version) in stream order (DESIGN §5).
+ * the copies of an event (trade_id, exec_type, version) in stream order (docs/design.md §5).
  */
 
 /** The tables a query may read. */

@@ -3,7 +3,7 @@ import type { RecordRule, TradeField } from '../trade-fields';
 
 /**
  * Why a record cannot be a trade. Every rejection is permanent: the record goes to quarantine with
- * its raw bytes and counts as processed (DESIGN §6). Messages are fixed strings, never text copied
+ * its raw bytes and counts as processed (docs/design.md §6). Messages are fixed strings, never text copied
  * from the payload or from V8's parser, so a quarantine line is the same on every Node version and
  * a log line can never carry trade data. A field's message lives in its row of the trade-field
  * table (schema/trade-fields.ts); the reason is then `SCHEMA`.
@@ -68,7 +68,7 @@ export const REJECTIONS = {
     `the record carries a field the writer adds itself: ${alternatives(RESERVED_FIELDS)} (any case)`,
   ),
   // Of a whole Kinesis record that starts with the KPL magic number: its user records cannot be
-  // told apart, so it is quarantined as it came, with its sequence number (DESIGN §5a).
+  // told apart, so it is quarantined as it came, with its sequence number (docs/design.md §5).
   badAggregate: rejection(
     'BAD_AGGREGATE',
     'record data starts with the KPL aggregation magic number F3 89 9A C2 but is not an aggregated record: it does not decode, or its MD5 checksum does not match',

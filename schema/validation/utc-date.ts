@@ -7,7 +7,7 @@
  * test/schema/validation/utc-date.test.ts (against Date for every day of a leap and a common year,
  * and against each malformed form).
  *
- * Date.parse is not used: V8 rolls 2026-02-30 over to March 2 instead of failing (DESIGN §10), and
+ * Date.parse is not used: V8 rolls 2026-02-30 over to March 2 instead of failing (docs/design.md §14), and
  * what it accepts beyond ISO 8601 differs between engines.
  */
 

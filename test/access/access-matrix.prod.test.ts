@@ -1,4 +1,4 @@
 import { describeAccessMatrix } from './support/access-matrix';
 
-// DESIGN §3 and §4 against the prod app, which names every trusted principal and key administrator.
+// docs/design.md §3, §4 against the prod app, which names every trusted principal and key administrator.
 describeAccessMatrix('prod');

@@ -19,12 +19,12 @@ import {
 import type { StackRefs } from './support/synthesized-stack';
 
 /**
- * The access matrix of DESIGN §3 and the bucket policy of §4, one request per scenario. The test
+ * The access matrix of docs/design.md §3 and the bucket policy of §4, one request per scenario. The test
  * files evaluate every scenario against the synthesized policies of each stage it applies to, and the
  * README table (`npm run access-table`) is rendered from this list, so the two cannot drift apart.
  */
 export interface Scenario {
-  /** The test name: the guarantee, in words a reviewer can check against DESIGN §3. Unique. */
+  /** The test name: the guarantee, in words a reviewer can check against docs/design.md §3. Unique. */
   readonly title: string;
   readonly principal: PrincipalId;
   readonly action: string;
@@ -139,7 +139,7 @@ const writer: ScenarioGroup = {
       action: 's3:PutObject',
       target: '`trades/` object; TLS, `aws:kms`, key ARN, `If-None-Match: *`',
       expect: 'allowed',
-      why: 'grantWriteTrades: PutObject on trades/*; the header denies of DESIGN §4 do not match',
+      why: 'grantWriteTrades: PutObject on trades/*; the header denies of docs/design.md §4 do not match',
       request: correctPut(tradesObject),
     },
     {
@@ -158,7 +158,7 @@ const writer: ScenarioGroup = {
       target: '`trades/` object; TLS, no encryption header',
       expect: 'denied',
       deniedBy: 'DenyPutObjectWithoutSseKms',
-      why: 'DESIGN §4.1: the request is denied although default encryption exists',
+      why: 'docs/design.md §4 (deny 1): the request is denied although default encryption exists',
       request: onLake,
     },
     {
@@ -168,7 +168,7 @@ const writer: ScenarioGroup = {
       target: '`trades/` object; TLS, `AES256`',
       expect: 'denied',
       deniedBy: 'DenyPutObjectWithoutSseKms',
-      why: 'DESIGN §4.1',
+      why: 'docs/design.md §4 (deny 1)',
       request: (refs) => ({
         resource: tradesObject(refs),
         context: { ...S3_OVER_TLS, 's3:x-amz-server-side-encryption': 'AES256' },
@@ -181,7 +181,7 @@ const writer: ScenarioGroup = {
       target: '`trades/` object; TLS, `aws:kms`, no key id',
       expect: 'denied',
       deniedBy: 'DenyPutObjectWithOtherKey',
-      why: 'DESIGN §4.2: a missing key id does not equal the key ARN',
+      why: 'docs/design.md §4 (deny 2): a missing key id does not equal the key ARN',
       request: (refs) => ({
         resource: tradesObject(refs),
         context: { ...S3_OVER_TLS, 's3:x-amz-server-side-encryption': 'aws:kms' },
@@ -194,7 +194,7 @@ const writer: ScenarioGroup = {
       target: '`trades/` object; TLS, `aws:kms`, audit key ARN',
       expect: 'denied',
       deniedBy: 'DenyPutObjectWithOtherKey',
-      why: 'DESIGN §4.2',
+      why: 'docs/design.md §4 (deny 2)',
       request: (refs) => ({ resource: tradesObject(refs), context: writerPut(refs.auditKeyArn) }),
     },
     {
@@ -204,7 +204,7 @@ const writer: ScenarioGroup = {
       target: '`trades/` object; TLS, `aws:kms`, `alias/...`',
       expect: 'denied',
       deniedBy: 'DenyPutObjectWithOtherKey',
-      why: 'DESIGN §4.2: an alias never matches the key-id condition',
+      why: 'docs/design.md §4 (deny 2): an alias never matches the key-id condition',
       request: (refs) => ({ resource: tradesObject(refs), context: writerPut(refs.dataKeyAlias) }),
     },
     {
@@ -214,7 +214,7 @@ const writer: ScenarioGroup = {
       target: '`trades/` object; TLS, `aws:kms`, alias ARN',
       expect: 'denied',
       deniedBy: 'DenyPutObjectWithOtherKey',
-      why: 'DESIGN §4.2',
+      why: 'docs/design.md §4 (deny 2)',
       request: (refs) => ({
         resource: tradesObject(refs),
         context: writerPut(`arn:aws:kms:${refs.region}:${refs.account}:${refs.dataKeyAlias}`),
@@ -227,7 +227,7 @@ const writer: ScenarioGroup = {
       target: '`trades/` object; HTTP, `aws:kms`, key ARN',
       expect: 'denied',
       deniedBy: 'aws:SecureTransport',
-      why: 'DESIGN §4.3: enforceSSL',
+      why: 'docs/design.md §4 (TLS): enforceSSL',
       request: (refs) => ({ resource: tradesObject(refs), context: { ...S3_OVER_HTTP, ...sseKms(refs.dataKeyArn) } }),
     },
     {
@@ -245,7 +245,7 @@ const writer: ScenarioGroup = {
       action: 's3:GetObject',
       target: '`trades/` object; TLS',
       expect: 'denied',
-      why: 'the writer is write-only (FailedBatchBucketDestination instead of S3OnFailureDestination, DESIGN §10)',
+      why: 'the writer is write-only (FailedBatchBucketDestination instead of S3OnFailureDestination, docs/design.md §14)',
       request: onLake,
     },
     {
@@ -264,7 +264,7 @@ const writer: ScenarioGroup = {
       action: 's3:PutObject',
       target: 'failed-batch object; TLS, no encryption header',
       expect: 'allowed',
-      why: 'FailedBatchBucketDestination grants PutObject; the bucket has no header deny (DESIGN §2)',
+      why: 'FailedBatchBucketDestination grants PutObject; the bucket has no header deny (docs/design.md §1)',
       request: (refs) => ({ resource: failedBatchObject(refs), context: S3_OVER_TLS }),
     },
     {
@@ -888,7 +888,7 @@ const dataEngineer: ScenarioGroup = {
       action: 'athena:StartQueryExecution',
       target: 'analytics workgroup',
       expect: 'denied',
-      why: 'each role queries in its own workgroup (DESIGN §3)',
+      why: 'each role queries in its own workgroup (docs/design.md §3)',
       request: analyticsWorkGroup,
     },
     {
@@ -1213,7 +1213,7 @@ const keyAdministration: ScenarioGroup = {
       action: 'kms:PutKeyPolicy',
       target: 'data key',
       expect: 'allowed',
-      why: "the deploy role must pass KMS's lockout check (DESIGN §2a)",
+      why: "the deploy role must pass KMS's lockout check (docs/design.md §2)",
       stages: ['prod'],
       request: onKey('dataKeyArn'),
     },
@@ -1314,7 +1314,7 @@ const listVersionsUnder = (prefix: string) => (refs: StackRefs) => ({
   context: { ...S3_OVER_TLS, 's3:prefix': `${prefix}${DAY}` },
 });
 
-// DESIGN §5c. The prod test app keeps compliance:6y, dev nothing (recordsRetention none); governance
+// docs/design.md §9. The prod test app keeps compliance:6y, dev nothing (recordsRetention none); governance
 // mode is simulated in test/security/retention.test.ts against a governance stack.
 const recordsRetention: ScenarioGroup = {
   name: 'records retention (Object Lock, legal holds)',
@@ -1720,7 +1720,7 @@ const assumingRoles: ScenarioGroup = {
         action: 'sts:AssumeRole',
         target: `${ROLE_NAMES[role]} role`,
         expect: 'denied',
-        why: 'prod: the trust policy names the configured principals, not the account root (DESIGN §3)',
+        why: 'prod: the trust policy names the configured principals, not the account root (docs/design.md §3)',
         stages: ['prod'],
         request: assume(role),
       }),
@@ -1976,7 +1976,7 @@ const services: ScenarioGroup = {
       action: 's3:PutObject',
       target: '`trades/` object; `aws:SourceArn` = this trail',
       expect: 'denied',
-      why: 'the trail has its own bucket, never the lake (DESIGN §2)',
+      why: 'the trail has its own bucket, never the lake (docs/design.md §1)',
       request: (refs) => ({
         resource: tradesObject(refs),
         context: { ...S3_OVER_TLS, ...onBehalfOf(refs, refs.trailArn), ...sseKms(refs.dataKeyArn) },
@@ -2066,7 +2066,7 @@ const services: ScenarioGroup = {
       action: 'kms:GenerateDataKey',
       target: 'data key; this trail',
       expect: 'denied',
-      why: 'the data key policy names no service principal (DESIGN §2a)',
+      why: 'the data key policy names no service principal (docs/design.md §2)',
       request: (refs) => ({
         resource: refs.dataKeyArn,
         context: { ...onBehalfOf(refs, refs.trailArn), ...encryptionContext(trailContext(refs)) },
@@ -2121,7 +2121,7 @@ const services: ScenarioGroup = {
       action: 'kms:GenerateDataKey',
       target: 'data key',
       expect: 'denied',
-      why: 'the data key policy names no service principal (DESIGN §2a)',
+      why: 'the data key policy names no service principal (docs/design.md §2)',
       request: (refs) => ({ resource: refs.dataKeyArn, context: OVER_TLS }),
     },
     {
@@ -2198,7 +2198,7 @@ const services: ScenarioGroup = {
       action: 'kms:GenerateDataKey',
       target: 'data key; `aws:logs:arn` = writer log group',
       expect: 'denied',
-      why: 'the data key policy names no service principal (DESIGN §2a)',
+      why: 'the data key policy names no service principal (docs/design.md §2)',
       request: (refs) => ({
         resource: refs.dataKeyArn,
         context: { ...OVER_TLS, ...encryptionContext({ 'aws:logs:arn': refs.logGroupArns.writer }) },
@@ -2213,7 +2213,7 @@ const onFunction = (fn: keyof StackRefs['functionArns']) => (refs: StackRefs) =>
 });
 const failedBatchRecord = (refs: StackRefs) => ({ resource: failedBatchObject(refs), context: S3_OVER_TLS });
 
-// DESIGN §3 (replay function role; the data engineer's invoke) and §6 (replay of the failed-batch bucket).
+// docs/design.md §3 (replay function role; the data engineer's invoke) and §6 (replay of the failed-batch bucket).
 const replay: ScenarioGroup = {
   name: 'replay of failed batches',
   scenarios: [
@@ -2395,7 +2395,7 @@ const replay: ScenarioGroup = {
       action: 'lambda:InvokeFunction',
       target: 'trade-writer function',
       expect: 'denied',
-      why: 'no role of DESIGN §3 invokes the writer but the replay function',
+      why: 'no role of docs/design.md §3 invokes the writer but the replay function',
       request: onFunction('writer'),
     },
     {
@@ -2429,7 +2429,7 @@ const replay: ScenarioGroup = {
   ],
 };
 
-// The curated zone (DESIGN §3 curation row, §4 curated bucket, §5b).
+// The curated zone (docs/design.md §3 curation row, §4 curated bucket, §5b).
 const CURATED_OBJECT = 'trades/data/trade_date=2026-01-02/00000-0-9f1c.parquet';
 const curatedObject = (refs: StackRefs) => objectArn(refs.buckets.curated, CURATED_OBJECT);
 const curationStateObject = (refs: StackRefs) => objectArn(refs.buckets.curated, 'curation/state.json');
@@ -2484,7 +2484,7 @@ const curationJob: ScenarioGroup = {
       action: 'athena:StartQueryExecution',
       target: 'analytics workgroup',
       expect: 'denied',
-      why: 'its workgroup only (DESIGN §3): not the analysts’, whose results analysts read',
+      why: 'its workgroup only (docs/design.md §3): not the analysts’, whose results analysts read',
       request: analyticsWorkGroup,
     },
     {
@@ -2493,7 +2493,7 @@ const curationJob: ScenarioGroup = {
       action: 'athena:StartQueryExecution',
       target: '`primary` workgroup',
       expect: 'denied',
-      why: 'not CDK’s AthenaStartQueryExecution default (primary, DESIGN §10)',
+      why: 'not CDK’s AthenaStartQueryExecution default (primary, docs/design.md §14)',
       request: (refs) => ({
         resource: `arn:aws:athena:${refs.region}:${refs.account}:workgroup/primary`,
         context: OVER_TLS,
@@ -2556,7 +2556,7 @@ const curationJob: ScenarioGroup = {
       action: 's3:PutObject',
       target: 'curated `trades/` object; TLS, no encryption header',
       expect: 'allowed',
-      why: 'DESIGN §4: the curated policy denies only a header that names other encryption (IfExists); default encryption applies',
+      why: 'docs/design.md §4: the curated policy denies only a header that names other encryption (IfExists); default encryption applies',
       request: onCuratedObject(S3_OVER_TLS),
     },
     {
@@ -2575,7 +2575,7 @@ const curationJob: ScenarioGroup = {
       target: 'curated `trades/` object; TLS, `AES256`',
       expect: 'denied',
       deniedBy: 'DenyWriteWithOtherEncryption',
-      why: 'DESIGN §4: a header naming other encryption is denied',
+      why: 'docs/design.md §4: a header naming other encryption is denied',
       request: onCuratedObject({ ...S3_OVER_TLS, 's3:x-amz-server-side-encryption': 'AES256' }),
     },
     {
@@ -2585,7 +2585,7 @@ const curationJob: ScenarioGroup = {
       target: 'curated `trades/` object; TLS, `aws:kms`, audit key ARN',
       expect: 'denied',
       deniedBy: 'DenyWriteWithOtherKey',
-      why: 'DESIGN §4: a key id other than the data key ARN is denied',
+      why: 'docs/design.md §4: a key id other than the data key ARN is denied',
       request: (refs) => ({ resource: curatedObject(refs), context: { ...S3_OVER_TLS, ...sseKms(refs.auditKeyArn) } }),
     },
     {
@@ -2614,7 +2614,7 @@ const curationJob: ScenarioGroup = {
       action: 's3:DeleteObject',
       target: 'curated `trades/` object; TLS',
       expect: 'allowed',
-      why: 'without DeleteObject VACUUM reports success and deletes nothing (DESIGN §10)',
+      why: 'without DeleteObject VACUUM reports success and deletes nothing (docs/design.md §14)',
       request: onCuratedObject(S3_OVER_TLS),
     },
     {
@@ -2704,7 +2704,7 @@ const curationJob: ScenarioGroup = {
       action: 'glue:UpdateTable',
       target: 'Glue table `trades` (raw)',
       expect: 'denied',
-      why: 'Get/Update/Create on the curated table only (DESIGN §3)',
+      why: 'Get/Update/Create on the curated table only (docs/design.md §3)',
       request: onTable('trades'),
     },
     {
@@ -2740,7 +2740,7 @@ const curationJob: ScenarioGroup = {
       action: 'glue:DeleteTable',
       target: 'Glue table `curated.trades`',
       expect: 'denied',
-      why: 'not CDK’s Athena task policy, which grants Glue deletes (DESIGN §10)',
+      why: 'not CDK’s Athena task policy, which grants Glue deletes (docs/design.md §14)',
       request: onTable('curated'),
     },
     {
@@ -3038,7 +3038,7 @@ const curatedReaders: ScenarioGroup = {
       action: 'states:StartExecution',
       target: 'curation state machine',
       expect: 'denied',
-      why: 'data engineers start the job (DESIGN §3)',
+      why: 'data engineers start the job (docs/design.md §3)',
       request: curationStateMachine,
     },
     {
@@ -3083,7 +3083,7 @@ const curatedReaders: ScenarioGroup = {
       action: 'states:StartExecution',
       target: 'curation state machine',
       expect: 'allowed',
-      why: 'grantStartCuration (DESIGN §3: start the curation job)',
+      why: 'grantStartCuration (docs/design.md §3: start the curation job)',
       request: curationStateMachine,
     },
     {
@@ -3315,7 +3315,7 @@ const statusAndVerify: ScenarioGroup = {
       target: '`verify-probe/never-written`; TLS, no encryption header, `If-Match`',
       expect: 'denied',
       deniedBy: 'DenyPutObjectWithoutSseKms',
-      why: 'grantUnencryptedPutProbe allows exactly this request, so the 403 trades verify sees can only come from the bucket policy (DESIGN §4.1)',
+      why: 'grantUnencryptedPutProbe allows exactly this request, so the 403 trades verify sees can only come from the bucket policy (docs/design.md §4 (deny 1))',
       request: unencryptedProbe,
     },
     {
@@ -3509,7 +3509,7 @@ const statusAndVerify: ScenarioGroup = {
 };
 
 // `trades verify` compares each records bucket's Object Lock configuration with recordsRetention
-// (DESIGN §5c), as the auditor: read it on the three, nowhere else, never change it.
+// (docs/design.md §9), as the auditor: read it on the three, nowhere else, never change it.
 const verifyObjectLock: ScenarioGroup = {
   name: 'trades verify: the Object Lock configuration of the records buckets',
   scenarios: [

@@ -213,7 +213,7 @@ describe('CIS AWS Foundations 4.x metric filters and alarms', () => {
   });
 });
 
-describe('records-retention alarms (DESIGN §5c)', () => {
+describe('records-retention alarms (docs/design.md §9)', () => {
   const recordsBuckets = () =>
     [stack.lake.bucket, stack.ingestion.failedBatchBucket, stack.audit!.trailBucket].map((bucket) =>
       resolver.resolveString({ Ref: logicalIdOf(bucket) }),

@@ -170,7 +170,7 @@ describe('lifecycle of versioned buckets', () => {
   });
 });
 
-describe('data lake bucket (DESIGN §4)', () => {
+describe('data lake bucket (docs/design.md §4)', () => {
   it('encrypts by default with the data key and an S3 Bucket Key', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       BucketEncryption: {

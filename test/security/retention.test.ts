@@ -11,7 +11,7 @@ import { type SynthesizedStack, synthesizeStack } from '../access/support/synthe
 import { PROD_PRINCIPALS, synthApp, TEST_ENV } from '../support/app';
 import { bucketPolicyStatements, logicalIdOf, type TemplateStatement } from '../support/template';
 
-// Records retention (DESIGN §5c, issue #11) on the synthesized templates: which buckets are locked, in
+// Records retention (docs/design.md §9, issue #11) on the synthesized templates: which buckets are locked, in
 // which mode and for how long, the lifecycle that waits for the retention, the bucket policy of a
 // locked bucket, and governance mode simulated (the access matrix covers dev without retention and
 // prod with compliance:6y). Expected values are written out, never computed by lib/.
@@ -93,7 +93,7 @@ const LOCKING = [
 /** The most days each retention lasts: S3 counts years itself, so up to one leap day per four years. */
 const RETENTION_DAYS = { 'dev, governance:30d': 30, 'dev, governance:2y': 731, 'prod, compliance:6y': 2192 } as const;
 
-describe('Object Lock (DESIGN §5c)', () => {
+describe('Object Lock (docs/design.md §9)', () => {
   it('offers no Object Lock option for the access-log bucket (a compile error, checked by tsc)', () => {
     const lockedLogs = () =>
       createAccessLogsBucket(dev.stack, 'LockedLogs', {
@@ -154,7 +154,7 @@ describe('Object Lock (DESIGN §5c)', () => {
     expect(bucketIds(prodExpiring).trail).toBeUndefined();
   });
 
-  // DESIGN §5c says a change of setting happens in place. CloudFormation documents the Object Lock
+  // the reference design (docs/design.md §13) says a change of setting happens in place. CloudFormation documents the Object Lock
   // configuration (mode, period) as "No interruption" and the top-level ObjectLockEnabled flag as
   // "Replacement"; the CDK CLI's resource spec, which `cdk diff` reads, says the same. When this test
   // fails, the spec changed: update docs/retention.md ("Changing recordsRetention").
@@ -170,7 +170,7 @@ describe('Object Lock (DESIGN §5c)', () => {
   });
 });
 
-describe('lifecycle (DESIGN §5c)', () => {
+describe('lifecycle (docs/design.md §9)', () => {
   const ARCHIVE = (days: number) => ({
     Id: 'ArchiveToGlacierInstantRetrieval',
     Status: 'Enabled',
@@ -280,7 +280,7 @@ describe('lifecycle (DESIGN §5c)', () => {
   });
 });
 
-describe('bucket policy of a locked bucket (DESIGN §5c)', () => {
+describe('bucket policy of a locked bucket (docs/design.md §9)', () => {
   describe.each(LOCKING)('%s', (_name, variant) => {
     it.each(LOCKED)('denies PutBucketObjectLockConfiguration on the %s bucket to all but the deploy role', (role) => {
       expect(bySid(policyOf(variant, role), 'DenyObjectLockConfigurationChanges')).toEqual([

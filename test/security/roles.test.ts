@@ -14,7 +14,7 @@ const ROLES = [
 const trust = (result: typeof dev, role: (typeof ROLES)[number][0]) =>
   resourceProps(result.template, logicalIdOf(result.stack.roles[role])).AssumeRolePolicyDocument.Statement;
 
-describe('access roles (DESIGN §3)', () => {
+describe('access roles (docs/design.md §3)', () => {
   it.each(ROLES)('lets only this account assume the %s role in dev', (role) => {
     expect(trust(dev, role)).toEqual([
       { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${TEST_ENV.account}:root` } },

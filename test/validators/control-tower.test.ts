@@ -12,7 +12,7 @@ import {
 
 /**
  * The AWS Control Tower proactive controls (cdk-validator-cfnguard, a CDK policy-validation plugin)
- * over the whole app of each stage (DESIGN §9). About five seconds of cfn-guard per stage: this suite
+ * over the whole app of each stage (docs/design.md §15). About five seconds of cfn-guard per stage: this suite
  * runs in `npm run test:slow`, not `npm test`.
  */
 
@@ -22,13 +22,13 @@ import {
  */
 const PENDING: readonly { readonly finding: string; readonly until: string }[] = [];
 
-/** The buckets of books and records: locked wherever recordsRetention is set (DESIGN §5c). */
+/** The buckets of books and records: locked wherever recordsRetention is set (docs/design.md §9). */
 const RECORDS_BUCKETS = /^(DataLake\/Bucket|Ingestion\/FailedBatchBucket|Audit\/TrailBucket)\/Resource$/;
 
 /** The only buckets on which a control may be accepted, by control: everywhere else it must be met. */
 const ACCEPTED_ONLY_ON: Readonly<Record<string, RegExp>> = {
   // Object Lock is for records; these hold derived results, access logs, or the curated table whose
-  // files OPTIMIZE rewrites and VACUUM deletes (DESIGN §5c). The records buckets themselves only while
+  // files OPTIMIZE rewrites and VACUUM deletes (docs/design.md §9). The records buckets themselves only while
   // recordsRetention is none (dev's default; prod requires one).
   'CT.S3.PR.9':
     /^(AccessLogsBucket|CuratedZone\/Bucket|\w+\/(Queries|EngineerQueries|CurationQueries)\/ResultsBucket|DataLake\/Bucket|Ingestion\/FailedBatchBucket|Audit\/TrailBucket)\/Resource$/,

@@ -1,6 +1,6 @@
 /**
  * Realistic trades for the benchmark, reproducible from a seed: UUID v4 trade ids, 500 symbols,
- * decimal-string prices, every field of DESIGN §5, executed at random times spread over the dates
+ * decimal-string prices, every field of docs/design.md §5, executed at random times spread over the dates
  * given (interleaved when there are several), arriving in Kinesis a few milliseconds apart; a share
  * of them broken the ways producers break trades. A batch in Kinesis records, plain or in KPL
  * aggregates built with aws-kinesis-agg.

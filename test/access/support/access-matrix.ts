@@ -33,7 +33,7 @@ export function expectVerdict(scenario: Scenario, outcome: Outcome): void {
 }
 
 /**
- * One test per scenario of the stage, grouped as in DESIGN §3, against that stage's synthesized
+ * One test per scenario of the stage, grouped as in docs/design.md §3, against that stage's synthesized
  * policies (synthesized once for the file). A scenario with a known lib/ defect runs as `it.failing`.
  */
 export function describeAccessMatrix(stage: Stage): void {

@@ -20,14 +20,14 @@ export function sseKms(keyId: string): RequestContext {
   return { 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': keyId };
 }
 
-/** The writer's PutObject: TLS, SSE-KMS with the given key id, and `If-None-Match: *` (DESIGN §5). */
+/** The writer's PutObject: TLS, SSE-KMS with the given key id, and `If-None-Match: *` (docs/design.md §5). */
 export function writerPut(keyId: string): RequestContext {
   return { ...S3_OVER_TLS, ...sseKms(keyId), 's3:if-none-match': '*' };
 }
 
 /**
  * What KMS sees when S3 calls it for a principal: the service, the caller's account and, with a Bucket
- * Key, the bucket ARN as encryption context (DESIGN §10), plus whatever else the writer of the object
+ * Key, the bucket ARN as encryption context (docs/design.md §14), plus whatever else the writer of the object
  * put in the context (CloudTrail adds `aws:cloudtrail:arn`).
  */
 export function viaS3(refs: StackRefs, bucket: string, extraContext: Record<string, string> = {}): RequestContext {

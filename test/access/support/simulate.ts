@@ -1,5 +1,5 @@
 // @cloud-copilot/iam-simulate and iam-policy are AGPL: devDependencies used by these tests only, never
-// imported by lib/, bin/ or lambda/ (DESIGN §9).
+// imported by lib/, bin/ or lambda/ (docs/design.md §15).
 import { createValidatedPolicy, validateResourcePolicy, validateTrustPolicy } from '@cloud-copilot/iam-policy';
 import {
   type EvaluationResult,
@@ -61,7 +61,7 @@ export async function evaluate(model: AccessModel, request: AccessRequest): Prom
     serviceControlPolicies: [],
     resourceControlPolicies: [],
     resourcePolicy: resourcePolicy?.policy,
-    // Every bucket of the stack blocks public access (DESIGN §2).
+    // Every bucket of the stack blocks public access (docs/design.md §1).
     additionalSettings: { s3: { blockPublicAccess: true } },
   };
 

@@ -101,7 +101,7 @@ export interface SynthesizedStack {
   readonly template: Template;
 }
 
-/** The context of each stage's test app; prod names every trusted principal explicitly (DESIGN §3). */
+/** The context of each stage's test app; prod names every trusted principal explicitly (docs/design.md §3). */
 export const STAGE_CONTEXT: Record<Stage, Record<string, unknown>> = {
   dev: {},
   prod: {

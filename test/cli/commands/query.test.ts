@@ -182,7 +182,7 @@ describe('trades query: errors a person can act on', () => {
     expect(code).toBe(EXIT.FAILED);
     expect(stdout.text()).toBe('');
     expect(stderr.text()).toContain(
-      'error: Query q-7 failed: Insufficient permissions to execute the query. User is not authorized to perform: glue:GetTable on quarantine The analyst role reads curated.trades and the raw trades only (DESIGN §3); a query of quarantine runs with --as engineer.\n',
+      'error: Query q-7 failed: Insufficient permissions to execute the query. User is not authorized to perform: glue:GetTable on quarantine The analyst role reads curated.trades and the raw trades only (docs/design.md §3); a query of quarantine runs with --as engineer.\n',
     );
     expect(athenaMock.commandCalls(GetQueryResultsCommand)).toHaveLength(0);
   });

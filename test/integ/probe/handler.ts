@@ -21,7 +21,7 @@ import type { CurationRunInput, CurationRunOutput, DayReconciliation } from '../
 
 /**
  * The integration test's hands in the account: each step assumes the role a person or system of
- * DESIGN §3 would use (the producer, the analyst, the data engineer) and does what they would do, so
+ * docs/design.md §3 would use (the producer, the analyst, the data engineer) and does what they would do, so
  * that the test proves the access matrix on the real services, not the assertion provider's own
  * permissions. Runs in Lambda; no aws-cdk-lib.
  */

@@ -211,7 +211,7 @@ describe('the trade checker on the shared table', () => {
   });
 });
 
-describe('the lifecycle fields exec_type and version (DESIGN §5a)', () => {
+describe('the lifecycle fields exec_type and version (docs/design.md §5)', () => {
   const [versionRule] = RECORD_RULES;
   const needsVersion = { reason: 'SCHEMA', message: versionRule.message };
 
