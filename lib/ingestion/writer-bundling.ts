@@ -14,3 +14,22 @@ export const WRITER_BUNDLING = {
   // at every cold start, and stack traces need only the mappings.
   sourcesContent: false,
 } as const;
+
+/**
+ * The esbuild options that give the bundle NodejsFunction builds from WRITER_BUNDLING, for `entryPoint`
+ * (the bench and the bundle test build it outside CDK). esbuild's own option names; no esbuild import.
+ */
+export function writerEsbuildOptions(entryPoint: string) {
+  return {
+    entryPoints: [entryPoint],
+    bundle: true,
+    platform: 'node' as const,
+    format: 'cjs' as const,
+    target: WRITER_BUNDLING.target,
+    minify: WRITER_BUNDLING.minify,
+    sourcemap: WRITER_BUNDLING.sourceMap,
+    sourcesContent: WRITER_BUNDLING.sourcesContent,
+    mainFields: [...WRITER_BUNDLING.mainFields],
+    logLevel: 'warning' as const,
+  };
+}

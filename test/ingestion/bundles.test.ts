@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
 import type * as Deaggregate from '../../lambda/trade-writer/deaggregate';
-import { WRITER_BUNDLING } from '../../lib/ingestion/writer-bundling';
+import { writerEsbuildOptions } from '../../lib/ingestion/writer-bundling';
 import { REJECTIONS } from '../../schema/validation/rejection';
 import { aggregate } from '../../tools/fixtures/kpl-aggregates';
 import { kinesisRecord } from '../../tools/fixtures/trade-events';
@@ -60,17 +60,8 @@ describe('de-aggregation inside a bundle built as the writer is deployed', () =>
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deaggregate-bundle-'));
   const outfile = path.join(dir, 'deaggregate.js');
   buildSync({
-    entryPoints: [path.join(__dirname, '..', '..', 'lambda', 'trade-writer', 'deaggregate.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: WRITER_BUNDLING.target,
-    minify: WRITER_BUNDLING.minify,
-    sourcemap: WRITER_BUNDLING.sourceMap,
-    sourcesContent: WRITER_BUNDLING.sourcesContent,
-    mainFields: [...WRITER_BUNDLING.mainFields],
+    ...writerEsbuildOptions(path.join(__dirname, '..', '..', 'lambda', 'trade-writer', 'deaggregate.ts')),
     outfile,
-    logLevel: 'warning',
   });
   const bundled = require(outfile) as typeof Deaggregate;
   const code = fs.readFileSync(outfile, 'utf8');

@@ -23,7 +23,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
-import { WRITER_BUNDLING } from '../../lib/ingestion/writer-bundling';
+import { writerEsbuildOptions } from '../../lib/ingestion/writer-bundling';
 import {
   MEASURED_FIGURES_PATH,
   type MeasuredFigures,
@@ -51,18 +51,7 @@ const HANDLER_NODE_OPTIONS = (option('--node-options') ?? '').split(' ').filter(
 const CPU_PROFILE = option('--cpu-profile');
 
 /** What NodejsFunction runs: lib/ingestion.ts bundles with WRITER_BUNDLING, and so does this. */
-const DEPLOYED_BUNDLE: BuildOptions = {
-  entryPoints: [join(WRITER_ROOT, 'lambda', 'trade-writer', 'index.ts')],
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: WRITER_BUNDLING.target,
-  minify: WRITER_BUNDLING.minify,
-  sourcemap: WRITER_BUNDLING.sourceMap,
-  sourcesContent: WRITER_BUNDLING.sourcesContent,
-  mainFields: [...WRITER_BUNDLING.mainFields],
-  logLevel: 'warning',
-};
+const DEPLOYED_BUNDLE: BuildOptions = writerEsbuildOptions(join(WRITER_ROOT, 'lambda', 'trade-writer', 'index.ts'));
 
 const WRITER_ENV = {
   DATA_BUCKET_NAME: 'bench-bucket',
