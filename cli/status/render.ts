@@ -29,6 +29,11 @@ const COUNTS: readonly { key: StatusMetricKey; signal: string; whenAny?: string 
     whenAny: 'trades query quarantine-by-reason --as engineer --date <day>',
   },
   {
+    key: 'lateTrades',
+    signal: 'trades dated before the curation window',
+    whenAny: "no scheduled run merges them: trades curate --date <day>, the days in the writer's warning log",
+  },
+  {
     key: 'failedBatches',
     signal: 'batches given up on (failed-batch bucket)',
     whenAny: 'their trades are not in the lake: trades replay',

@@ -15,6 +15,7 @@ export const STATUS_METRIC_KEYS = [
   'writerThrottles',
   'writeFailures',
   'recordsQuarantined',
+  'lateTrades',
   'failedBatches',
   'destinationDeliveryFailures',
   'streamWriteThrottles',

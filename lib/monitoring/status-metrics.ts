@@ -31,6 +31,7 @@ export function statusMetrics(ingestion: Ingestion): Readonly<Record<string, Met
     writerThrottles: identityOf(ingestion.metricWriterThrottles()),
     writeFailures: identityOf(ingestion.metricWriteFailures()),
     recordsQuarantined: identityOf(ingestion.metricQuarantined()),
+    lateTrades: identityOf(ingestion.metricLateTrades()),
     failedBatches: identityOf(ingestion.metricFailedBatches()),
     destinationDeliveryFailures: identityOf(ingestion.metricDestinationDeliveryFailures()),
     streamWriteThrottles: identityOf(ingestion.metricStreamWriteThrottles()),

@@ -86,6 +86,7 @@ export const STATUS_METRICS = {
   writerThrottles: lambdaMetric('Throttles'),
   writeFailures: writerMetric('WriteFailures'),
   recordsQuarantined: writerMetric('RecordsQuarantined'),
+  lateTrades: writerMetric('LateTrades'),
   failedBatches: {
     namespace: 'AWS/S3',
     metricName: 'PutRequests',

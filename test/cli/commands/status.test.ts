@@ -39,6 +39,7 @@ const BUSY_DAY: Datapoints = {
     [30, 9995],
   ],
   recordsQuarantined: [[30, 12]],
+  lateTrades: [[90, 3]],
 };
 
 /** GetMetricData answers each query by its Id (the StatusMetrics key) from `datapoints`. */
@@ -139,6 +140,11 @@ describe('trades status', () => {
       ['writer throttles', '0', ''],
       ['objects the writer could not store', '0', ''],
       ['records quarantined', '12', 'trades query quarantine-by-reason --as engineer --date <day>'],
+      [
+        'trades dated before the curation window',
+        '3',
+        "no scheduled run merges them: trades curate --date <day>, the days in the writer's warning log",
+      ],
       ['batches given up on (failed-batch bucket)', '0', ''],
       ['batches given up on and not recorded', '0', ''],
       ['records the stream throttled', '0', ''],
@@ -200,6 +206,7 @@ describe('trades status', () => {
     expect(byKey).toMatchObject({
       iteratorAge: [1200, 'ms'],
       recordsQuarantined: [12, 'count'],
+      lateTrades: [3, 'count'],
       tradesWritten: [10000, 'count'],
       newestTradeObject: [180, 's'],
       alarmsInAlarm: [0, 'count'],
