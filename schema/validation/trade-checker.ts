@@ -32,6 +32,7 @@ import {
   JSON_TRUE,
   type JsonObjectView,
   STRING_NON_ASCII,
+  UNRESOLVED_NAME,
 } from './json-object';
 import { REJECTIONS, type Rejection, schemaRejection } from './rejection';
 import { UtcDateReader } from './utc-date';
@@ -465,10 +466,18 @@ export class TradeChecker {
    */
   private mapMembers(view: JsonObjectView): Rejection | undefined {
     const memberOfField = this.memberOfField;
-    memberOfField.fill(UNKNOWN);
+    for (let field = 0; field < memberOfField.length; field += 1) memberOfField[field] = UNKNOWN;
     let otherNames: string[] | undefined;
+    // The scan matched names against this checker's own when the view was last taught by it.
+    const resolved = view.resolvedNames === this.knownNameBytes;
+    view.useNames(this.knownNameBytes);
+    const keyName = view.keyName;
     for (let member = 0; member < view.count; member += 1) {
-      const field = this.knownFieldOf(view, member);
+      let field = resolved ? keyName[member] : UNRESOLVED_NAME;
+      if (field === UNRESOLVED_NAME) {
+        field = this.knownFieldOf(view, member);
+        if (field !== UNKNOWN) view.expectName(member, field);
+      }
       if (field >= this.firstIngestionField) return REJECTIONS.reservedField;
       if (field === UNKNOWN) {
         otherNames ??= [];
