@@ -71,6 +71,12 @@ const LOWER_U = 0x75;
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 
+/** 1 for a byte a string holds as itself (0x20-0x7f but quote and backslash), else 0: one load a byte instead of four comparisons. */
+const PLAIN_STRING_BYTE = new Uint8Array(256);
+PLAIN_STRING_BYTE.fill(1, SPACE, 0x80);
+PLAIN_STRING_BYTE[QUOTE] = 0;
+PLAIN_STRING_BYTE[BACKSLASH] = 0;
+
 function isHexDigit(code: number): boolean {
   return (code >= ZERO && code <= NINE) || (code >= UPPER_A && code <= UPPER_F) || (code >= LOWER_A && code <= LOWER_F);
 }
@@ -272,7 +278,7 @@ export class JsonObjectView {
       let code = 0;
       while (at < end) {
         code = bytes[at];
-        if (code === QUOTE || code === BACKSLASH || code < SPACE || code > 0x7f) break;
+        if (PLAIN_STRING_BYTE[code] === 0) break;
         at += 1;
       }
       if (at >= end) return -1;
