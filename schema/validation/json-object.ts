@@ -30,6 +30,9 @@ export const STRING_ESCAPED = 1;
 /** A string token holds bytes above 0x7f: read it as UTF-8, not Latin-1. */
 export const STRING_NON_ASCII = 2;
 
+/** {@link JsonObjectView.keyName} of a member whose name the scan did not match. */
+export const UNRESOLVED_NAME = -1;
+
 /** Result of {@link JsonObjectView.scan}. */
 export const SCANNED_OBJECT = 0;
 export const SCANNED_OTHER_JSON = 1;
@@ -67,6 +70,12 @@ const LOWER_T = 0x74;
 const LOWER_U = 0x75;
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
+
+/** 1 for a byte a string holds as itself (0x20-0x7f but quote and backslash), else 0: one load a byte instead of four comparisons. */
+const PLAIN_STRING_BYTE = new Uint8Array(256);
+PLAIN_STRING_BYTE.fill(1, SPACE, 0x80);
+PLAIN_STRING_BYTE[QUOTE] = 0;
+PLAIN_STRING_BYTE[BACKSLASH] = 0;
 
 function isHexDigit(code: number): boolean {
   return (code >= ZERO && code <= NINE) || (code >= UPPER_A && code <= UPPER_F) || (code >= LOWER_A && code <= LOWER_F);
@@ -106,6 +115,21 @@ export class JsonObjectView {
   valueEnd = new Int32Array(16);
   valueType = new Uint8Array(16);
   valueFlags = new Uint8Array(16);
+  /**
+   * Per member, the index in {@link resolvedNames} of its name, or {@link UNRESOLVED_NAME} when the
+   * scan did not match it (the caller then reads the name itself).
+   */
+  keyName = new Int16Array(16);
+  /**
+   * Names (ASCII bytes, no quote or backslash) the next scans try first: a producer sends its members
+   * in one order, so member i of a record is nearly always named as member i of the one before
+   * ({@link expectName}). A name matched this way is its bytes and its closing quote, exactly what
+   * scanning the string finds, so the verdict is the same; the caller is spared reading the name.
+   */
+  private knownNames: readonly Uint8Array[] | undefined;
+  /** The names the last scan matched against (`keyName` indexes them). */
+  resolvedNames: readonly Uint8Array[] | undefined;
+  private expectedName = new Int16Array(16).fill(UNRESOLVED_NAME);
   /** The text holds a raw CR or LF, which valid JSON allows only as whitespace between tokens. */
   hasLineBreak = false;
   /** A string holds a byte above 0x7f: the only place valid JSON can have one. */
@@ -127,6 +151,8 @@ export class JsonObjectView {
     this.hasLineBreak = false;
     this.hasNonAscii = false;
     this.hasLoneSurrogate = false;
+    const names = this.knownNames;
+    this.resolvedNames = names;
     let depth = 0;
     let at = this.skipWhitespace(start, end);
     const outerIsObject = at < end && bytes[at] === OPEN_BRACE;
@@ -136,9 +162,26 @@ export class JsonObjectView {
       if (expectKey) {
         if (at >= end || bytes[at] !== QUOTE) return SCANNED_INVALID;
         const keyStart = at;
-        at = this.scanString(at, end);
-        if (at < 0) return SCANNED_INVALID;
-        if (depth === 1) this.addMember(keyStart, at, this.stringFlags);
+        let name = UNRESOLVED_NAME;
+        if (depth === 1 && names !== undefined && this.count < this.expectedName.length) {
+          name = this.expectedName[this.count];
+          if (name !== UNRESOLVED_NAME) {
+            const expected = names[name];
+            const length = expected.length;
+            let matched = 0;
+            if (at + length + 1 < end)
+              while (matched < length && bytes[at + 1 + matched] === expected[matched]) matched += 1;
+            if (matched === length && bytes[at + 1 + length] === QUOTE) at += length + 2;
+            else name = UNRESOLVED_NAME;
+          }
+        }
+        if (name === UNRESOLVED_NAME) {
+          at = this.scanString(at, end);
+          if (at < 0) return SCANNED_INVALID;
+          if (depth === 1) this.addMember(keyStart, at, this.stringFlags, UNRESOLVED_NAME);
+        } else {
+          this.addMember(keyStart, at, 0, name);
+        }
         at = this.skipWhitespace(at, end);
         if (at >= end || bytes[at] !== COLON) return SCANNED_INVALID;
         at = this.skipWhitespace(at + 1, end);
@@ -235,7 +278,7 @@ export class JsonObjectView {
       let code = 0;
       while (at < end) {
         code = bytes[at];
-        if (code === QUOTE || code === BACKSLASH || code < SPACE || code > 0x7f) break;
+        if (PLAIN_STRING_BYTE[code] === 0) break;
         at += 1;
       }
       if (at >= end) return -1;
@@ -333,12 +376,33 @@ export class JsonObjectView {
     return from + length;
   }
 
-  private addMember(keyStart: number, keyEnd: number, keyFlags: number): void {
+  /** Makes the next scans try `names` (see {@link knownNames}), forgetting what was expected of others. */
+  useNames(names: readonly Uint8Array[]): void {
+    if (names === this.knownNames) return;
+    this.knownNames = names;
+    this.expectedName.fill(UNRESOLVED_NAME);
+  }
+
+  /**
+   * Says that member `member` of the record just scanned is named `names[name]` of
+   * {@link knownNames}, so the next scans try that name first at that place.
+   */
+  expectName(member: number, name: number): void {
+    if (member >= this.expectedName.length) {
+      const grown = new Int16Array(Math.max(member + 1, this.expectedName.length * 2)).fill(UNRESOLVED_NAME);
+      grown.set(this.expectedName);
+      this.expectedName = grown;
+    }
+    this.expectedName[member] = name;
+  }
+
+  private addMember(keyStart: number, keyEnd: number, keyFlags: number, name: number): void {
     const index = this.count;
     if (index === this.keyStart.length) this.grow(index * 2);
     this.keyStart[index] = keyStart;
     this.keyEnd[index] = keyEnd;
     this.keyFlags[index] = keyFlags;
+    this.keyName[index] = name;
     this.count = index + 1;
   }
 
@@ -358,6 +422,9 @@ export class JsonObjectView {
     this.keyStart = growInts(this.keyStart, size);
     this.keyEnd = growInts(this.keyEnd, size);
     this.keyFlags = growBytes(this.keyFlags, size);
+    const keyName = new Int16Array(size);
+    keyName.set(this.keyName);
+    this.keyName = keyName;
     this.valueStart = growInts(this.valueStart, size);
     this.valueEnd = growInts(this.valueEnd, size);
     this.valueType = growBytes(this.valueType, size);

@@ -32,6 +32,7 @@ import {
   JSON_TRUE,
   type JsonObjectView,
   STRING_NON_ASCII,
+  UNRESOLVED_NAME,
 } from './json-object';
 import { REJECTIONS, type Rejection, schemaRejection } from './rejection';
 import { UtcDateReader } from './utc-date';
@@ -360,6 +361,9 @@ export class TradeChecker {
 
   // Per-record state, by field index.
   private readonly memberOfField: Int32Array;
+  /** The names (indexes) of the members of the last record mapped with every name matched by the scan, and their count, or -1. */
+  private readonly lastLayout: Int16Array;
+  private lastLayoutCount = -1;
   private readonly enumValueOf: Int32Array;
   private readonly wholeValueOf: Float64Array;
   private partitionDate = '';
@@ -408,6 +412,7 @@ export class TradeChecker {
     }
 
     this.memberOfField = new Int32Array(knownNames.length);
+    this.lastLayout = new Int16Array(knownNames.length);
     this.enumValueOf = new Int32Array(fields.length);
     this.wholeValueOf = new Float64Array(fields.length);
   }
@@ -465,10 +470,28 @@ export class TradeChecker {
    */
   private mapMembers(view: JsonObjectView): Rejection | undefined {
     const memberOfField = this.memberOfField;
-    memberOfField.fill(UNKNOWN);
+    // The scan matched names against this checker's own when the view was last taught by it.
+    const resolved = view.resolvedNames === this.knownNameBytes;
+    view.useNames(this.knownNameBytes);
+    const keyName = view.keyName;
+    const count = view.count;
+    // The same table fields in the same order as the last record that passed this mapping: the
+    // mapping is that record's, already in memberOfField.
+    const layout = this.lastLayout;
+    if (resolved && count === this.lastLayoutCount) {
+      let member = 0;
+      while (member < count && keyName[member] === layout[member]) member += 1;
+      if (member === count) return undefined;
+    }
+    this.lastLayoutCount = -1;
+    for (let field = 0; field < memberOfField.length; field += 1) memberOfField[field] = UNKNOWN;
     let otherNames: string[] | undefined;
     for (let member = 0; member < view.count; member += 1) {
-      const field = this.knownFieldOf(view, member);
+      let field = resolved ? keyName[member] : UNRESOLVED_NAME;
+      if (field === UNRESOLVED_NAME) {
+        field = this.knownFieldOf(view, member);
+        if (field !== UNKNOWN) view.expectName(member, field);
+      }
       if (field >= this.firstIngestionField) return REJECTIONS.reservedField;
       if (field === UNKNOWN) {
         otherNames ??= [];
@@ -488,6 +511,14 @@ export class TradeChecker {
         if (seen.has(name) || (field !== UNKNOWN && memberOfField[field] !== UNKNOWN)) return REJECTIONS.duplicateKey;
         if (field !== UNKNOWN) return REJECTIONS.caseVariantField;
         seen.add(name);
+      }
+    } else if (resolved && count <= layout.length) {
+      // Every member a field of the table, each once, named as the scan matched it.
+      let member = 0;
+      while (member < count && keyName[member] !== UNRESOLVED_NAME) member += 1;
+      if (member === count) {
+        layout.set(keyName.subarray(0, count));
+        this.lastLayoutCount = count;
       }
     }
     return undefined;
