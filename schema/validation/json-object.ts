@@ -7,7 +7,9 @@
  * Proven by test/schema/validation/json-object.test.ts: a differential test against JSON.parse on
  * generated and mutated texts (a bounded sample in `npm test`, 60,000 texts in `npm run test:slow`),
  * with V8's JavaScript parser as the reference for what a text means (Node 24's JSON.parse misreads
- * one escaped name), plus each grammar edge by name.
+ * one escaped name), plus each grammar edge by name. A scanner taught names to try first at each
+ * place ({@link JsonObjectView.useNames}, as the trade checker does) gives every text of that test
+ * the same verdict and members as an untaught one (the same test).
  *
  * It builds no values: the writer copies the producer's bytes and reads only the few fields the
  * schema needs, which costs a fraction of JSON.parse and its garbage. It does not check UTF-8: bytes
