@@ -1,6 +1,7 @@
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { type AwsClientSettings, createAwsClients } from '../../cli/aws/clients';
 import type { CliEnvironment } from '../../cli/context';
+import { runTrades } from '../../cli/program';
 import { MemoryStream } from './support';
 
 export interface TestEnvironment {
@@ -44,4 +45,22 @@ export function testEnvironment(now = new Date('2026-03-16T18:00:00Z')): TestEnv
     now: () => now,
   };
   return { env, stdout, stderr, clientSettings, kinesisCredentials, sleeps };
+}
+
+/**
+ * Runs trades in a fresh test environment; `terminal` makes stdin and stderr a terminal, where a
+ * command may ask for confirmation (`key disable`, `hold clear`).
+ */
+export async function runInTerminal(args: string[], terminal = false) {
+  const test = testEnvironment();
+  Object.defineProperty(test.stderr, 'isTTY', { value: terminal });
+  const stdinTTY = Object.getOwnPropertyDescriptor(process.stdin, 'isTTY');
+  Object.defineProperty(process.stdin, 'isTTY', { value: terminal, configurable: true });
+  try {
+    const code = await runTrades(args, test.env);
+    return { ...test, code };
+  } finally {
+    if (stdinTTY === undefined) delete (process.stdin as { isTTY?: boolean }).isTTY;
+    else Object.defineProperty(process.stdin, 'isTTY', stdinTTY);
+  }
 }

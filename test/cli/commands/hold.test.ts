@@ -15,8 +15,7 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { confirm } from '@inquirer/prompts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { EXIT } from '../../../cli/exit-codes';
-import { runTrades } from '../../../cli/program';
-import { testEnvironment } from '../environment';
+import { runInTerminal } from '../environment';
 import { type LakeEntry, VersionedLake } from '../hold/versioned-lake';
 import { ENGINEER_ROLE_ARN, LAKE_BUCKET, stackExists } from '../operator-stack';
 import { ASSUMED_CREDENTIALS, awsError } from '../support';
@@ -67,20 +66,7 @@ const puts = () =>
     .commandCalls(PutObjectLegalHoldCommand)
     .map(({ args: [{ input }] }) => [input.Key, input.VersionId, input.LegalHold?.Status]);
 
-/** Runs trades; `terminal` makes stdin and stderr a terminal, where clear may ask. */
-async function run(args: string[], terminal = false) {
-  const test = testEnvironment();
-  Object.defineProperty(test.stderr, 'isTTY', { value: terminal });
-  const stdinTTY = Object.getOwnPropertyDescriptor(process.stdin, 'isTTY');
-  Object.defineProperty(process.stdin, 'isTTY', { value: terminal, configurable: true });
-  try {
-    const code = await runTrades(args, test.env);
-    return { ...test, code };
-  } finally {
-    if (stdinTTY === undefined) delete (process.stdin as { isTTY?: boolean }).isTTY;
-    else Object.defineProperty(process.stdin, 'isTTY', stdinTTY);
-  }
-}
+const run = runInTerminal;
 
 const rowsOf = (stdout: { text(): string }) => JSON.parse(stdout.text()) as Record<string, unknown>[];
 

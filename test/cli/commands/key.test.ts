@@ -11,8 +11,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { confirm } from '@inquirer/prompts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { EXIT } from '../../../cli/exit-codes';
-import { runTrades } from '../../../cli/program';
-import { testEnvironment } from '../environment';
+import { runInTerminal } from '../environment';
 import { AUDIT_KEY_ARN, DATA_KEY_ARN, stackExists } from '../operator-stack';
 import { awsError } from '../support';
 
@@ -62,20 +61,7 @@ function kmsHoldsTheKeys() {
 const disabled = () => kms.commandCalls(DisableKeyCommand).map((call) => call.args[0].input.KeyId);
 const enabled = () => kms.commandCalls(EnableKeyCommand).map((call) => call.args[0].input.KeyId);
 
-/** Runs trades; `terminal` makes stdin and stderr a terminal, where disable may ask. */
-async function run(args: string[], terminal = false) {
-  const test = testEnvironment();
-  Object.defineProperty(test.stderr, 'isTTY', { value: terminal });
-  const stdinTTY = Object.getOwnPropertyDescriptor(process.stdin, 'isTTY');
-  Object.defineProperty(process.stdin, 'isTTY', { value: terminal, configurable: true });
-  try {
-    const code = await runTrades(args, test.env);
-    return { ...test, code };
-  } finally {
-    if (stdinTTY === undefined) delete (process.stdin as { isTTY?: boolean }).isTTY;
-    else Object.defineProperty(process.stdin, 'isTTY', stdinTTY);
-  }
-}
+const run = runInTerminal;
 
 beforeEach(() => {
   for (const mock of [cloudFormation, sts, kms]) mock.reset();
