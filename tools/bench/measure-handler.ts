@@ -13,6 +13,7 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { gzip } from '../../lambda/trade-writer/encode';
 import { planBatch } from '../../lambda/trade-writer/plan';
@@ -89,13 +90,21 @@ async function main(): Promise<void> {
       collections.push({ start: entry.startTime, end: entry.startTime + entry.duration });
   });
   observer.observe({ entryTypes: ['gc'] });
-  const handlerWindows: { start: number; end: number }[] = [];
+  // Each window also holds the growth of V8's heap across the handler: what it allocated, in an
+  // invocation without a collection (one frees, so the difference says nothing then).
+  const handlerWindows: { start: number; end: number; heapGrowth: number }[] = [];
   const timeHandler = async (event: KinesisStreamEvent): Promise<[number, number]> => {
+    const heapBefore = getHeapStatistics().used_heap_size;
     const cpuStart = process.cpuUsage();
     const start = process.hrtime.bigint();
     const windowStart = performance.now();
     const response = await handler(event);
-    handlerWindows.push({ start: windowStart, end: performance.now() });
+    const windowEnd = performance.now();
+    handlerWindows.push({
+      start: windowStart,
+      end: windowEnd,
+      heapGrowth: getHeapStatistics().used_heap_size - heapBefore,
+    });
     const wall = Number(process.hrtime.bigint() - start) / 1e6;
     const cpu = process.cpuUsage(cpuStart);
     failures += response.batchItemFailures.length;
@@ -145,9 +154,10 @@ async function main(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 100));
   observer.disconnect();
   const timedWindows = handlerWindows.slice(WARMUP);
-  const withCollection = timedWindows.filter(({ start, end }) =>
-    collections.some((collection) => collection.start < end && collection.end > start),
-  ).length;
+  const collected = ({ start, end }: { start: number; end: number }) =>
+    collections.some((collection) => collection.start < end && collection.end > start);
+  const withCollection = timedWindows.filter(collected).length;
+  const allocations = timedWindows.filter((window) => !collected(window)).map(({ heapGrowth }) => heapGrowth);
 
   const stats = (await (await fetch(statsUrl)).json()) as {
     puts: number;
@@ -168,6 +178,7 @@ async function main(): Promise<void> {
     handlerCpuMs: median(handlerCpuMs),
     handlerCpuMeanMs: mean(handlerCpuMs),
     handlerCollectionShare: withCollection / timedWindows.length,
+    handlerAllocatedBytes: allocations.length === 0 ? undefined : median(allocations),
     floorMs: median(floorMs),
     floorCpuMs: median(floorCpuMs),
     wallFloorRatio: median(wallRatios),

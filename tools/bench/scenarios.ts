@@ -29,6 +29,11 @@ export interface HandlerFigures {
   readonly handlerCpuMeanMs: number;
   /** Share of the timed invocations during which a garbage collection ran. */
   readonly handlerCollectionShare: number;
+  /**
+   * Median bytes the handler allocated on V8's heap, over the timed invocations without a collection
+   * (undefined when every one had one); buffers' contents live outside it and are not counted.
+   */
+  readonly handlerAllocatedBytes: number | undefined;
   readonly floorMs: number;
   readonly floorCpuMs: number;
   /** Median over invocations of the handler's wall time over the floor's, measured side by side. */
