@@ -54,6 +54,8 @@ export class StackSession {
   readonly clients: AwsClients;
   /** The caller's own credentials, as error messages name them. */
   readonly caller: Actor;
+  /** The command's clock, which also tells when an assumed role's session needs renewing. */
+  readonly now: () => Date;
   private outputsRead?: Promise<StackOutputs>;
 
   constructor(
@@ -63,6 +65,7 @@ export class StackSession {
     this.stackName = stackNameOf(globals);
     this.clients = env.awsClients({ region: globals.region, profile: globals.profile });
     this.caller = { kind: 'caller', profile: globals.profile };
+    this.now = env.now;
   }
 
   outputs(): Promise<StackOutputs> {
@@ -83,6 +86,6 @@ export class StackSession {
     const override = this.globals.roleArn;
     const roleArn = override ?? (await this.output(roleOutput));
     const source = override === undefined ? `stack output ${roleOutput}` : '--role-arn';
-    return assumeRole(this.clients.sts(), roleArn, sessionNameFor(command), source, this.caller);
+    return assumeRole(this.clients.sts(), roleArn, sessionNameFor(command), source, this.caller, this.now);
   }
 }

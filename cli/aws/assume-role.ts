@@ -1,14 +1,22 @@
 import { userInfo } from 'node:os';
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
-import type { AwsCredentialIdentity } from '@smithy/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { type Actor, CliError, callAws } from '../errors';
 import { EXIT } from '../exit-codes';
 
 /** A role a command acts as, with its temporary credentials. */
 export interface AssumedRole {
   readonly actor: Extract<Actor, { kind: 'role' }>;
-  readonly credentials: AwsCredentialIdentity;
+  /** The role's session, assumed again before it expires (see {@link assumeRole}). */
+  readonly credentials: AwsCredentialIdentityProvider;
 }
+
+/**
+ * How long before a session expires it is assumed again. The SDK asks a client's credential
+ * provider again once the identity it holds is within 5 minutes of expiring; a wider margin here
+ * means that question always gets a fresh session, never the one about to expire.
+ */
+export const RENEW_BEFORE_EXPIRY_MS = 10 * 60 * 1000;
 
 /** What a role session name may hold (STS: `[\w+=,.@-]{2,64}`). */
 const SESSION_NAME_CHARS = /[^\w+=,.@-]/g;
@@ -31,12 +39,14 @@ function currentUser(): string {
 }
 
 /**
- * Assumes `roleArn` with the caller's own credentials. The stack's roles allow one-hour sessions,
- * STS's default, so no duration is asked for. The credentials are not refreshed: a command that
- * outlasts the hour fails its next call with ExpiredToken (exit 3); only a long `trades replay` can,
- * and it reports what it recovered first (docs/cli.md). The SDK's refreshing fromTemporaryCredentials
- * would make its own STS client (not the one `AwsClients.sts()` gives, which tests replace) and
- * assume lazily, so a refused AssumeRole would surface as an error of the first data call instead.
+ * Assumes `roleArn` with the caller's own credentials, at once: a refused AssumeRole is the
+ * command's first error, named as such, not an error of whichever data call came first. The stack's
+ * roles allow one-hour sessions, STS's default, so no duration is asked for. The credentials given
+ * to the clients assume the role again, with the same STS client and session name, when the session
+ * is within {@link RENEW_BEFORE_EXPIRY_MS} of expiring, so a command may outlast the hour (a long
+ * `trades replay`, or `trades produce` at a low `--rate`); every client of the role shares one
+ * renewal. The SDK's own `fromTemporaryCredentials` would make its own STS client (not the one
+ * `AwsClients.sts()` gives, which tests replace) and assume lazily.
  */
 export async function assumeRole(
   sts: STSClient,
@@ -44,21 +54,38 @@ export async function assumeRole(
   sessionName: string,
   source: string,
   caller: Actor,
+  now: () => Date,
 ): Promise<AssumedRole> {
-  const response = await callAws({ action: 'sts:AssumeRole', resource: roleArn, actor: caller }, () =>
-    sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName })),
-  );
-  const credentials = response.Credentials;
-  if (!credentials?.AccessKeyId || !credentials.SecretAccessKey || !credentials.SessionToken) {
-    throw new CliError(`sts:AssumeRole of ${roleArn} returned no credentials.`, EXIT.FAILED);
-  }
-  return {
-    actor: { kind: 'role', roleArn, source },
-    credentials: {
+  const assume = async (): Promise<AwsCredentialIdentity> => {
+    const response = await callAws({ action: 'sts:AssumeRole', resource: roleArn, actor: caller }, () =>
+      sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName })),
+    );
+    const credentials = response.Credentials;
+    if (!credentials?.AccessKeyId || !credentials.SecretAccessKey || !credentials.SessionToken) {
+      throw new CliError(`sts:AssumeRole of ${roleArn} returned no credentials.`, EXIT.FAILED);
+    }
+    return {
       accessKeyId: credentials.AccessKeyId,
       secretAccessKey: credentials.SecretAccessKey,
       sessionToken: credentials.SessionToken,
       expiration: credentials.Expiration,
-    },
+    };
   };
+  let session = await assume();
+  let renewal: Promise<AwsCredentialIdentity> | undefined;
+  const credentials: AwsCredentialIdentityProvider = () => {
+    const expiration = session.expiration?.getTime();
+    if (expiration === undefined || expiration - now().getTime() > RENEW_BEFORE_EXPIRY_MS)
+      return Promise.resolve(session);
+    renewal ??= assume()
+      .then((fresh) => {
+        session = fresh;
+        return fresh;
+      })
+      .finally(() => {
+        renewal = undefined;
+      });
+    return renewal;
+  };
+  return { actor: { kind: 'role', roleArn, source }, credentials };
 }

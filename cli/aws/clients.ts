@@ -10,7 +10,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { AwsCredentialIdentity } from '@smithy/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { REPLAY_TIMEOUT_SECONDS } from '../../lambda/replay/contract';
 
 /**
@@ -25,33 +25,36 @@ export interface AwsClientSettings {
   readonly profile?: string;
 }
 
+/** An assumed role's credentials: its session as it is, or a provider that renews it (assume-role.ts). */
+export type RoleCredentials = AwsCredentialIdentity | AwsCredentialIdentityProvider;
+
 export interface AwsClients {
   /** With the caller's own credentials: reads the stack's outputs. */
   cloudFormation(): CloudFormationClient;
   /** With the caller's own credentials: assumes a stack role. */
   sts(): STSClient;
   /** Acting as an assumed role: puts and lists on the stream. */
-  kinesis(credentials: AwsCredentialIdentity): KinesisClient;
+  kinesis(credentials: RoleCredentials): KinesisClient;
   /**
    * Without credentials, the caller's own, never a stack role: key administration (`trades key`) is
    * the configured key administrators' alone, and no role of the stack may disable a key. With an
    * assumed role's credentials: key state and rotation (verify).
    */
-  kms(credentials?: AwsCredentialIdentity): KMSClient;
+  kms(credentials?: RoleCredentials): KMSClient;
   /** Acting as an assumed role: the lake and the failed-batch bucket (replay, hold, verify). */
-  s3(credentials: AwsCredentialIdentity): S3Client;
+  s3(credentials: RoleCredentials): S3Client;
   /** Acting as an assumed role: invokes the replay function. */
-  lambda(credentials: AwsCredentialIdentity): LambdaClient;
+  lambda(credentials: RoleCredentials): LambdaClient;
   /** Acting as an assumed role: starts the curation job. */
-  sfn(credentials: AwsCredentialIdentity): SFNClient;
+  sfn(credentials: RoleCredentials): SFNClient;
   /** Acting as an assumed role: runs queries in its workgroup (query), reads workgroups (verify). */
-  athena(credentials: AwsCredentialIdentity): AthenaClient;
+  athena(credentials: RoleCredentials): AthenaClient;
   /** Acting as an assumed role: reads metrics and alarms (status). */
-  cloudWatch(credentials: AwsCredentialIdentity): CloudWatchClient;
+  cloudWatch(credentials: RoleCredentials): CloudWatchClient;
   /** Acting as an assumed role: the trail's status and configuration (verify). */
-  cloudTrail(credentials: AwsCredentialIdentity): CloudTrailClient;
+  cloudTrail(credentials: RoleCredentials): CloudTrailClient;
   /** Acting as an assumed role: the alarm topic's policy (verify). */
-  sns(credentials: AwsCredentialIdentity): SNSClient;
+  sns(credentials: RoleCredentials): SNSClient;
 }
 
 /**

@@ -72,6 +72,7 @@ Examples:
         sessionNameFor('verify'),
         `stack output ${STACK_OUTPUTS.dataEngineerRoleArn}`,
         session.caller,
+        session.now,
       ).then(
         (role) => ({ actor: role.actor, s3: session.clients.s3(role.credentials) }),
         (error: unknown) => {

@@ -1,5 +1,4 @@
-import type { AwsCredentialIdentity } from '@smithy/types';
-import { type AwsClientSettings, createAwsClients } from '../../cli/aws/clients';
+import { type AwsClientSettings, createAwsClients, type RoleCredentials } from '../../cli/aws/clients';
 import type { CliEnvironment } from '../../cli/context';
 import { runTrades } from '../../cli/program';
 import { MemoryStream } from './support';
@@ -11,7 +10,7 @@ export interface TestEnvironment {
   /** The settings each set of clients was made with (from the global options). */
   readonly clientSettings: AwsClientSettings[];
   /** The credentials each Kinesis client was made with. */
-  readonly kinesisCredentials: AwsCredentialIdentity[];
+  readonly kinesisCredentials: RoleCredentials[];
   /** Every delay asked for, in milliseconds. */
   readonly sleeps: number[];
 }
@@ -24,7 +23,7 @@ export function testEnvironment(now = new Date('2026-03-16T18:00:00Z')): TestEnv
   const stdout = new MemoryStream();
   const stderr = new MemoryStream();
   const clientSettings: AwsClientSettings[] = [];
-  const kinesisCredentials: AwsCredentialIdentity[] = [];
+  const kinesisCredentials: RoleCredentials[] = [];
   const sleeps: number[] = [];
   const env: CliEnvironment = {
     output: { stdout, stderr },

@@ -1,6 +1,7 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { assumeRole, sessionNameFor } from '../../../cli/aws/assume-role';
+import { assumeRole, RENEW_BEFORE_EXPIRY_MS, sessionNameFor } from '../../../cli/aws/assume-role';
+import { createAwsClients } from '../../../cli/aws/clients';
 import type { CliError } from '../../../cli/errors';
 import { EXIT } from '../../../cli/exit-codes';
 import { ASSUMED_CREDENTIALS, awsError, PRODUCER_ROLE_ARN } from '../support';
@@ -8,18 +9,37 @@ import { ASSUMED_CREDENTIALS, awsError, PRODUCER_ROLE_ARN } from '../support';
 const stsMock = mockClient(STSClient);
 const sts = new STSClient({ region: 'eu-west-1' });
 const caller = { kind: 'caller' } as const;
+/** A clock the test moves: the session of ASSUMED_CREDENTIALS expires at 19:00. */
+let clock = new Date('2026-03-16T18:00:00Z');
+const now = () => clock;
+const RENEWED = {
+  AccessKeyId: 'ASIARENEWED',
+  SecretAccessKey: 'renewed-secret',
+  SessionToken: 'renewed-session',
+  Expiration: new Date('2026-03-16T20:00:00Z'),
+};
 
-beforeEach(() => stsMock.reset());
+beforeEach(() => {
+  stsMock.reset();
+  clock = new Date('2026-03-16T18:00:00Z');
+});
 
 describe('assumeRole', () => {
   it('returns the temporary credentials of the role, and the role as the actor', async () => {
     stsMock.on(AssumeRoleCommand).resolves({ Credentials: ASSUMED_CREDENTIALS });
-    const role = await assumeRole(sts, PRODUCER_ROLE_ARN, 'trades-produce-ana', 'stack output ProducerRoleArn', caller);
+    const role = await assumeRole(
+      sts,
+      PRODUCER_ROLE_ARN,
+      'trades-produce-ana',
+      'stack output ProducerRoleArn',
+      caller,
+      now,
+    );
     expect(stsMock.commandCalls(AssumeRoleCommand)[0].args[0].input).toEqual({
       RoleArn: PRODUCER_ROLE_ARN,
       RoleSessionName: 'trades-produce-ana',
     });
-    expect(role.credentials).toEqual({
+    expect(await role.credentials()).toEqual({
       accessKeyId: 'ASIAPRODUCER',
       secretAccessKey: 'producer-secret',
       sessionToken: 'producer-session',
@@ -32,9 +52,84 @@ describe('assumeRole', () => {
     stsMock
       .on(AssumeRoleCommand)
       .rejects(awsError('AccessDenied', 'is not authorized to perform: sts:AssumeRole', 403));
-    const failure = (await assumeRole(sts, PRODUCER_ROLE_ARN, 's', 'x', caller).catch((e) => e)) as CliError;
+    const failure = (await assumeRole(sts, PRODUCER_ROLE_ARN, 's', 'x', caller, now).catch((e) => e)) as CliError;
     expect(failure.exitCode).toBe(EXIT.ACCESS_DENIED);
     expect(failure.message).toContain(`your own credentials may not sts:AssumeRole on ${PRODUCER_ROLE_ARN}`);
+  });
+});
+
+describe('the credentials of an assumed role', () => {
+  const assumeProducer = () => assumeRole(sts, PRODUCER_ROLE_ARN, 'trades-produce-ana', 'src', caller, now);
+
+  it('keeps the session while it has more than the renewal margin left, assuming the role once', async () => {
+    stsMock.on(AssumeRoleCommand).resolves({ Credentials: ASSUMED_CREDENTIALS });
+    const role = await assumeProducer();
+    clock = new Date(ASSUMED_CREDENTIALS.Expiration.getTime() - RENEW_BEFORE_EXPIRY_MS - 1000);
+    expect((await role.credentials()).accessKeyId).toBe('ASIAPRODUCER');
+    expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(1);
+  });
+
+  it('assumes the role again, with the same session name, once the session is within the margin', async () => {
+    stsMock
+      .on(AssumeRoleCommand)
+      .resolvesOnce({ Credentials: ASSUMED_CREDENTIALS })
+      .resolvesOnce({ Credentials: RENEWED });
+    const role = await assumeProducer();
+    clock = new Date(ASSUMED_CREDENTIALS.Expiration.getTime() - RENEW_BEFORE_EXPIRY_MS + 1000);
+    expect(await role.credentials()).toEqual({
+      accessKeyId: 'ASIARENEWED',
+      secretAccessKey: 'renewed-secret',
+      sessionToken: 'renewed-session',
+      expiration: RENEWED.Expiration,
+    });
+    const calls = stsMock.commandCalls(AssumeRoleCommand).map((call) => call.args[0].input);
+    expect(calls).toEqual([
+      { RoleArn: PRODUCER_ROLE_ARN, RoleSessionName: 'trades-produce-ana' },
+      { RoleArn: PRODUCER_ROLE_ARN, RoleSessionName: 'trades-produce-ana' },
+    ]);
+    // The renewed session is kept in turn.
+    expect((await role.credentials()).accessKeyId).toBe('ASIARENEWED');
+    expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(2);
+  });
+
+  it('renews once for every client that asks at the same time', async () => {
+    stsMock
+      .on(AssumeRoleCommand)
+      .resolvesOnce({ Credentials: ASSUMED_CREDENTIALS })
+      .resolvesOnce({ Credentials: RENEWED });
+    const role = await assumeProducer();
+    clock = ASSUMED_CREDENTIALS.Expiration;
+    const identities = await Promise.all([role.credentials(), role.credentials(), role.credentials()]);
+    expect(identities.map((identity) => identity.accessKeyId)).toEqual(['ASIARENEWED', 'ASIARENEWED', 'ASIARENEWED']);
+    expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(2);
+  });
+
+  it('fails the call that needed a renewal with the reason STS gave, then tries again on the next', async () => {
+    stsMock
+      .on(AssumeRoleCommand)
+      .resolvesOnce({ Credentials: ASSUMED_CREDENTIALS })
+      .rejectsOnce(awsError('ExpiredToken', 'The security token included in the request is expired', 400))
+      .resolvesOnce({ Credentials: RENEWED });
+    const role = await assumeProducer();
+    clock = ASSUMED_CREDENTIALS.Expiration;
+    const failure = (await role.credentials().catch((e) => e)) as CliError;
+    expect(failure.exitCode).toBe(EXIT.AWS_SETUP);
+    expect(failure.message).toContain('has expired (sts:AssumeRole): sign in again');
+    expect((await role.credentials()).accessKeyId).toBe('ASIARENEWED');
+  });
+
+  it('signs with the renewed session through a client made by cli/aws/clients.ts', async () => {
+    stsMock
+      .on(AssumeRoleCommand)
+      .resolvesOnce({ Credentials: ASSUMED_CREDENTIALS })
+      .resolvesOnce({ Credentials: RENEWED });
+    const role = await assumeProducer();
+    const kinesis = createAwsClients({ region: 'eu-west-1' }).kinesis(role.credentials);
+    expect((await kinesis.config.credentials()).accessKeyId).toBe('ASIAPRODUCER');
+    clock = ASSUMED_CREDENTIALS.Expiration;
+    // The SDK asks the provider again once the identity it holds is near expiry (by the real clock,
+    // long past this fixture's 19:00); the provider, by the command's clock, then renews.
+    expect((await kinesis.config.credentials()).accessKeyId).toBe('ASIARENEWED');
   });
 });
 

@@ -100,7 +100,8 @@ describe('trades produce', () => {
     const assume = stsMock.commandCalls(AssumeRoleCommand)[0].args[0].input;
     expect(assume.RoleArn).toBe(PRODUCER_ROLE_ARN);
     expect(assume.RoleSessionName).toMatch(/^trades-produce-/);
-    expect(kinesisCredentials).toEqual([
+    const identities = await Promise.all(kinesisCredentials.map((c) => (typeof c === 'function' ? c() : c)));
+    expect(identities).toEqual([
       {
         accessKeyId: ASSUMED_CREDENTIALS.AccessKeyId,
         secretAccessKey: ASSUMED_CREDENTIALS.SecretAccessKey,
