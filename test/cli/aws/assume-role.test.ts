@@ -60,6 +60,12 @@ describe('assumeRole', () => {
 
 describe('the credentials of an assumed role', () => {
   const assumeProducer = () => assumeRole(sts, PRODUCER_ROLE_ARN, 'trades-produce-ana', 'src', caller, now);
+  /** STS gives the first session, then the renewed one. */
+  const stsRenewsOnce = () =>
+    stsMock
+      .on(AssumeRoleCommand)
+      .resolvesOnce({ Credentials: ASSUMED_CREDENTIALS })
+      .resolvesOnce({ Credentials: RENEWED });
 
   it('keeps the session while it has more than the renewal margin left, assuming the role once', async () => {
     stsMock.on(AssumeRoleCommand).resolves({ Credentials: ASSUMED_CREDENTIALS });
@@ -70,10 +76,7 @@ describe('the credentials of an assumed role', () => {
   });
 
   it('assumes the role again, with the same session name, once the session is within the margin', async () => {
-    stsMock
-      .on(AssumeRoleCommand)
-      .resolvesOnce({ Credentials: ASSUMED_CREDENTIALS })
-      .resolvesOnce({ Credentials: RENEWED });
+    stsRenewsOnce();
     const role = await assumeProducer();
     clock = new Date(ASSUMED_CREDENTIALS.Expiration.getTime() - RENEW_BEFORE_EXPIRY_MS + 1000);
     expect(await role.credentials()).toEqual({
@@ -93,10 +96,7 @@ describe('the credentials of an assumed role', () => {
   });
 
   it('renews once for every client that asks at the same time', async () => {
-    stsMock
-      .on(AssumeRoleCommand)
-      .resolvesOnce({ Credentials: ASSUMED_CREDENTIALS })
-      .resolvesOnce({ Credentials: RENEWED });
+    stsRenewsOnce();
     const role = await assumeProducer();
     clock = ASSUMED_CREDENTIALS.Expiration;
     const identities = await Promise.all([role.credentials(), role.credentials(), role.credentials()]);
@@ -119,10 +119,7 @@ describe('the credentials of an assumed role', () => {
   });
 
   it('signs with the renewed session through a client made by cli/aws/clients.ts', async () => {
-    stsMock
-      .on(AssumeRoleCommand)
-      .resolvesOnce({ Credentials: ASSUMED_CREDENTIALS })
-      .resolvesOnce({ Credentials: RENEWED });
+    stsRenewsOnce();
     const role = await assumeProducer();
     const kinesis = createAwsClients({ region: 'eu-west-1' }).kinesis(role.credentials);
     expect((await kinesis.config.credentials()).accessKeyId).toBe('ASIAPRODUCER');
