@@ -1,6 +1,9 @@
 import cronExpression from 'cron-validate';
 import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
+import { permissionSetPatternOf, ROLE_TRUST_POLICY_QUOTA, trustPolicyLength } from './security/trust-policy';
+
+export { type PermissionSetPattern, permissionSetPatternOf } from './security/trust-policy';
 
 /**
  * Every setting of the app, read from CDK context (`cdk.json` or `-c key=value`) and validated here,
@@ -47,6 +50,11 @@ export interface TradingDataLakeConfig {
   readonly auditorPrincipals: readonly string[];
   /** Principals that administer both keys (never use them): exact ARNs only. Empty in dev means the account root. */
   readonly keyAdminPrincipals: readonly string[];
+  /**
+   * Characters this account's IAM allows in a role trust policy (its "Role trust policy length"
+   * quota): the four roles' configured principals must fit.
+   */
+  readonly roleTrustPolicyQuota: number;
   readonly streamCapacity: StreamCapacity;
   readonly streamRetentionHours: number;
   /** Retention of every log group, in days (a value CloudWatch Logs accepts; at least 365 in prod). */
@@ -158,33 +166,10 @@ const CDK_PLAIN_KEYS: ReadonlySet<string> = new Set(['cli-telemetry', 'acknowled
 
 // An IAM principal a trust policy can name: an account root, a role or a user (paths allowed).
 const PRINCIPAL_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:(root|role\/[\w+=,.@\-/]+|user\/[\w+=,.@\-/]+)$/;
-// The role IAM Identity Center creates for a permission set lives under this reserved path, which no one
-// else can create roles under; `*` stands for the Region segment, which an instance homed in us-east-1
-// leaves out, and the 16 `?` for the suffix that changes when the permission set is reassigned.
-// Permission-set names: 1 to 32 of [\w+=,.@-] (IAM Identity Center CreatePermissionSet).
-const PERMISSION_SET_PATTERN =
-  /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role\/aws-reserved\/sso\.amazonaws\.com\/\*AWSReservedSSO_([\w+=,.@-]{1,32})_\?{16}$/;
 const PERMISSION_SET_FORM =
   'arn:aws:iam::<account>:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_<PermissionSetName>_????????????????';
 const KMS_ALIAS = /^alias\/(?!aws\/)[a-zA-Z0-9/_-]{1,250}$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
-
-/** An IAM Identity Center permission set named as a principal: its roles in one account, in either home. */
-export interface PermissionSetPattern {
-  readonly partition: string;
-  readonly account: string;
-  readonly permissionSetName: string;
-  /** The pattern as configured. */
-  readonly pattern: string;
-}
-
-/** The permission set a principal pattern names, or undefined for an exact ARN. */
-export function permissionSetPatternOf(principal: string): PermissionSetPattern | undefined {
-  const match = PERMISSION_SET_PATTERN.exec(principal);
-  if (match === null) return undefined;
-  const [, partition, account, permissionSetName] = match as unknown as [string, string, string, string];
-  return { partition, account, permissionSetName, pattern: principal };
-}
 
 // Context arrives as JSON values from cdk.json and as strings from `-c key=value`.
 const intFrom = (min: number, max: number) =>
@@ -395,6 +380,13 @@ export const SETTINGS: Settings = {
     // Optional in prod too: with none, only the bootstrap's CloudFormation execution role administers the keys.
     default: always<readonly string[]>([]),
     defaultText: 'none: the account root in dev; only the bootstrap execution role in prod',
+  },
+  roleTrustPolicyQuota: {
+    summary:
+      "characters IAM allows in a role trust policy in this account (the Service Quotas value 'Role trust policy length'): synth refuses principals whose trust policy would not fit, which IAM would refuse at deploy",
+    allowed: `a whole number from ${ROLE_TRUST_POLICY_QUOTA.default} (IAM's default) to ${ROLE_TRUST_POLICY_QUOTA.max} (the most IAM grants)`,
+    schema: intFrom(ROLE_TRUST_POLICY_QUOTA.default, ROLE_TRUST_POLICY_QUOTA.max),
+    default: always<number>(ROLE_TRUST_POLICY_QUOTA.default),
   },
   streamCapacity: {
     summary: 'capacity mode of the trade stream',
@@ -662,6 +654,26 @@ export function loadConfig(context: Context): TradingDataLakeConfig {
           streamCapacity.mode === 'provisioned'
             ? `'off' or at least shards x parallelizationFactor = ${needed}, or some shards are never read`
             : `'off' or at least the on-demand stream's ${ON_DEMAND_INITIAL_SHARDS} starting shards x parallelizationFactor = ${needed}, or some shards are never read`,
+        ),
+      );
+    }
+  }
+  const trustedKeys = [
+    'producerPrincipals',
+    'analystPrincipals',
+    'dataEngineerPrincipals',
+    'auditorPrincipals',
+  ] as const;
+  for (const key of trustedKeys) {
+    if (!bothValid(key, 'roleTrustPolicyQuota') || config[key].length === 0) continue;
+    const length = trustPolicyLength(config[key]);
+    if (length > config.roleTrustPolicyQuota) {
+      errors.push(
+        new ConfigError(
+          key,
+          config[key],
+          `principals whose trust policy fits roleTrustPolicyQuota (${config.roleTrustPolicyQuota} characters, as IAM counts them: no whitespace): name fewer, such as an IAM Identity Center permission set for a team instead of its members' roles, or raise the account's 'Role trust policy length' quota (at most ${ROLE_TRUST_POLICY_QUOTA.max}) and set roleTrustPolicyQuota to it`,
+          `${config[key].length} principals make a trust policy of ${length} characters; IAM would refuse the role at deploy`,
         ),
       );
     }

@@ -8,6 +8,7 @@ import {
   SETTINGS,
   UnknownContextKeyError,
 } from '../lib/config';
+import { trustPolicyLength } from '../lib/security/trust-policy';
 import { cdkJsonContext, PROD_PRINCIPALS } from './support/app';
 
 const load = (context: Record<string, unknown>) => loadConfig(context);
@@ -49,6 +50,7 @@ describe('configuration defaults', () => {
       dataEngineerPrincipals: [],
       auditorPrincipals: [],
       keyAdminPrincipals: [],
+      roleTrustPolicyQuota: 2048,
       streamCapacity: { mode: 'on-demand' },
       streamRetentionHours: 168,
       logRetentionDays: 365,
@@ -445,5 +447,63 @@ describe('principals: exact ARNs and IAM Identity Center permission sets', () =>
       [ANALYSTS_PERMISSION_SET],
       /has a wildcard: a key policy names its administrators exactly/,
     );
+  });
+});
+
+describe("trust policies fit IAM's role trust policy quota", () => {
+  /** `count` distinct role ARNs of one length (account 111111111111). */
+  const roles = (count: number, name = 'trading-system') =>
+    Array.from({ length: count }, (_, i) => `arn:aws:iam::111111111111:role/${name}-${String(i).padStart(3, '0')}`);
+  /** The most roles of `roles()` whose trust policy fits `quota`. */
+  const mostThatFit = (quota: number) => {
+    let count = 1;
+    while (trustPolicyLength(roles(count + 1)) <= quota) count += 1;
+    return count;
+  };
+
+  it("accepts principals up to IAM's default 2,048 characters and refuses the one more that passes it", () => {
+    const fit = mostThatFit(2048);
+    expect(fit).toBeGreaterThan(20);
+    expect(load({ producerPrincipals: roles(fit) }).producerPrincipals).toHaveLength(fit);
+    const error = onlyError(
+      { producerPrincipals: roles(fit + 1) },
+      'producerPrincipals',
+      roles(fit + 1),
+      /fits roleTrustPolicyQuota \(2048 characters, as IAM counts them: no whitespace\).*permission set.*raise the account's 'Role trust policy length' quota \(at most 4096\)/,
+    );
+    expect(error.message).toContain(
+      `${fit + 1} principals make a trust policy of ${trustPolicyLength(roles(fit + 1))} characters; IAM would refuse the role at deploy`,
+    );
+  });
+
+  it('accepts more once roleTrustPolicyQuota says the account’s quota was raised, up to 4,096', () => {
+    const fit = mostThatFit(4096);
+    expect(load({ analystPrincipals: roles(fit), roleTrustPolicyQuota: 4096 }).analystPrincipals).toHaveLength(fit);
+    expect(load({ analystPrincipals: roles(fit), roleTrustPolicyQuota: '4096' }).roleTrustPolicyQuota).toBe(4096);
+    onlyError(
+      { analystPrincipals: roles(fit + 1), roleTrustPolicyQuota: 4096 },
+      'analystPrincipals',
+      roles(fit + 1),
+      /4096 characters/,
+    );
+  });
+
+  it.each([2047, 4097, 'big'])('refuses a roleTrustPolicyQuota outside IAM’s 2,048 to 4,096: %s', (quota) => {
+    onlyError({ roleTrustPolicyQuota: quota }, 'roleTrustPolicyQuota', quota, /from 2048 \(IAM's default\) to 4096/);
+  });
+
+  it('names every role whose principals do not fit, in one run, beside the other errors', () => {
+    const errors = errorsOf({ ...PROD, dataEngineerPrincipals: roles(60), auditorPrincipals: roles(60, 'audit') });
+    expect(errors.map((error) => error.key)).toEqual(['dataEngineerPrincipals', 'auditorPrincipals']);
+  });
+
+  it('counts a principal named twice once, as the deployed trust policy names it', () => {
+    const fit = mostThatFit(2048);
+    expect(load({ producerPrincipals: [...roles(fit), ...roles(fit)] }).producerPrincipals).toHaveLength(2 * fit);
+  });
+
+  it('counts a permission set by its two ArnLike patterns, so a team of many roles fits as one entry', () => {
+    expect(trustPolicyLength([ANALYSTS_PERMISSION_SET])).toBeLessThan(500);
+    expect(load({ analystPrincipals: [ANALYSTS_PERMISSION_SET] }).analystPrincipals).toEqual([ANALYSTS_PERMISSION_SET]);
   });
 });

@@ -2,11 +2,11 @@ import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { acknowledge, NAG } from '../acknowledgements';
-import { type PermissionSetPattern, permissionSetPatternOf } from '../config';
+import { groupTrustedPrincipals } from './trust-policy';
 
 /**
  * Who may assume a role: exact IAM ARNs, or IAM Identity Center permission-set patterns
- * (`permissionSetPatternOf` in config.ts). Empty = this account (dev only: config refuses it in prod).
+ * (`permissionSetPatternOf` in trust-policy.ts). Empty = this account (dev only: config refuses it in prod).
  */
 export interface AccessRolesProps {
   readonly producerPrincipals: readonly string[];
@@ -68,45 +68,15 @@ export class AccessRoles extends Construct {
 }
 
 /**
- * The trust of a role: each exact ARN as it is, and each permission set as its account with an `ArnLike`
- * condition on `aws:PrincipalArn` (IAM Identity Center, "Referencing permission sets in resource
- * policies"): the role's name ends in a suffix that changes whenever the permission set is reassigned, and
- * a trust policy cannot name a principal with a wildcard.
+ * The trust of a role: the principals grouped as trust-policy.ts groups them (so that the size the
+ * configuration checks is the size deployed), or this account when none are configured.
  */
 export function trustOf(principals: readonly string[]): iam.IPrincipal {
   if (principals.length === 0) return new iam.AccountRootPrincipal();
-  const exact: iam.IPrincipal[] = [];
-  const permissionSetsByAccount = new Map<string, PermissionSetPattern[]>();
-  for (const principal of principals) {
-    const permissionSet = permissionSetPatternOf(principal);
-    if (permissionSet === undefined) {
-      if (/[*?]/.test(principal)) throw new Error(`a trust policy cannot name a wildcard principal: ${principal}`);
-      exact.push(new iam.ArnPrincipal(principal));
-      continue;
-    }
-    const sameAccount = permissionSetsByAccount.get(permissionSet.account) ?? [];
-    permissionSetsByAccount.set(permissionSet.account, [...sameAccount, permissionSet]);
-  }
-  const byPermissionSet = [...permissionSetsByAccount].map(([account, permissionSets]) =>
-    new iam.AccountPrincipal(account).withConditions({
-      ArnLike: { 'aws:PrincipalArn': permissionSets.flatMap(roleArnPatternsOf) },
-    }),
+  const { exact, permissionSets } = groupTrustedPrincipals(principals);
+  const byPermissionSet = permissionSets.map(({ account, patterns }) =>
+    new iam.AccountPrincipal(account).withConditions({ ArnLike: { 'aws:PrincipalArn': [...patterns] } }),
   );
   // Each principal with conditions becomes a statement of its own in the trust policy.
-  return new iam.CompositePrincipal(...exact, ...byPermissionSet);
-}
-
-/**
- * The ARNs a permission set's role can have, as ArnLike patterns. IAM Identity Center puts the role under
- * `aws-reserved/sso.amazonaws.com/`, followed by the instance's Region unless the instance is homed in
- * us-east-1. The configured form `sso.amazonaws.com/*AWSReservedSSO_<name>_<16 ?>` covers both homes, but
- * its leading `*` would also match the role of a permission set whose own name ends in
- * `AWSReservedSSO_<name>`; with one pattern per home, the role's name must be exactly
- * `AWSReservedSSO_<name>_` and the 16-character suffix (a role name holds no `/`).
- */
-export function roleArnPatternsOf(permissionSet: PermissionSetPattern): string[] {
-  const { partition, account, permissionSetName } = permissionSet;
-  const path = `arn:${partition}:iam::${account}:role/aws-reserved/sso.amazonaws.com`;
-  const roleName = `AWSReservedSSO_${permissionSetName}_${'?'.repeat(16)}`;
-  return [`${path}/${roleName}`, `${path}/*/${roleName}`];
+  return new iam.CompositePrincipal(...exact.map((arn) => new iam.ArnPrincipal(arn)), ...byPermissionSet);
 }
