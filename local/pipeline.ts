@@ -14,6 +14,7 @@ import type { ExpectedOutcome } from '../cli/produce';
 import { loadConfig, type TradingDataLakeConfig } from '../lib/config';
 import { resourceNames } from '../lib/names';
 import { QUARANTINE_PREFIX, TRADES_PREFIX } from '../schema/layout';
+import { OBJECT_SUFFIX, parseObjectKey } from '../schema/object-keys';
 import { answerNamedQueries, formatAnswer, type NamedAnswer, QUERY_PARAMETERS, queryContext } from './answers';
 import { Chaos, type FaultCounts } from './chaos';
 import { type CuratedCheck, checkCurated } from './curated-check';
@@ -142,14 +143,16 @@ export function cdkJsonConfig(root = join(__dirname, '..')): TradingDataLakeConf
   return loadConfig(JSON.parse(readFileSync(join(root, 'cdk.json'), 'utf8')).context);
 }
 
-/** Replaces the sequence numbers in an object key by record positions (chaos.ts). */
+/**
+ * Replaces the sequence numbers in an object key by record positions (chaos.ts), and leaves out the
+ * members digest, which is of the run's sequence numbers too.
+ */
 function keyIdentity(key: string, positions: ShardPositions): string {
-  const match = /^(.*\/)(shardId-\d+)-(\d+)-(\d+)(\.[a-z.]+)$/.exec(key);
-  if (match === null) return key;
-  const [, prefix, shardId, first, last, suffix] = match as unknown as string[];
-  const position = (sequenceNumber: string) =>
-    positions.knownPosition(shardId as string, sequenceNumber as string) ?? sequenceNumber;
-  return `${prefix}${shardId}-#${position(first as string)}-#${position(last as string)}${suffix}`;
+  const parts = parseObjectKey(key);
+  if (parts === undefined) return key;
+  const { folder, shardId, firstSequenceNumber, lastSequenceNumber } = parts;
+  const position = (sequenceNumber: string) => positions.knownPosition(shardId, sequenceNumber) ?? sequenceNumber;
+  return `${folder}${shardId}-#${position(firstSequenceNumber)}-#${position(lastSequenceNumber)}${OBJECT_SUFFIX}`;
 }
 
 /** Cleans up in the reverse order of setup, once, however often it is called. */

@@ -1,6 +1,13 @@
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { QUARANTINE_PREFIX, TRADES_PREFIX } from '../../schema/layout';
-import { compareSequenceNumbers, objectKey, shardIdOf } from '../../schema/object-keys';
+import {
+  addMember,
+  compareSequenceNumbers,
+  digestText,
+  NO_MEMBERS,
+  objectKey,
+  shardIdOf,
+} from '../../schema/object-keys';
 import type { TradeField } from '../../schema/trade-fields';
 import { type DateWindow, dateWindow } from '../../schema/validation/date-window';
 import type { Rejection, RejectionReason } from '../../schema/validation/rejection';
@@ -134,6 +141,8 @@ class ObjectBuilder {
   gatheredAt = 0;
   private first: string;
   private last: string;
+  /** The running digest of its members (schema/object-keys.ts). */
+  private members = NO_MEMBERS;
   records = 0;
 
   constructor(
@@ -143,15 +152,22 @@ class ObjectBuilder {
     sequenceNumber: string,
     /** Its place in the plan's objects. */
     readonly index: number,
+    /** The batch's index of the Kinesis record of its first member: offsets count from it. */
+    private readonly firstRecord: number,
   ) {
     this.quarantineLines = kind === 'quarantine' ? new JsonLines() : undefined;
     this.first = sequenceNumber;
     this.last = sequenceNumber;
   }
 
-  include(sequenceNumber: string): void {
+  /**
+   * Takes one more member: the batch's record `record`, at this sequence number and sub-sequence
+   * number (or NO_SUB_SEQUENCE_NUMBER).
+   */
+  include(sequenceNumber: string, subSequenceNumber: number, record: number): void {
     if (compareSequenceNumbers(sequenceNumber, this.first) < 0) this.first = sequenceNumber;
     if (compareSequenceNumbers(sequenceNumber, this.last) > 0) this.last = sequenceNumber;
+    this.members = addMember(this.members, record - this.firstRecord, subSequenceNumber);
   }
 
   addTradeLine(start: number, end: number): void {
@@ -186,7 +202,7 @@ class ObjectBuilder {
     }
     return {
       kind: this.kind,
-      key: objectKey(prefix, this.dt, this.shardId, this.first, this.last),
+      key: objectKey(prefix, this.dt, this.shardId, this.first, this.last, digestText(this.members)),
       dt: this.dt,
       shardId: this.shardId,
       records: this.records,
@@ -370,9 +386,15 @@ export class BatchPlanner {
     let lineObjects = this.lineObjects;
     let lineCount = 0;
 
-    const builderFor = (kind: ObjectKind, shardId: string, dt: string, sequenceNumber: string): ObjectBuilder => {
+    const builderFor = (
+      kind: ObjectKind,
+      shardId: string,
+      dt: string,
+      sequenceNumber: string,
+      subSequenceNumber: number,
+    ): ObjectBuilder => {
       if (lastBuilder?.kind === kind && lastBuilder.dt === dt && lastBuilder.shardId === shardId) {
-        lastBuilder.include(sequenceNumber);
+        lastBuilder.include(sequenceNumber, subSequenceNumber, recordIndex);
         return lastBuilder;
       }
       let ofShard = builders[kind].get(shardId);
@@ -382,12 +404,11 @@ export class BatchPlanner {
       }
       let builder = ofShard.get(dt);
       if (builder === undefined) {
-        builder = new ObjectBuilder(kind, dt, shardId, sequenceNumber, objects.length);
+        builder = new ObjectBuilder(kind, dt, shardId, sequenceNumber, objects.length, recordIndex);
         ofShard.set(dt, builder);
         objects.push(builder);
-      } else {
-        builder.include(sequenceNumber);
       }
+      builder.include(sequenceNumber, subSequenceNumber, recordIndex);
       lastBuilder = builder;
       return builder;
     };
@@ -406,7 +427,7 @@ export class BatchPlanner {
           suffixShardId = shardId;
           suffix = ingestionSuffix(shardId, ingestionIso);
         }
-        const builder = builderFor('trades', shardId, verdict, sequenceNumber);
+        const builder = builderFor('trades', shardId, verdict, sequenceNumber, subSequenceNumber);
         const start = lines.end;
         lines.appendTrade(
           recordBytes.buffer,
@@ -438,7 +459,7 @@ export class BatchPlanner {
         partitionKey,
         arrivalTime: arrivalTime.text(),
       };
-      builderFor('quarantine', shardId, ingestionDate, sequenceNumber).addQuarantineLine(
+      builderFor('quarantine', shardId, ingestionDate, sequenceNumber, subSequenceNumber).addQuarantineLine(
         quarantineLine(verdict, data, origin, ingestionIso),
       );
       quarantined.push(
@@ -448,7 +469,10 @@ export class BatchPlanner {
       );
     };
 
+    // The batch's index of the record being placed (builderFor counts members' offsets with it).
+    let recordIndex = -1;
     for (const record of records) {
+      recordIndex += 1;
       const { kinesis } = record;
       const sequenceNumber = kinesis.sequenceNumber;
       const shardId = sameShard(record.eventID, lastShardId) ? lastShardId : shardIdOf(record.eventID);

@@ -12,6 +12,7 @@ import {
   SHARD_ID,
   sequenceNumber,
   tradeJson,
+  writerKey,
 } from '../../tools/fixtures/trade-events';
 import { goldenCorpus } from './golden-corpus';
 import { s3Error, writerHarness } from './harness';
@@ -47,7 +48,12 @@ describe('a KPL aggregated record', () => {
     const response = await writer.invoke(kinesisEvent([aggregated(texts)]));
     expect(response).toEqual({ batchItemFailures: [] });
     const [object] = writer.sent();
-    expect(object.key).toBe(`trades/dt=2026-03-11/${SHARD_ID}-${sequenceNumber(0)}-${sequenceNumber(0)}.jsonl.gz`);
+    expect(object.key).toBe(
+      writerKey(
+        'trades/dt=2026-03-11/',
+        [0, 1, 2, 3, 4].map((sub) => [0, sub] as const),
+      ),
+    );
     expect(object.lines.map((line) => JSON.parse(line))).toEqual(
       texts.map((text, i) => ({
         ...JSON.parse(text),
@@ -104,8 +110,13 @@ describe('a KPL aggregated record', () => {
     const idsByKey = Object.fromEntries(
       writer.sent().map(({ key, lines }) => [key, lines.map((line) => JSON.parse(line).sub_sequence_number)]),
     );
-    const only = `${SHARD_ID}-${sequenceNumber(0)}-${sequenceNumber(0)}.jsonl.gz`;
-    expect(idsByKey).toEqual({ [`trades/dt=2026-03-10/${only}`]: [0, 2], [`trades/dt=2026-03-11/${only}`]: [1] });
+    expect(idsByKey).toEqual({
+      [writerKey('trades/dt=2026-03-10/', [
+        [0, 0],
+        [0, 2],
+      ])]: [0, 2],
+      [writerKey('trades/dt=2026-03-11/', [[0, 1]])]: [1],
+    });
   });
 });
 
@@ -175,8 +186,10 @@ describe('batches that mix plain and aggregated records', () => {
     aggregated([tradeJson({ trade_id: 'A3-0', executed_at: '2026-03-11T12:00:00Z' })]),
     'not json',
   ]);
-  const keyOf = (prefix: string, first: number, last: number) =>
-    `${prefix}${SHARD_ID}-${sequenceNumber(first)}-${sequenceNumber(last)}.jsonl.gz`;
+  // The objects of the batch, by their members: plain records by index, user records as [index, sub].
+  const TENTH = writerKey('trades/dt=2026-03-10/', [0, [1, 0], [1, 2]]);
+  const ELEVENTH = writerKey('trades/dt=2026-03-11/', [[1, 1], 2, [3, 0]]);
+  const QUARANTINE = writerKey('quarantine/dt=2026-03-11/', [4]);
 
   it('keys objects by the first and last Kinesis sequence number and gives only user records a sub-sequence number', async () => {
     await writer.invoke(mixed);
@@ -189,50 +202,51 @@ describe('batches that mix plain and aggregated records', () => {
         ]),
     );
     expect(linesByKey).toEqual({
-      [keyOf('trades/dt=2026-03-10/', 0, 1)]: [
+      [TENTH]: [
         ['P0', undefined],
         ['A1-0', 0],
         ['A1-2', 2],
       ],
-      [keyOf('trades/dt=2026-03-11/', 1, 3)]: [
+      [ELEVENTH]: [
         ['A1-1', 1],
         ['P2', undefined],
         ['A3-0', 0],
       ],
-      [keyOf('quarantine/dt=2026-03-11/', 4, 4)]: [['quarantined', null]],
+      [QUARANTINE]: [['quarantined', null]],
     });
     expect(writer.metrics()).toMatchObject({ TradesWritten: 6, RecordsQuarantined: 1, AggregatedRecords: 2 });
   });
 
   it('checkpoints at the aggregate when an object holding some of its user records fails, so Lambda retries it whole', async () => {
-    writer.s3.on(PutObjectCommand, { Key: keyOf('trades/dt=2026-03-11/', 1, 3) }).rejects(s3Error('SlowDown', 503));
+    writer.s3.on(PutObjectCommand, { Key: ELEVENTH }).rejects(s3Error('SlowDown', 503));
     expect(await writer.invoke(mixed)).toEqual({ batchItemFailures: [{ itemIdentifier: sequenceNumber(1) }] });
   });
 
   it('checkpoints at the first Kinesis record of the failed object, plain or aggregated', async () => {
-    writer.s3.on(PutObjectCommand, { Key: keyOf('trades/dt=2026-03-10/', 0, 1) }).rejects(s3Error('SlowDown', 503));
+    writer.s3.on(PutObjectCommand, { Key: TENTH }).rejects(s3Error('SlowDown', 503));
     expect(await writer.invoke(mixed)).toEqual({ batchItemFailures: [{ itemIdentifier: sequenceNumber(0) }] });
     writer.s3.reset();
     writer.s3.on(PutObjectCommand).resolves({ ETag: '"etag"' });
-    writer.s3
-      .on(PutObjectCommand, { Key: keyOf('quarantine/dt=2026-03-11/', 4, 4) })
-      .rejects(s3Error('InternalError', 500));
+    writer.s3.on(PutObjectCommand, { Key: QUARANTINE }).rejects(s3Error('InternalError', 500));
     expect(await writer.invoke(mixed)).toEqual({ batchItemFailures: [{ itemIdentifier: sequenceNumber(4) }] });
   });
 
   it('writes a retry from the aggregate into new objects and loses none of its user records', async () => {
-    writer.s3.on(PutObjectCommand, { Key: keyOf('trades/dt=2026-03-11/', 1, 3) }).rejectsOnce(s3Error('SlowDown', 503));
+    writer.s3.on(PutObjectCommand, { Key: ELEVENTH }).rejectsOnce(s3Error('SlowDown', 503));
     await writer.invoke(mixed);
     const firstAttempt = writer.sent().length;
     // Lambda resumes from the checkpoint: the aggregate and every record after it.
     expect(await writer.invoke({ Records: mixed.Records.slice(1) })).toEqual({ batchItemFailures: [] });
     const retried = writer.sent().slice(firstAttempt);
     expect(retried.map(({ key }) => key)).toEqual([
-      keyOf('trades/dt=2026-03-10/', 1, 1),
-      keyOf('trades/dt=2026-03-11/', 1, 3),
-      keyOf('quarantine/dt=2026-03-11/', 4, 4),
+      writerKey('trades/dt=2026-03-10/', [
+        [1, 0],
+        [1, 2],
+      ]),
+      ELEVENTH,
+      QUARANTINE,
     ]);
-    const [failed] = writer.sent().filter(({ key }) => key === keyOf('trades/dt=2026-03-11/', 1, 3));
+    const [failed] = writer.sent().filter(({ key }) => key === ELEVENTH);
     expect(retried[1].lines).toEqual(failed.lines);
     expect(retried[1].lines.map((line) => JSON.parse(line).trade_id)).toEqual(['A1-1', 'P2', 'A3-0']);
   });

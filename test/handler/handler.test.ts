@@ -6,12 +6,14 @@ import { createTradeWriter, curationWindowStart } from '../../lambda/trade-write
 import { QUARANTINE_COLUMNS, TRADE_COLUMNS } from '../../schema/layout';
 import { optionalString, RECORD_RULES, TRADE_FIELDS, tradeField } from '../../schema/trade-fields';
 import {
+  indicesFrom,
   KEY_ARN,
   kinesisEvent,
   SHARD_ID,
   sequenceNumber,
   tradeFields,
   tradeJson,
+  writerKey,
 } from '../../tools/fixtures/trade-events';
 import { gunzipLines, INGESTION_TIME, RECONCILE_DAYS, s3Error, writerHarness } from './harness';
 
@@ -27,13 +29,11 @@ const objectsUnder = (prefix: string) => writer.sent().filter(({ key }) => key.s
 describe('a valid batch', () => {
   const texts = [tradeJson({ trade_id: 'T-1' }), tradeJson({ trade_id: 'T-2' }), tradeJson({ trade_id: 'T-3' })];
 
-  it('writes one gzip JSON Lines object per dt, keyed by shard and first and last sequence number', async () => {
+  it('writes one gzip JSON Lines object per dt, keyed by shard, first and last sequence number and members', async () => {
     const response = await writer.invoke(kinesisEvent(texts));
     expect(response).toEqual({ batchItemFailures: [] });
     const sent = writer.sent();
-    expect(sent.map(({ key }) => key)).toEqual([
-      `trades/dt=2026-03-11/${SHARD_ID}-${sequenceNumber(0)}-${sequenceNumber(2)}.jsonl.gz`,
-    ]);
+    expect(sent.map(({ key }) => key)).toEqual([writerKey('trades/dt=2026-03-11/', [0, 1, 2])]);
     expect(sent[0].input).toMatchObject({ ContentType: 'application/x-ndjson', ContentEncoding: 'gzip' });
     expect(sent[0].lines).toHaveLength(3);
   });
@@ -98,9 +98,7 @@ describe('records that cannot be trades', () => {
     const response = await writer.invoke(event);
     expect(response.batchItemFailures).toEqual([]);
     const [quarantine] = objectsUnder('quarantine/');
-    expect(quarantine.key).toBe(
-      `quarantine/dt=2026-03-11/${SHARD_ID}-${sequenceNumber(1)}-${sequenceNumber(1)}.jsonl.gz`,
-    );
+    expect(quarantine.key).toBe(writerKey('quarantine/dt=2026-03-11/', [1]));
     expect(quarantine.lines).toHaveLength(1);
     const row = JSON.parse(quarantine.lines[0]);
     expect(Object.keys(row)).toEqual(QUARANTINE_COLUMNS.map(({ name }) => name));
@@ -124,9 +122,7 @@ describe('records that cannot be trades', () => {
     } finally {
       writer.setClock(new Date('2026-03-11T15:00:00.000Z'));
     }
-    expect(writer.sent().map(({ key }) => key)).toEqual([
-      `quarantine/dt=2026-03-12/${SHARD_ID}-${sequenceNumber(0)}-${sequenceNumber(0)}.jsonl.gz`,
-    ]);
+    expect(writer.sent().map(({ key }) => key)).toEqual([writerKey('quarantine/dt=2026-03-12/', [0])]);
   });
 
   it('states the rule a record broke in the quarantine message', async () => {
@@ -226,14 +222,8 @@ describe('partitions', () => {
       writer.sent().map(({ key, lines }) => [key, lines.map((line) => JSON.parse(line).trade_id)]),
     );
     expect(idsByKey).toEqual({
-      [`trades/dt=2026-03-10/${SHARD_ID}-${sequenceNumber(0)}-${sequenceNumber(3)}.jsonl.gz`]: [
-        'before',
-        'tokyo-morning',
-      ],
-      [`trades/dt=2026-03-11/${SHARD_ID}-${sequenceNumber(1)}-${sequenceNumber(2)}.jsonl.gz`]: [
-        'after',
-        'new-york-evening',
-      ],
+      [writerKey('trades/dt=2026-03-10/', [0, 3])]: ['before', 'tokyo-morning'],
+      [writerKey('trades/dt=2026-03-11/', [1, 2])]: ['after', 'new-york-evening'],
     });
   });
 
@@ -270,8 +260,7 @@ describe('write failures', () => {
     tradeJson({ executed_at: '2026-03-10T12:00:02Z' }),
     'not json',
   ]);
-  const keyOf = (prefix: string, first: number, last: number) =>
-    `${prefix}${SHARD_ID}-${sequenceNumber(first)}-${sequenceNumber(last)}.jsonl.gz`;
+  const keyOf = (prefix: string, ...members: number[]) => writerKey(prefix, members);
 
   it('reports the first record of a partition whose PutObject failed, so Lambda resumes there', async () => {
     writer.s3.on(PutObjectCommand, { Key: keyOf('trades/dt=2026-03-11/', 1, 3) }).rejects(s3Error('SlowDown', 503));
@@ -294,7 +283,7 @@ describe('write failures', () => {
 
   it('reports a failed quarantine write as a batch item failure, never a silent drop', async () => {
     writer.s3
-      .on(PutObjectCommand, { Key: keyOf('quarantine/dt=2026-03-11/', 5, 5) })
+      .on(PutObjectCommand, { Key: keyOf('quarantine/dt=2026-03-11/', 5) })
       .rejects(s3Error('InternalError', 500));
     const response = await writer.invoke(mixed);
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: sequenceNumber(5) }] });
@@ -358,10 +347,10 @@ describe('retries', () => {
     for (const Records of halves) expect(await writer.invoke({ Records })).toEqual({ batchItemFailures: [] });
 
     const [failed, ...written] = writer.sent().map(({ key }) => key);
-    expect(failed).toBe(`trades/dt=2026-03-11/${SHARD_ID}-${sequenceNumber(0)}-${sequenceNumber(5)}.jsonl.gz`);
+    expect(failed).toBe(writerKey('trades/dt=2026-03-11/', indicesFrom(0, 5)));
     expect(written).toEqual([
-      `trades/dt=2026-03-11/${SHARD_ID}-${sequenceNumber(0)}-${sequenceNumber(2)}.jsonl.gz`,
-      `trades/dt=2026-03-11/${SHARD_ID}-${sequenceNumber(3)}-${sequenceNumber(5)}.jsonl.gz`,
+      writerKey('trades/dt=2026-03-11/', indicesFrom(0, 2)),
+      writerKey('trades/dt=2026-03-11/', indicesFrom(3, 5)),
     ]);
     const stored = writer
       .sent()
@@ -476,7 +465,7 @@ describe('trades dated before the curation window', () => {
     const event = kinesisEvent([lateDay('late', '2026-01-02T10:00:00Z'), lateDay('today', '2026-03-11T10:00:00Z')]);
     writer.s3
       .on(PutObjectCommand, {
-        Key: `trades/dt=2026-01-02/${SHARD_ID}-${sequenceNumber(0)}-${sequenceNumber(0)}.jsonl.gz`,
+        Key: writerKey('trades/dt=2026-01-02/', [0]),
       })
       .rejects(s3Error('SlowDown', 503));
     await writer.invoke(event);

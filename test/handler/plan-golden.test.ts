@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { planBatch } from '../../lambda/trade-writer/plan';
+import { membersDigest } from '../../schema/object-keys';
 import { REJECTIONS } from '../../schema/validation/rejection';
 import { FIELD_VALUES, goldenCorpus } from './golden-corpus';
 
@@ -20,10 +21,18 @@ import { FIELD_VALUES, goldenCorpus } from './golden-corpus';
  * corpus carry "PRICE" or "Symbol" without the required field, and their reason changed from SCHEMA
  * to DUPLICATE_KEY; nothing else did. TRADES_HASH, the trade objects alone (keys and bodies), is what
  * they hashed to before that change and after it.
+ *
+ * RECORDED_HASH was recorded again, on purpose, when every key gained the digest of its members
+ * (`-<8 hex>` before `.jsonl.gz`, schema/object-keys.ts): LEGACY_HASH and TRADES_HASH are taken
+ * over the keys without it, and still match, so nothing but the keys changed; a test checks each
+ * key's digest against the records in its body.
  */
 const LEGACY_HASH = '4b02d14c49a9c434301d5de8eddcf2a744de11d24ba8849ada33739a4db1437e';
-const RECORDED_HASH = '0acbd26926db66124073e7e14939f90ae7b3eed66fc628b61dee42b9a1026d19';
+const RECORDED_HASH = 'd57cf1c55f38f8db4cac4f568f45993966704edfccbd0a6e75bd3059fc267654';
 const TRADES_HASH = 'f86e8c5a6c84289fdf6ed7ba091b1e1c47d52d4499928147bd243639af8b2caa';
+
+/** A key as it was before it named its members. */
+const rangeKey = (key: string) => key.replace(/-[0-9a-f]{8}\.jsonl\.gz$/, '.jsonl.gz');
 
 /** The RESERVED_FIELD message before sub_sequence_number was reserved. */
 const LEGACY_RESERVED_FIELD_MESSAGE =
@@ -44,15 +53,34 @@ describe('what the writer writes', () => {
   const tradesOnly = createHash('sha256');
   const reasons = new Map<string, number>();
   const messages = new Set<string>();
+  /** Per object, the digest its key names and the digest of the records its body holds. */
+  const digests: [string, string][] = [];
   let trades = 0;
   beforeAll(() => {
     for (const { records, ingestionTime } of goldenCorpus()) {
       const plan = planBatch(records, ingestionTime);
+      const indexOf = new Map(records.map(({ kinesis }, i) => [kinesis.sequenceNumber, i]));
       for (const object of plan.objects) {
         current.update(`${object.key}\n`).update(object.body);
-        legacy.update(`${object.key}\n`);
+        legacy.update(`${rangeKey(object.key)}\n`);
+        const rows = object.body
+          .toString('utf8')
+          .split('\n')
+          .slice(0, -1)
+          .map((line) => JSON.parse(line));
+        // A member's offset: its Kinesis record's place in the batch, counted from the object's first.
+        const indices = rows.map((row) => indexOf.get(row.sequence_number) ?? -1);
+        digests.push([
+          object.key.slice(-17, -9),
+          membersDigest(
+            rows.map((row, i) => ({
+              offset: (indices[i] ?? 0) - (indices[0] ?? 0),
+              subSequenceNumber: row.sub_sequence_number,
+            })),
+          ),
+        ]);
         if (object.kind === 'trades') {
-          tradesOnly.update(`${object.key}\n`).update(object.body);
+          tradesOnly.update(`${rangeKey(object.key)}\n`).update(object.body);
           trades += object.records;
           legacy.update(object.body);
           expect(object.body.includes('"sub_sequence_number"')).toBe(false);
@@ -91,7 +119,12 @@ describe('what the writer writes', () => {
     expect(legacy.digest('hex')).toBe(LEGACY_HASH);
   });
 
-  it('is byte for byte what it wrote when KPL de-aggregation was added', () => {
+  it('names in every key the digest of exactly the records its body holds', () => {
+    expect(digests.length).toBeGreaterThan(50);
+    expect(digests.filter(([named, held]) => named !== held)).toEqual([]);
+  });
+
+  it('is byte for byte what it wrote when every key gained the digest of its members', () => {
     expect(current.digest('hex')).toBe(RECORDED_HASH);
   });
 

@@ -1,4 +1,6 @@
 import { createBatchPlanner, planBatch } from '../../lambda/trade-writer/plan';
+import { membersDigest } from '../../schema/object-keys';
+import { optionalString, TRADE_FIELDS } from '../../schema/trade-fields';
 import { kinesisEvent, kinesisRecord, SHARD_ID, sequenceNumber, tradeJson } from '../../tools/fixtures/trade-events';
 
 const INGESTION = new Date('2026-03-11T15:00:00Z');
@@ -47,7 +49,8 @@ describe('planning a batch', () => {
     ];
     const [object] = planBatch(records, INGESTION).objects;
     expect([object.firstSequenceNumber, object.lastSequenceNumber]).toEqual(['99', '1000']);
-    expect(object.key).toBe(`trades/dt=2026-03-11/${SHARD_ID}-99-1000.jsonl.gz`);
+    const members = membersDigest([{ offset: 0 }, { offset: 1 }, { offset: 2 }]);
+    expect(object.key).toBe(`trades/dt=2026-03-11/${SHARD_ID}-99-1000-${members}.jsonl.gz`);
   });
 
   it('keeps records of two shards apart, though Lambda never mixes them', () => {
@@ -155,5 +158,50 @@ describe('planning a batch', () => {
       const wanted = [...expected].map(([dt, ids]) => [dt, ids.filter((id) => Number(id.slice(2)) < lineCount)]);
       expect(planned).toEqual(wanted.filter(([, ids]) => ids.length > 0));
     }
+  });
+});
+
+describe('verdicts that change between two attempts of a batch (a deploy of other rules during a retry)', () => {
+  // Attempt 1 runs rules under which `strategy` must be a string, so record 1 is quarantined; its
+  // trades object is stored, its quarantine object fails. A deploy drops the rule; Lambda retries
+  // the batch, and record 1 is now a trade in the same range as the stored trades object.
+  const strict = createBatchPlanner({ fields: [...TRADE_FIELDS, optionalString('strategy', 'trading strategy')] });
+  const loose = createBatchPlanner();
+  const batch = kinesisEvent([
+    tradeJson({ trade_id: 'T-0' }),
+    tradeJson({ trade_id: 'T-1', strategy: 7 }),
+    tradeJson({ trade_id: 'T-2' }),
+  ]).Records;
+  const tradeIdsOf = (body: Buffer) => linesOf(body).map((line) => JSON.parse(line).trade_id as string);
+
+  /** The trades stored after both attempts, as the writer stores: a key already present is a 412, taken as written. */
+  function storedAfterRetry(keyOf: (key: string) => string): string[] {
+    const stored = new Map<string, string[]>();
+    for (const object of strict.plan(batch, INGESTION).objects) {
+      if (object.kind === 'trades') stored.set(keyOf(object.key), tradeIdsOf(object.body));
+    }
+    for (const object of loose.plan(batch, INGESTION).objects) {
+      if (!stored.has(keyOf(object.key))) stored.set(keyOf(object.key), tradeIdsOf(object.body));
+    }
+    return [...new Set([...stored.values()].flat())].sort();
+  }
+
+  it('keys the trades object of the range anew once it holds the record that changed sides', () => {
+    const [before] = strict.plan(batch, INGESTION).objects.filter(({ kind }) => kind === 'trades');
+    const [after] = loose.plan(batch, INGESTION).objects.filter(({ kind }) => kind === 'trades');
+    expect([before?.firstSequenceNumber, before?.lastSequenceNumber]).toEqual([
+      after?.firstSequenceNumber,
+      after?.lastSequenceNumber,
+    ]);
+    expect(after?.key).not.toBe(before?.key);
+  });
+
+  it('loses no record: the retry writes the object that gained it', () => {
+    expect(storedAfterRetry((key) => key)).toEqual(['T-0', 'T-1', 'T-2']);
+  });
+
+  it('would lose it with keys that name the range alone, as they did before', () => {
+    const rangeOnly = (key: string) => key.replace(/-[0-9a-f]{8}\.jsonl\.gz$/, '.jsonl.gz');
+    expect(storedAfterRetry(rangeOnly)).toEqual(['T-0', 'T-2']);
   });
 });

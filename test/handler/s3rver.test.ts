@@ -6,7 +6,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { createTradeWriter } from '../../lambda/trade-writer/handler';
 import { s3ObjectStore } from '../../lambda/trade-writer/object-store';
-import { KEY_ARN, kinesisEvent, sequenceNumber, tradeJson } from '../../tools/fixtures/trade-events';
+import { KEY_ARN, kinesisEvent, sequenceNumber, tradeJson, writerKey } from '../../tools/fixtures/trade-events';
 import { gunzipLines, RECONCILE_DAYS } from './harness';
 
 /** The part of s3rver 3.7.1 this test uses; the package ships no types. */
@@ -113,8 +113,8 @@ describe('the writer against s3rver on 127.0.0.1', () => {
     expect(response).toEqual({ batchItemFailures: [] });
     const trades = await readLines('trades/');
     expect(Object.keys(trades).sort()).toEqual([
-      `trades/dt=2026-03-10/shardId-000000000006-${sequenceNumber(0)}-${sequenceNumber(0)}.jsonl.gz`,
-      `trades/dt=2026-03-11/shardId-000000000006-${sequenceNumber(2)}-${sequenceNumber(4)}.jsonl.gz`,
+      writerKey('trades/dt=2026-03-10/', [0]),
+      writerKey('trades/dt=2026-03-11/', [2, 4]),
     ]);
     const storedTrades = Object.values(trades).flat();
     expect(storedTrades).toHaveLength(valid.length);

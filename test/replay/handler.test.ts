@@ -15,7 +15,14 @@ import { REPLAYED_TAG } from '../../lambda/replay/contract';
 import { createReplayer } from '../../lambda/replay/handler';
 import { createTradeWriter } from '../../lambda/trade-writer/handler';
 import type { ObjectStore } from '../../lambda/trade-writer/object-store';
-import { kinesisEvent, SHARD_ID, STREAM_ARN, sequenceNumber, tradeJson } from '../../tools/fixtures/trade-events';
+import {
+  kinesisEvent,
+  SHARD_ID,
+  STREAM_ARN,
+  sequenceNumber,
+  tradeJson,
+  writerKey,
+} from '../../tools/fixtures/trade-events';
 import { FAILED_BATCH_BUCKET, invocationRecord, recordKey, WRITER_FUNCTION_ARN } from './fixtures';
 
 const s3 = mockClient(S3Client);
@@ -101,9 +108,9 @@ describe('replaying a recorded batch', () => {
     expect(invoke!.InvocationType).toBe('RequestResponse');
     expect(Buffer.from(invoke!.Payload as Uint8Array).toString('utf8')).toBe(JSON.parse(text).payload);
     expect([...stored.keys()].sort()).toEqual([
-      `quarantine/dt=2026-03-12/${SHARD_ID}-${sequenceNumber(2)}-${sequenceNumber(2)}.jsonl.gz`,
-      `trades/dt=2026-03-10/${SHARD_ID}-${sequenceNumber(1)}-${sequenceNumber(1)}.jsonl.gz`,
-      `trades/dt=2026-03-11/${SHARD_ID}-${sequenceNumber(0)}-${sequenceNumber(0)}.jsonl.gz`,
+      writerKey('quarantine/dt=2026-03-12/', [2]),
+      writerKey('trades/dt=2026-03-10/', [1]),
+      writerKey('trades/dt=2026-03-11/', [0]),
     ]);
     expect(result).toEqual({
       key: KEY,
