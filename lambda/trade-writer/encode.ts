@@ -1,4 +1,5 @@
 import { gzipSync } from 'node:zlib';
+import { FNV_OFFSET, FNV_PRIME } from '../../schema/object-keys';
 import type { Rejection } from '../../schema/validation/rejection';
 
 /**
@@ -72,21 +73,6 @@ function writeAscii(buffer: Buffer, at: number, value: string): number {
 }
 
 /**
- * Writes a string that should be printable ASCII with no quote or backslash (Kinesis sequence
- * numbers are digits) byte for byte; returns the offset after it, or -1 when it is not, so the
- * caller escapes it instead.
- */
-function writePlainAscii(buffer: Buffer, at: number, value: string): number {
-  let plain = true;
-  for (let i = 0; i < value.length; i += 1) {
-    const code = value.charCodeAt(i);
-    buffer[at + i] = code;
-    plain = plain && code >= SPACE && code <= 0x7e && code !== QUOTE && code !== BACKSLASH;
-  }
-  return plain ? at + value.length : -1;
-}
-
-/**
  * JSON Lines, each line ending in `\n`, in one buffer: the body of a quarantine object, or the lines
  * of every trade of a batch, which the planner then hands out per partition.
  */
@@ -95,6 +81,11 @@ export class JsonLines {
   private length = 0;
   /** Lines appended so far. */
   lines = 0;
+  /**
+   * The `sequenceHash` (schema/object-keys.ts) of the last trade's sequence number, computed while
+   * it was copied into the line.
+   */
+  sequenceHash = 0;
 
   /** @param capacity bytes to start with: a good estimate saves growing (and copying) the buffer. */
   constructor(capacity = INITIAL_CAPACITY) {
@@ -189,10 +180,26 @@ export class JsonLines {
     }
     buffer.set(suffix.head, at);
     at += suffix.head.length;
-    const afterSequence = writePlainAscii(buffer, at, sequenceNumber);
+    // The sequence number, byte for byte when it is printable ASCII without a quote or backslash
+    // (Kinesis's are digits), hashed for the object key on the way (schema/object-keys.ts).
+    let plain = true;
+    let hash = FNV_OFFSET;
+    let word = 0;
+    for (let i = 0; i < sequenceNumber.length; i += 1) {
+      const code = sequenceNumber.charCodeAt(i);
+      buffer[at + i] = code;
+      word = (word << 8) ^ code;
+      if ((i & 3) === 3) {
+        hash = Math.imul(hash ^ word, FNV_PRIME);
+        word = 0;
+      }
+      plain = plain && code >= SPACE && code <= 0x7e && code !== QUOTE && code !== BACKSLASH;
+    }
+    this.sequenceHash = Math.imul(hash ^ word ^ sequenceNumber.length, FNV_PRIME);
     // Never for a sequence number from Kinesis; escaped rather than trusted.
-    at =
-      afterSequence >= 0 ? afterSequence : at + buffer.write(JSON.stringify(sequenceNumber).slice(1, -1), at, 'utf8');
+    at = plain
+      ? at + sequenceNumber.length
+      : at + buffer.write(JSON.stringify(sequenceNumber).slice(1, -1), at, 'utf8');
     if (subSequenceNumber === NO_SUB_SEQUENCE_NUMBER) {
       buffer.set(ARRIVAL_TIME_FIELD, at);
       at += ARRIVAL_TIME_FIELD.length;

@@ -6,6 +6,7 @@ import {
   digestText,
   NO_MEMBERS,
   objectKey,
+  sequenceHash,
   shardIdOf,
 } from '../../schema/object-keys';
 import type { TradeField } from '../../schema/trade-fields';
@@ -152,8 +153,6 @@ class ObjectBuilder {
     sequenceNumber: string,
     /** Its place in the plan's objects. */
     readonly index: number,
-    /** The batch's index of the Kinesis record of its first member: offsets count from it. */
-    private readonly firstRecord: number,
   ) {
     this.quarantineLines = kind === 'quarantine' ? new JsonLines() : undefined;
     this.first = sequenceNumber;
@@ -161,13 +160,13 @@ class ObjectBuilder {
   }
 
   /**
-   * Takes one more member: the batch's record `record`, at this sequence number and sub-sequence
-   * number (or NO_SUB_SEQUENCE_NUMBER).
+   * Takes one more member, at this sequence number (and its `sequenceHash`) and sub-sequence number
+   * (or NO_SUB_SEQUENCE_NUMBER).
    */
-  include(sequenceNumber: string, subSequenceNumber: number, record: number): void {
+  include(sequenceNumber: string, hashOfSequenceNumber: number, subSequenceNumber: number): void {
     if (compareSequenceNumbers(sequenceNumber, this.first) < 0) this.first = sequenceNumber;
     if (compareSequenceNumbers(sequenceNumber, this.last) > 0) this.last = sequenceNumber;
-    this.members = addMember(this.members, record - this.firstRecord, subSequenceNumber);
+    this.members = addMember(this.members, hashOfSequenceNumber, subSequenceNumber);
   }
 
   addTradeLine(start: number, end: number): void {
@@ -391,10 +390,11 @@ export class BatchPlanner {
       shardId: string,
       dt: string,
       sequenceNumber: string,
+      hashOfSequenceNumber: number,
       subSequenceNumber: number,
     ): ObjectBuilder => {
       if (lastBuilder?.kind === kind && lastBuilder.dt === dt && lastBuilder.shardId === shardId) {
-        lastBuilder.include(sequenceNumber, subSequenceNumber, recordIndex);
+        lastBuilder.include(sequenceNumber, hashOfSequenceNumber, subSequenceNumber);
         return lastBuilder;
       }
       let ofShard = builders[kind].get(shardId);
@@ -404,11 +404,11 @@ export class BatchPlanner {
       }
       let builder = ofShard.get(dt);
       if (builder === undefined) {
-        builder = new ObjectBuilder(kind, dt, shardId, sequenceNumber, objects.length, recordIndex);
+        builder = new ObjectBuilder(kind, dt, shardId, sequenceNumber, objects.length);
         ofShard.set(dt, builder);
         objects.push(builder);
       }
-      builder.include(sequenceNumber, subSequenceNumber, recordIndex);
+      builder.include(sequenceNumber, hashOfSequenceNumber, subSequenceNumber);
       lastBuilder = builder;
       return builder;
     };
@@ -427,7 +427,6 @@ export class BatchPlanner {
           suffixShardId = shardId;
           suffix = ingestionSuffix(shardId, ingestionIso);
         }
-        const builder = builderFor('trades', shardId, verdict, sequenceNumber, subSequenceNumber);
         const start = lines.end;
         lines.appendTrade(
           recordBytes.buffer,
@@ -439,6 +438,8 @@ export class BatchPlanner {
           arrivalTime,
           suffix,
         );
+        // After the line: appending it hashed the sequence number for the key.
+        const builder = builderFor('trades', shardId, verdict, sequenceNumber, lines.sequenceHash, subSequenceNumber);
         builder.addTradeLine(start, lines.end);
         if (lineCount === lineEnds.length) {
           lineEnds = grown(lineEnds);
@@ -459,9 +460,14 @@ export class BatchPlanner {
         partitionKey,
         arrivalTime: arrivalTime.text(),
       };
-      builderFor('quarantine', shardId, ingestionDate, sequenceNumber, subSequenceNumber).addQuarantineLine(
-        quarantineLine(verdict, data, origin, ingestionIso),
-      );
+      builderFor(
+        'quarantine',
+        shardId,
+        ingestionDate,
+        sequenceNumber,
+        sequenceHash(sequenceNumber),
+        subSequenceNumber,
+      ).addQuarantineLine(quarantineLine(verdict, data, origin, ingestionIso));
       quarantined.push(
         userRecord
           ? { sequenceNumber, subSequenceNumber, reason: verdict.reason }
@@ -469,10 +475,7 @@ export class BatchPlanner {
       );
     };
 
-    // The batch's index of the record being placed (builderFor counts members' offsets with it).
-    let recordIndex = -1;
     for (const record of records) {
-      recordIndex += 1;
       const { kinesis } = record;
       const sequenceNumber = kinesis.sequenceNumber;
       const shardId = sameShard(record.eventID, lastShardId) ? lastShardId : shardIdOf(record.eventID);

@@ -7,6 +7,7 @@ import {
   quarantineLine,
 } from '../../lambda/trade-writer/encode';
 import { QUARANTINE_COLUMNS } from '../../schema/layout';
+import { sequenceHash } from '../../schema/object-keys';
 import { REJECTIONS } from '../../schema/validation/rejection';
 
 const suffix = ingestionSuffix('shardId-000000000001', '2026-03-11T15:00:00.000Z');
@@ -34,6 +35,17 @@ function tradeLine(
 }
 
 describe('trade lines', () => {
+  it.each(['49590338271490256608559692538361571095921575989136588898', '1', 'a"b\\c', 'näive'])(
+    'hash the sequence number %s as schema/object-keys.ts does while copying it in',
+    (sequenceNumber) => {
+      const lines = new JsonLines();
+      const bytes = Buffer.from('{"trade_id":"T"}', 'utf8');
+      lines.appendTrade(bytes, 0, bytes.length, false, sequenceNumber, NO_SUB_SEQUENCE_NUMBER, '', suffix);
+      expect(lines.sequenceHash).toBe(sequenceHash(sequenceNumber));
+      expect(JSON.parse(lines.contents().toString('utf8')).sequence_number).toBe(sequenceNumber);
+    },
+  );
+
   it('are the producer bytes with the ingestion fields before the closing brace, ending in a line feed', () => {
     expect(tradeLine('{"price":1.10,"trade_id":"é"}')).toBe(
       '{"price":1.10,"trade_id":"é","shard_id":"shardId-000000000001","sequence_number":"42",' +

@@ -49,7 +49,7 @@ describe('planning a batch', () => {
     ];
     const [object] = planBatch(records, INGESTION).objects;
     expect([object.firstSequenceNumber, object.lastSequenceNumber]).toEqual(['99', '1000']);
-    const members = membersDigest([{ offset: 0 }, { offset: 1 }, { offset: 2 }]);
+    const members = membersDigest([{ sequenceNumber: '100' }, { sequenceNumber: '99' }, { sequenceNumber: '1000' }]);
     expect(object.key).toBe(`trades/dt=2026-03-11/${SHARD_ID}-99-1000-${members}.jsonl.gz`);
   });
 

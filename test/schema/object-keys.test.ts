@@ -7,6 +7,7 @@ import {
   NO_MEMBERS,
   objectKey,
   parseObjectKey,
+  sequenceHash,
   shardIdOf,
 } from '../../schema/object-keys';
 
@@ -21,35 +22,45 @@ describe('object keys', () => {
   });
 
   describe('the members digest', () => {
-    const plain = (...offsets: number[]) => offsets.map((offset) => ({ offset }));
+    const plain = (...numbers: string[]) => numbers.map((sequenceNumber) => ({ sequenceNumber }));
 
-    it('is FNV-1a over each member’s offset and sub-sequence number plus one, four bytes each, as eight hex digits', () => {
-      let hash = 0x811c9dc5;
-      for (const byte of [3, 0, 0, 0, 0, 0, 0, 0]) hash = Math.imul(hash ^ byte, 16777619);
-      expect(membersDigest(plain(3))).toBe((hash >>> 0).toString(16).padStart(8, '0'));
-      expect(membersDigest(plain(3))).toMatch(/^[0-9a-f]{8}$/);
+    it('is FNV-1a over each member’s sequence-number hash and sub-sequence number plus one, as eight hex digits', () => {
+      // Four characters a word, then what is left and the length: '4950001' is '4950' and '001'.
+      const word = (text: string) => [...text].reduce((w, c) => (w << 8) ^ c.charCodeAt(0), 0);
+      let hash = Math.imul(0x811c9dc5 ^ word('4950'), 16777619);
+      hash = Math.imul(hash ^ word('001') ^ 7, 16777619);
+      expect(sequenceHash('4950001')).toBe(hash);
+      expect(sequenceHash('495')).toBe(Math.imul(0x811c9dc5 ^ word('495') ^ 3, 16777619));
+      hash = sequenceHash('495');
+      let digest = 0x811c9dc5;
+      for (const byte of [hash & 0xff, (hash >>> 8) & 0xff, (hash >>> 16) & 0xff, hash >>> 24, 0, 0, 0, 0]) {
+        digest = Math.imul(digest ^ byte, 16777619);
+      }
+      expect(membersDigest(plain('495'))).toBe((digest >>> 0).toString(16).padStart(8, '0'));
+      // A leading zero is a character of its own, not lost to the shifts.
+      expect(sequenceHash('0495')).not.toBe(sequenceHash('495'));
       expect(digestText(NO_MEMBERS)).toBe('811c9dc5');
     });
 
     it('tells apart members of one range: one more, one fewer, or one swapped for another', () => {
       const digests = new Set([
-        membersDigest(plain(0, 5, 9)),
-        membersDigest(plain(0, 9)),
-        membersDigest(plain(0, 2, 5, 9)),
-        membersDigest(plain(0, 2, 9)),
+        membersDigest(plain('100', '150', '200')),
+        membersDigest(plain('100', '200')),
+        membersDigest(plain('100', '120', '150', '200')),
+        membersDigest(plain('100', '120', '200')),
       ]);
       expect(digests.size).toBe(4);
     });
 
     it('tells user records of one aggregate apart by sub-sequence number, and from the plain record', () => {
       const digests = new Set([
-        membersDigest([{ offset: 0, subSequenceNumber: 0 }]),
-        membersDigest([{ offset: 0, subSequenceNumber: 1 }]),
-        membersDigest([{ offset: 0 }]),
-        membersDigest([{ offset: 256 }]),
+        membersDigest([{ sequenceNumber: '7', subSequenceNumber: 0 }]),
+        membersDigest([{ sequenceNumber: '7', subSequenceNumber: 1 }]),
+        membersDigest([{ sequenceNumber: '7' }]),
+        membersDigest([{ sequenceNumber: '70' }]),
         membersDigest([
-          { offset: 0, subSequenceNumber: 0 },
-          { offset: 0, subSequenceNumber: 1 },
+          { sequenceNumber: '7', subSequenceNumber: 0 },
+          { sequenceNumber: '7', subSequenceNumber: 1 },
         ]),
       ]);
       expect(digests.size).toBe(5);
@@ -57,11 +68,13 @@ describe('object keys', () => {
 
     it('is the same run as the planner runs it, one member at a time', () => {
       const members = [
-        { offset: 0, subSequenceNumber: -1 },
-        { offset: 1, subSequenceNumber: 3 },
-        { offset: 70_000, subSequenceNumber: 2 ** 31 },
+        { sequenceNumber: '49650000000000000000000000000000000000000000000000000001', subSequenceNumber: -1 },
+        { sequenceNumber: '49650000000000000000000000000000000000000000000000000002', subSequenceNumber: 3 },
       ];
-      const running = members.reduce((digest, m) => addMember(digest, m.offset, m.subSequenceNumber), NO_MEMBERS);
+      const running = members.reduce(
+        (digest, m) => addMember(digest, sequenceHash(m.sequenceNumber), m.subSequenceNumber),
+        NO_MEMBERS,
+      );
       expect(digestText(running)).toBe(membersDigest(members));
     });
   });
