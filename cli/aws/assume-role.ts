@@ -17,6 +17,11 @@ export interface AssumedRole {
  * means that question always gets a fresh session, never the one about to expire.
  */
 export const RENEW_BEFORE_EXPIRY_MS = 10 * 60 * 1000;
+/**
+ * A renewal that fails (STS throttled, the network) is an error only once the session has less than
+ * this left; until then the session signs on and the next call tries again.
+ */
+export const LAST_USABLE_MS = 60 * 1000;
 
 /** What a role session name may hold (STS: `[\w+=,.@-]{2,64}`). */
 const SESSION_NAME_CHARS = /[^\w+=,.@-]/g;
@@ -72,16 +77,30 @@ export async function assumeRole(
     };
   };
   let session = await assume();
+  // When to assume again: RENEW_BEFORE_EXPIRY_MS before the end, or half way through a session
+  // shorter than twice that, so a short session is not renewed on every call.
+  const renewalTime = (identity: AwsCredentialIdentity): number => {
+    const expiration = identity.expiration?.getTime() ?? Number.POSITIVE_INFINITY;
+    return expiration - Math.min(RENEW_BEFORE_EXPIRY_MS, (expiration - now().getTime()) / 2);
+  };
+  let renewAt = renewalTime(session);
   let renewal: Promise<AwsCredentialIdentity> | undefined;
   const credentials: AwsCredentialIdentityProvider = () => {
-    const expiration = session.expiration?.getTime();
-    if (expiration === undefined || expiration - now().getTime() > RENEW_BEFORE_EXPIRY_MS)
-      return Promise.resolve(session);
+    if (now().getTime() < renewAt) return Promise.resolve(session);
     renewal ??= assume()
-      .then((fresh) => {
-        session = fresh;
-        return fresh;
-      })
+      .then(
+        (fresh) => {
+          session = fresh;
+          renewAt = renewalTime(fresh);
+          return fresh;
+        },
+        (error: unknown) => {
+          // A session that still has a while to run signs this call; the next one tries again.
+          const left = (session.expiration?.getTime() ?? 0) - now().getTime();
+          if (left > LAST_USABLE_MS) return session;
+          throw error;
+        },
+      )
       .finally(() => {
         renewal = undefined;
       });

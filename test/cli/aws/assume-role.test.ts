@@ -1,6 +1,6 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { assumeRole, RENEW_BEFORE_EXPIRY_MS, sessionNameFor } from '../../../cli/aws/assume-role';
+import { assumeRole, LAST_USABLE_MS, RENEW_BEFORE_EXPIRY_MS, sessionNameFor } from '../../../cli/aws/assume-role';
 import { createAwsClients } from '../../../cli/aws/clients';
 import type { CliError } from '../../../cli/errors';
 import { EXIT } from '../../../cli/exit-codes';
@@ -115,6 +115,39 @@ describe('the credentials of an assumed role', () => {
     const failure = (await role.credentials().catch((e) => e)) as CliError;
     expect(failure.exitCode).toBe(EXIT.AWS_SETUP);
     expect(failure.message).toContain('has expired (sts:AssumeRole): sign in again');
+    expect((await role.credentials()).accessKeyId).toBe('ASIARENEWED');
+  });
+
+  it('renews before the SDK would ask for a new identity, so it never gets the session about to expire', async () => {
+    stsRenewsOnce();
+    const role = await assumeProducer();
+    // Seven minutes left: inside this margin, outside the SDK's five.
+    clock = new Date(ASSUMED_CREDENTIALS.Expiration.getTime() - 7 * 60 * 1000);
+    expect((await role.credentials()).accessKeyId).toBe('ASIARENEWED');
+  });
+
+  it('keeps signing with a session that has a while left when a renewal fails, and renews on the next call', async () => {
+    stsMock
+      .on(AssumeRoleCommand)
+      .resolvesOnce({ Credentials: ASSUMED_CREDENTIALS })
+      .rejectsOnce(awsError('Throttling', 'Rate exceeded', 400))
+      .resolvesOnce({ Credentials: RENEWED });
+    const role = await assumeProducer();
+    clock = new Date(ASSUMED_CREDENTIALS.Expiration.getTime() - LAST_USABLE_MS - 60_000);
+    expect((await role.credentials()).accessKeyId).toBe('ASIAPRODUCER');
+    expect((await role.credentials()).accessKeyId).toBe('ASIARENEWED');
+    expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(3);
+  });
+
+  it('renews a session shorter than twice the margin half way through, not on every call', async () => {
+    const short = { ...ASSUMED_CREDENTIALS, Expiration: new Date(clock.getTime() + 8 * 60 * 1000) };
+    stsMock.on(AssumeRoleCommand).resolvesOnce({ Credentials: short }).resolvesOnce({ Credentials: RENEWED });
+    const role = await assumeProducer();
+    await role.credentials();
+    clock = new Date(clock.getTime() + 3 * 60 * 1000);
+    await role.credentials();
+    expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(1);
+    clock = new Date(clock.getTime() + 2 * 60 * 1000);
     expect((await role.credentials()).accessKeyId).toBe('ASIARENEWED');
   });
 
