@@ -18,12 +18,15 @@ const QUOTAS = {
   keyPolicy: 32_768,
   /** S3: one bucket policy (20 KB). */
   bucketPolicy: 20_480,
+  /** SNS: one topic policy (30 KB). */
+  topicPolicy: 30_720,
 };
 
 /**
  * The longest each value CloudFormation fills in can be: pseudo parameters at their longest
- * (GovCloud, the longest Region name and URL suffix), and any other Ref or attribute as 100
- * characters, more than an ARN of a generated S3, IAM or KMS name takes.
+ * (GovCloud, the longest Region name and URL suffix), and any other Ref or attribute as 256
+ * characters, more than any ARN these policies name takes (a generated role ARN is at most about
+ * 100; a state machine, log group or stream ARN with a long name, a few hundred at most).
  */
 const LONGEST_PSEUDO: Record<string, string> = {
   'AWS::Partition': 'aws-us-gov',
@@ -32,7 +35,7 @@ const LONGEST_PSEUDO: Record<string, string> = {
   'AWS::URLSuffix': 'amazonaws.com.cn',
   'AWS::StackName': 'TradingDataLake-prod',
 };
-const LONGEST_VALUE = 'x'.repeat(100);
+const LONGEST_VALUE = 'x'.repeat(256);
 
 function longest(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(longest);
@@ -104,12 +107,31 @@ function countPolicies(resources: Record<string, Resource>): Counted[] {
         quota: QUOTAS.bucketPolicy,
       });
     }
+    if (Type === 'AWS::SNS::TopicPolicy') {
+      counted.push({
+        what: `topic policy ${id}`,
+        length: lengthOf(Properties.PolicyDocument),
+        quota: QUOTAS.topicPolicy,
+      });
+    }
   }
   for (const [role, length] of inlineByRole) {
     counted.push({ what: `inline policies of ${role}`, length, quota: QUOTAS.roleInlinePolicies });
   }
   return counted;
 }
+
+/** Properties that hold a policy document, on any resource type. */
+const POLICY_PROPERTIES = new Set(['PolicyDocument', 'KeyPolicy', 'AssumeRolePolicyDocument', 'Policies']);
+/** The types countPolicies counts. */
+const COUNTED_TYPES = new Set([
+  'AWS::IAM::Role',
+  'AWS::IAM::Policy',
+  'AWS::IAM::ManagedPolicy',
+  'AWS::KMS::Key',
+  'AWS::S3::BucketPolicy',
+  'AWS::SNS::TopicPolicy',
+]);
 
 /** The policies past their quota. */
 const overQuota = (counted: readonly Counted[]) => counted.filter(({ length, quota }) => length > quota);
@@ -122,13 +144,25 @@ const STAGES = {
 describe.each(Object.entries(STAGES))('every policy of the %s stack fits its service’s size quota', (_, resources) => {
   const counted = countPolicies(resources);
 
-  it('counts every role, key and bucket policy of the stack', () => {
+  it('counts every role, key, bucket and topic policy of the stack', () => {
     const kinds = (prefix: string) => counted.filter(({ what }) => what.startsWith(prefix)).length;
     const ofType = (type: string) => Object.values(resources).filter(({ Type }) => Type === type).length;
     expect(kinds('trust policy of')).toBe(ofType('AWS::IAM::Role'));
     expect(kinds('key policy of')).toBe(ofType('AWS::KMS::Key'));
     expect(kinds('bucket policy')).toBe(ofType('AWS::S3::BucketPolicy'));
+    expect(kinds('topic policy')).toBe(ofType('AWS::SNS::TopicPolicy'));
     expect(kinds('inline policies of')).toBeGreaterThanOrEqual(8);
+  });
+
+  it('leaves no resource that holds a policy document uncounted', () => {
+    const holdsPolicy = ({ Properties }: Resource) =>
+      Object.keys(Properties ?? {}).some((name) => POLICY_PROPERTIES.has(name));
+    const types = new Set(
+      Object.values(resources)
+        .filter(holdsPolicy)
+        .map(({ Type }) => Type),
+    );
+    expect([...types].filter((type) => !COUNTED_TYPES.has(type))).toEqual([]);
   });
 
   it('keeps each within its quota with every filled-in value at its longest', () => {
