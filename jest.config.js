@@ -18,6 +18,8 @@ const slowSuites = [
   '<rootDir>/test/validators/control-tower.test.ts',
   // The JSON scanner's differential test at full size; json-object.test.ts runs a bounded sample of it.
   '<rootDir>/test/schema/validation/json-object.full.test.ts',
+  // The object keys' sequence-number hash against chance, over 200,000 sequence numbers a case.
+  '<rootDir>/test/schema/object-keys.collisions.test.ts',
   // The whole local pipeline, plain and with --chaos (kinesalite, s3rver, the writer, DuckDB).
   '<rootDir>/test/e2e/local-pipeline.test.ts',
   // Every named query and curation statement parsed by a Trino grammar (dt-sql-parser, 4 s to load).

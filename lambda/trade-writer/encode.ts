@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { FNV_OFFSET, FNV_PRIME } from '../../schema/object-keys';
+import { finishHash, HASH_SEED, hashBlock } from '../../schema/object-keys';
 import type { Rejection } from '../../schema/validation/rejection';
 
 /**
@@ -183,19 +183,19 @@ export class JsonLines {
     // The sequence number, byte for byte when it is printable ASCII without a quote or backslash
     // (Kinesis's are digits), hashed for the object key on the way (schema/object-keys.ts).
     let plain = true;
-    let hash = FNV_OFFSET;
-    let word = 0;
+    let hash = HASH_SEED;
+    let block = 0;
     for (let i = 0; i < sequenceNumber.length; i += 1) {
       const code = sequenceNumber.charCodeAt(i);
       buffer[at + i] = code;
-      word = (word << 8) ^ code;
+      block = (block << 8) ^ code;
       if ((i & 3) === 3) {
-        hash = Math.imul(hash ^ word, FNV_PRIME);
-        word = 0;
+        hash = hashBlock(hash, block);
+        block = 0;
       }
       plain = plain && code >= SPACE && code <= 0x7e && code !== QUOTE && code !== BACKSLASH;
     }
-    this.sequenceHash = Math.imul(hash ^ word ^ sequenceNumber.length, FNV_PRIME);
+    this.sequenceHash = finishHash(hash, block, sequenceNumber.length);
     // Never for a sequence number from Kinesis; escaped rather than trusted.
     at = plain
       ? at + sequenceNumber.length

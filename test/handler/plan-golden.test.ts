@@ -28,7 +28,7 @@ import { FIELD_VALUES, goldenCorpus } from './golden-corpus';
  * key's digest against the records in its body.
  */
 const LEGACY_HASH = '4b02d14c49a9c434301d5de8eddcf2a744de11d24ba8849ada33739a4db1437e';
-const RECORDED_HASH = 'bf955d1ba47c4a8f4d53b9350e1f9f1a29ef08ffd45e7362b0b5856f6c4e3d75';
+const RECORDED_HASH = '8cc3b9753b8508de0ac468cb767204ff55d3f5a4dc720d0a4414e7f3b6f6b17b';
 const TRADES_HASH = 'f86e8c5a6c84289fdf6ed7ba091b1e1c47d52d4499928147bd243639af8b2caa';
 
 /** A key as it was before it named its members. */
