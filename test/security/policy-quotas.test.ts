@@ -69,50 +69,35 @@ interface Counted {
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 
+/** The resource types that hold one policy each, where, and what it is called. */
+const ONE_POLICY: Record<string, { property: string; what: string; quota: number }> = {
+  'AWS::IAM::Role': { property: 'AssumeRolePolicyDocument', what: 'trust policy of', quota: QUOTAS.roleTrustPolicy },
+  'AWS::IAM::ManagedPolicy': { property: 'PolicyDocument', what: 'managed policy', quota: QUOTAS.managedPolicy },
+  'AWS::KMS::Key': { property: 'KeyPolicy', what: 'key policy of', quota: QUOTAS.keyPolicy },
+  'AWS::S3::BucketPolicy': { property: 'PolicyDocument', what: 'bucket policy', quota: QUOTAS.bucketPolicy },
+  'AWS::SNS::TopicPolicy': { property: 'PolicyDocument', what: 'topic policy', quota: QUOTAS.topicPolicy },
+};
+
 function countPolicies(resources: Record<string, Resource>): Counted[] {
   const counted: Counted[] = [];
+  // IAM counts a role's inline policies together: its own `Policies` and every AWS::IAM::Policy on it.
   const inlineByRole = new Map<string, number>();
+  const addInline = (role: string, length: number) => inlineByRole.set(role, (inlineByRole.get(role) ?? 0) + length);
   for (const [id, { Type, Properties }] of Object.entries(resources)) {
+    const one = ONE_POLICY[Type];
+    if (one !== undefined) {
+      counted.push({ what: `${one.what} ${id}`, length: lengthOf(Properties[one.property]), quota: one.quota });
+    }
     if (Type === 'AWS::IAM::Role') {
-      counted.push({
-        what: `trust policy of ${id}`,
-        length: lengthOf(Properties.AssumeRolePolicyDocument),
-        quota: QUOTAS.roleTrustPolicy,
-      });
-      const inline = ((Properties.Policies ?? []) as { PolicyDocument: unknown }[]).map((p) =>
-        lengthOf(p.PolicyDocument),
-      );
-      inlineByRole.set(id, (inlineByRole.get(id) ?? 0) + inline.reduce((sum, n) => sum + n, 0));
+      for (const { PolicyDocument } of (Properties.Policies ?? []) as { PolicyDocument: unknown }[]) {
+        addInline(id, lengthOf(PolicyDocument));
+      }
+      addInline(id, 0);
     }
     if (Type === 'AWS::IAM::Policy') {
       for (const role of (Properties.Roles ?? []) as { Ref?: string }[]) {
-        const roleId = role.Ref ?? `an imported role of ${id}`;
-        inlineByRole.set(roleId, (inlineByRole.get(roleId) ?? 0) + lengthOf(Properties.PolicyDocument));
+        addInline(role.Ref ?? `an imported role of ${id}`, lengthOf(Properties.PolicyDocument));
       }
-    }
-    if (Type === 'AWS::IAM::ManagedPolicy') {
-      counted.push({
-        what: `managed policy ${id}`,
-        length: lengthOf(Properties.PolicyDocument),
-        quota: QUOTAS.managedPolicy,
-      });
-    }
-    if (Type === 'AWS::KMS::Key') {
-      counted.push({ what: `key policy of ${id}`, length: lengthOf(Properties.KeyPolicy), quota: QUOTAS.keyPolicy });
-    }
-    if (Type === 'AWS::S3::BucketPolicy') {
-      counted.push({
-        what: `bucket policy ${id}`,
-        length: lengthOf(Properties.PolicyDocument),
-        quota: QUOTAS.bucketPolicy,
-      });
-    }
-    if (Type === 'AWS::SNS::TopicPolicy') {
-      counted.push({
-        what: `topic policy ${id}`,
-        length: lengthOf(Properties.PolicyDocument),
-        quota: QUOTAS.topicPolicy,
-      });
     }
   }
   for (const [role, length] of inlineByRole) {
@@ -124,14 +109,7 @@ function countPolicies(resources: Record<string, Resource>): Counted[] {
 /** Properties that hold a policy document, on any resource type. */
 const POLICY_PROPERTIES = new Set(['PolicyDocument', 'KeyPolicy', 'AssumeRolePolicyDocument', 'Policies']);
 /** The types countPolicies counts. */
-const COUNTED_TYPES = new Set([
-  'AWS::IAM::Role',
-  'AWS::IAM::Policy',
-  'AWS::IAM::ManagedPolicy',
-  'AWS::KMS::Key',
-  'AWS::S3::BucketPolicy',
-  'AWS::SNS::TopicPolicy',
-]);
+const COUNTED_TYPES = new Set([...Object.keys(ONE_POLICY), 'AWS::IAM::Policy']);
 
 /** The policies past their quota. */
 const overQuota = (counted: readonly Counted[]) => counted.filter(({ length, quota }) => length > quota);
