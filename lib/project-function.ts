@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { functionNodeOptions } from './function-node-options';
 import { WRITER_BUNDLING } from './ingestion/writer-bundling';
 
 const PROJECT_ROOT = path.join(__dirname, '..');
@@ -22,6 +23,7 @@ export interface ProjectFunctionProps {
   readonly role: iam.IRole;
   /** Its log group (`AuditKey.createLogGroup`: encrypted with the audit key); the role may write to it. */
   readonly logGroup: logs.ILogGroup;
+  /** Its memory in MB, which also sizes its V8 heap (`functionNodeOptions`). */
   readonly memorySize: number;
   readonly timeout: Duration;
   /** @default lambda.Architecture.ARM_64 */
@@ -35,7 +37,9 @@ export interface ProjectFunctionProps {
 /**
  * Every function of the stack is made here, so each has what the writer has: Node.js 24, JSON logs
  * in its own encrypted log group, X-Ray tracing, and a bundle built by esbuild on this machine with
- * the AWS SDK inside at the version of package-lock.json (`WRITER_BUNDLING`, which the bench measures).
+ * the AWS SDK inside at the version of package-lock.json (`WRITER_BUNDLING`, which the bench measures),
+ * and a V8 heap sized from its memory as the Lambda runtime sizes it (`functionNodeOptions`, which the
+ * bench runs the handler with too).
  */
 export function createProjectFunction(
   scope: Construct,
@@ -70,7 +74,7 @@ export function createProjectFunction(
       // Bundle the AWS SDK at the version pinned in package-lock.json instead of the runtime's.
       externalModules: [],
     },
-    environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+    environment: { ...props.environment, NODE_OPTIONS: functionNodeOptions(props.memorySize).join(' ') },
   });
   props.logGroup.grantWrite(props.role);
   return fn;

@@ -56,7 +56,8 @@ describe('trade-writer function', () => {
     expect(writer.Environment.Variables).toMatchObject({
       DATA_BUCKET_NAME: { Ref: logicalIdOf(stack.lake.bucket) },
       DATA_KEY_ARN: { 'Fn::GetAtt': [logicalIdOf(stack.dataKey.key), 'Arn'] },
-      NODE_OPTIONS: '--enable-source-maps',
+      // 1024 MB: a 102 MiB young generation (two 51 MiB semi-spaces), 922 MiB old generation.
+      NODE_OPTIONS: '--enable-source-maps --max-semi-space-size=51 --max-old-space-size=922',
     });
   });
 
@@ -203,14 +204,19 @@ describe('every function of the stack (createProjectFunction)', () => {
   });
 
   it.each(functions.map((fn) => [fn.Properties.FunctionName, fn.Properties]))(
-    '%s runs Node.js 24 with X-Ray, JSON logs in its own audit-key-encrypted log group, source maps, and a role of its own',
+    '%s runs Node.js 24 with X-Ray, JSON logs in its own audit-key-encrypted log group, source maps, a heap sized from its memory, and a role of its own',
     (_, props) => {
       expect(props.Runtime).toBe('nodejs24.x');
       expect(props.TracingConfig).toEqual({ Mode: 'Active' });
       expect(props.LoggingConfig.LogFormat).toBe('JSON');
       const logGroup = logGroups[props.LoggingConfig.LogGroup.Ref];
       expect(logGroup.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^AuditKey/), 'Arn'] });
-      expect(props.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+      // Its V8 heap as the Lambda runtime's bootstrap sizes it: memory / 20 MiB a semi-space, the rest
+      // after a tenth for the old generation.
+      expect(props.Environment.Variables.NODE_OPTIONS).toBe(
+        `--enable-source-maps --max-semi-space-size=${Math.floor(props.MemorySize / 20)} ` +
+          `--max-old-space-size=${props.MemorySize - Math.floor(props.MemorySize / 10)}`,
+      );
       const role = roles[props.Role['Fn::GetAtt'][0]];
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();
       expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([

@@ -39,7 +39,7 @@ describe('replay function', () => {
       WRITER_FUNCTION_ARN: writerArn,
       TRADE_STREAM_ARN: stack.resolve(stack.ingestion.streamArn),
       POWERTOOLS_SERVICE_NAME: 'trade-replay',
-      NODE_OPTIONS: '--enable-source-maps',
+      NODE_OPTIONS: '--enable-source-maps --max-semi-space-size=51 --max-old-space-size=922',
     });
   });
 

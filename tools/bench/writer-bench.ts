@@ -8,12 +8,13 @@
  *    NodejsFunction (WRITER_BUNDLING), and once with esbuild's defaults for comparison; `--writer-root`
  *    bundles another checkout's writer instead (a before/after comparison with the same bench).
  * 2. Times a cold `require` of each bundle in fresh node processes, with and without
- *    `--enable-source-maps` (the function's NODE_OPTIONS turn it on), and of aws-kinesis-agg bundled
+ *    the function's NODE_OPTIONS (lib/function-node-options.ts: source maps on), and of aws-kinesis-agg bundled
  *    alone: what the writer's first aggregate adds, since it loads the library then.
  * 3. For each scenario, starts tools/bench/loopback-s3-process.ts on 127.0.0.1 (core 1), over HTTPS
  *    with a certificate made for the run as S3 is reached over TLS (`--plain-http` to compare), and
  *    times the bundled handler in tools/bench/measure-handler.ts (core 0) against the physical floor
- *    (base64 decoding of the records and gzip level 1 of the writer's own output) in the same process.
+ *    (base64 decoding of the records and gzip level 1 of the writer's own output) in the same process,
+ *    which runs with the function's NODE_OPTIONS: the heap the Lambda runtime gives its memory.
  * 4. With `--record`, writes the figures the cost model reads to tools/cost/measured.json, keeping
  *    the figures other tasks recorded there and, after a `--scenario` run, the other scenarios.
  * Everything stays on 127.0.0.1, and every child process ends with the bench.
@@ -23,6 +24,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
+import { WRITER_MEMORY_MB } from '../../lambda/trade-writer/contract';
+import { functionNodeOptions } from '../../lib/function-node-options';
 import { writerEsbuildOptions } from '../../lib/ingestion/writer-bundling';
 import {
   MEASURED_FIGURES_PATH,
@@ -45,8 +48,14 @@ const WRITER_ROOT = resolve(option('--writer-root') ?? ROOT);
 const RECORD = process.argv.includes('--record');
 /** S3 over plain HTTP instead of HTTPS: what TLS costs the handler, by difference. */
 const PLAIN_HTTP = process.argv.includes('--plain-http');
-/** Node options for the handler's process, as the function's NODE_OPTIONS would set them (e.g. a V8 heap size). */
-const HANDLER_NODE_OPTIONS = (option('--node-options') ?? '').split(' ').filter((flag) => flag !== '');
+/**
+ * Node options for the handler's process: the function's NODE_OPTIONS (source maps and the heap the
+ * Lambda runtime gives WRITER_MEMORY_MB), unless `--node-options` names others (`""` for node's own).
+ */
+const DEPLOYED_NODE_OPTIONS = functionNodeOptions(WRITER_MEMORY_MB);
+const HANDLER_NODE_OPTIONS = (option('--node-options') ?? DEPLOYED_NODE_OPTIONS.join(' '))
+  .split(' ')
+  .filter((flag) => flag !== '');
 /** Where to write a V8 CPU profile of the timed invocations (open it in Chrome DevTools), `.<scenario>.cpuprofile` appended. */
 const CPU_PROFILE = option('--cpu-profile');
 
@@ -234,9 +243,12 @@ async function main(): Promise<void> {
     stdin: { contents: "module.exports = require('aws-kinesis-agg');", resolveDir: ROOT, loader: 'js' },
   });
   const cold = {
-    deployed: coldRequireMs(deployed.path, ['--enable-source-maps']),
-    deployedNoMaps: coldRequireMs(deployed.path, []),
-    esbuildDefaults: coldRequireMs(esbuildDefaults.path, ['--enable-source-maps']),
+    deployed: coldRequireMs(deployed.path, [...DEPLOYED_NODE_OPTIONS]),
+    deployedNoMaps: coldRequireMs(
+      deployed.path,
+      DEPLOYED_NODE_OPTIONS.filter((flag) => flag !== '--enable-source-maps'),
+    ),
+    esbuildDefaults: coldRequireMs(esbuildDefaults.path, [...DEPLOYED_NODE_OPTIONS]),
     kinesisAggregation: coldRequireMs(kinesisAggregation.path, []),
   };
   const names = (Object.keys(SCENARIOS) as ScenarioName[]).filter((name) => only === undefined || name === only);
@@ -250,7 +262,8 @@ async function main(): Promise<void> {
       `${hasTaskset ? 'handler pinned to core 0, loopback S3 to core 1' : 'not pinned (no taskset)'}; ` +
       `${results[0]?.iterations} timed invocations after warm-up per scenario; load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after` +
       `; S3 over ${PLAIN_HTTP ? 'plain HTTP' : 'HTTPS'}` +
-      (HANDLER_NODE_OPTIONS.length === 0 ? '' : `; handler run with ${HANDLER_NODE_OPTIONS.join(' ')}`) +
+      `; handler run with ${HANDLER_NODE_OPTIONS.length === 0 ? "node's default options" : HANDLER_NODE_OPTIONS.join(' ')}` +
+      (HANDLER_NODE_OPTIONS.join(' ') === DEPLOYED_NODE_OPTIONS.join(' ') ? " (the function's NODE_OPTIONS)" : '') +
       (WRITER_ROOT === ROOT ? '' : `; writer from ${WRITER_ROOT}`),
   );
   const oneDate = results.find(({ scenario }) => scenario === 'one date');
@@ -325,13 +338,13 @@ async function main(): Promise<void> {
     [
       'cold require, as deployed',
       `${cold.deployed.toFixed(1)} ms`,
-      `${verdict(cold.deployed <= TARGETS.coldRequireMs)} (<= ${TARGETS.coldRequireMs} ms; --enable-source-maps)`,
+      `${verdict(cold.deployed <= TARGETS.coldRequireMs)} (<= ${TARGETS.coldRequireMs} ms; the function's NODE_OPTIONS)`,
     ],
     ['  same without --enable-source-maps', `${cold.deployedNoMaps.toFixed(1)} ms`, ''],
     [
       '  with esbuild defaults instead',
       `${cold.esbuildDefaults.toFixed(1)} ms`,
-      `bundle ${kib(esbuildDefaults.bytes)}; main fields main, sourcesContent true; --enable-source-maps`,
+      `bundle ${kib(esbuildDefaults.bytes)}; main fields main, sourcesContent true; the function's NODE_OPTIONS`,
     ],
     [
       'aws-kinesis-agg alone, cold require',
