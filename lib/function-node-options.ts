@@ -7,9 +7,10 @@
  * generation, half of that for each semi-space, and the rest for the old generation. They are named
  * here rather than inherited because that bootstrap is not documented and may change: node's command
  * line wins over `NODE_OPTIONS`, so where the runtime still passes them nothing changes, and where it
- * stops the function keeps them. They matter to the writer: an event of 6,500 records is about 8 MB
- * of live strings, and with node's own default (16 MiB semi-spaces) a scavenge copying it lands in
- * half of its invocations (docs/trade-writer.md).
+ * stops the function keeps them. On Node 24, the runtime's node, they are also what node chooses
+ * itself for such a heap (64 MiB semi-spaces, as V8 rounds 51 up); on Node 20, which runs the bench
+ * and the tests, node's own 16 MiB semi-spaces put a scavenge of the writer's 8 MB event in every
+ * one-date invocation (docs/trade-writer.md), so the bench runs the handler with these.
  */
 
 /** `--max-semi-space-size` in MiB for a function of `memoryMb`: the runtime bootstrap's `memory / 10 / 2`. */
