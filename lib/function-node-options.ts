@@ -14,12 +14,12 @@
  */
 
 /** `--max-semi-space-size` in MiB for a function of `memoryMb`: the runtime bootstrap's `memory / 10 / 2`. */
-export function semiSpaceMb(memoryMb: number): number {
+function semiSpaceMb(memoryMb: number): number {
   return Math.floor(Math.floor(memoryMb / 10) / 2);
 }
 
 /** `--max-old-space-size` in MiB for a function of `memoryMb`: the runtime bootstrap's `memory - memory / 10`. */
-export function oldSpaceMb(memoryMb: number): number {
+function oldSpaceMb(memoryMb: number): number {
   return memoryMb - Math.floor(memoryMb / 10);
 }
 

@@ -66,6 +66,13 @@ describe('the credentials of an assumed role', () => {
       .on(AssumeRoleCommand)
       .resolvesOnce({ Credentials: ASSUMED_CREDENTIALS })
       .resolvesOnce({ Credentials: RENEWED });
+  /** The first renewal fails with `error`; the one after it succeeds. */
+  const stsFailsOneRenewal = (error: Error) =>
+    stsMock
+      .on(AssumeRoleCommand)
+      .resolvesOnce({ Credentials: ASSUMED_CREDENTIALS })
+      .rejectsOnce(error)
+      .resolvesOnce({ Credentials: RENEWED });
 
   it('keeps the session while it has more than the renewal margin left, assuming the role once', async () => {
     stsMock.on(AssumeRoleCommand).resolves({ Credentials: ASSUMED_CREDENTIALS });
@@ -105,11 +112,7 @@ describe('the credentials of an assumed role', () => {
   });
 
   it('fails the call that needed a renewal with the reason STS gave, then tries again on the next', async () => {
-    stsMock
-      .on(AssumeRoleCommand)
-      .resolvesOnce({ Credentials: ASSUMED_CREDENTIALS })
-      .rejectsOnce(awsError('ExpiredToken', 'The security token included in the request is expired', 400))
-      .resolvesOnce({ Credentials: RENEWED });
+    stsFailsOneRenewal(awsError('ExpiredToken', 'The security token included in the request is expired', 400));
     const role = await assumeProducer();
     clock = ASSUMED_CREDENTIALS.Expiration;
     const failure = (await role.credentials().catch((e) => e)) as CliError;
@@ -127,11 +130,7 @@ describe('the credentials of an assumed role', () => {
   });
 
   it('keeps signing with a session that has a while left when a renewal fails, and renews on the next call', async () => {
-    stsMock
-      .on(AssumeRoleCommand)
-      .resolvesOnce({ Credentials: ASSUMED_CREDENTIALS })
-      .rejectsOnce(awsError('Throttling', 'Rate exceeded', 400))
-      .resolvesOnce({ Credentials: RENEWED });
+    stsFailsOneRenewal(awsError('Throttling', 'Rate exceeded', 400));
     const role = await assumeProducer();
     clock = new Date(ASSUMED_CREDENTIALS.Expiration.getTime() - LAST_USABLE_MS - 60_000);
     expect((await role.credentials()).accessKeyId).toBe('ASIAPRODUCER');
