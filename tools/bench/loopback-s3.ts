@@ -36,7 +36,8 @@ export interface LoopbackS3Options {
 export interface LoopbackS3Stats {
   readonly puts: number;
   readonly refused: number;
-  readonly objects: readonly { readonly key: string; readonly bytes: number }[];
+  /** Every object stored, with the `x-amz-checksum-*` algorithm its PUT carried. */
+  readonly objects: readonly { readonly key: string; readonly bytes: number; readonly checksum: string }[];
   /** PUTs by the `x-amz-checksum-*` header they carried (`crc32`, …; `none`). */
   readonly checksums: Readonly<Record<string, number>>;
 }
@@ -69,7 +70,7 @@ export function createLoopbackS3(options: LoopbackS3Options): {
   stats(): LoopbackS3Stats;
   putHeaders: IncomingHttpHeaders[];
 } {
-  const storedBytes = new Map<string, number>();
+  const stored = new Map<string, { bytes: number; checksum: string }>();
   const checksums: Record<string, number> = {};
   const putHeaders: IncomingHttpHeaders[] = [];
   let puts = 0;
@@ -77,7 +78,7 @@ export function createLoopbackS3(options: LoopbackS3Options): {
   const stats = (): LoopbackS3Stats => ({
     puts,
     refused,
-    objects: [...storedBytes].map(([key, bytes]) => ({ key, bytes })),
+    objects: [...stored].map(([key, object]) => ({ key, ...object })),
     checksums: { ...checksums },
   });
 
@@ -120,12 +121,12 @@ export function createLoopbackS3(options: LoopbackS3Options): {
         return;
       }
     }
-    if (storedBytes.has(key)) {
+    if (stored.has(key)) {
       sendError(response, 412, 'PreconditionFailed');
       return;
     }
     // With aws-chunked transfer the body carries chunk framing; the object is the decoded length.
-    storedBytes.set(key, Number(headers['x-amz-decoded-content-length'] ?? body.length));
+    stored.set(key, { bytes: Number(headers['x-amz-decoded-content-length'] ?? body.length), checksum });
     response.writeHead(200, { etag: `"${puts}"` });
     response.end();
   };

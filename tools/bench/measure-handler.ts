@@ -9,6 +9,13 @@
  * stores, planned from the same event by the writer's own planner outside the timed part. Both are
  * timed in wall and CPU time; the ratios are the medians of each invocation's handler over the floor
  * run beside it.
+ *
+ * A scenario other than "one date" is also compared with one date side by side: every invocation of
+ * it is paired with an invocation of a one-date batch (the one-date scenario's trades, from another
+ * shard so that their objects are told apart), run by the same handler in the same process just
+ * before or just after it, each with its own event alive alone; `x one date` is the median of those pairs' ratios. Two scenarios'
+ * medians taken in two processes a minute apart also differ by what the shared machine did in that
+ * minute: on this VM the 30-date ratio measured 1.40 to 2.08 that way on one commit.
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -17,6 +24,7 @@ import { getHeapStatistics } from 'node:v8';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { gzip } from '../../lambda/trade-writer/encode';
 import { planBatch } from '../../lambda/trade-writer/plan';
+import type { LoopbackS3Stats } from './loopback-s3';
 import { runtimeEventText } from './runtime-event-text';
 import { type HandlerFigures, SCENARIOS, type ScenarioName } from './scenarios';
 import { aggregatedTradeEvent, daysBefore, realisticTrades, type Trades, tradeEvent } from './trades';
@@ -24,6 +32,8 @@ import { aggregatedTradeEvent, daysBefore, realisticTrades, type Trades, tradeEv
 type Handler = (event: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse>;
 
 const RECORDS = 6_500;
+/** The shard of the one-date batches run beside another scenario's (the scenarios' own are the fixtures' shard). */
+const ONE_DATE_SHARD = 'shardId-000000000001';
 const WARMUP = 15;
 const ITERATIONS = 40;
 
@@ -60,6 +70,15 @@ async function main(): Promise<void> {
   const build = (firstIndex: number) =>
     scenario.aggregated ? aggregatedTradeEvent(trades, firstIndex) : tradeEvent(trades, firstIndex);
   const invocations = WARMUP + ITERATIONS;
+  // The one-date scenario's trades, for the batches run beside this scenario's (none beside itself).
+  const oneDate = SCENARIOS['one date'];
+  const oneDateTrades: Trades | undefined =
+    scenarioName === 'one date'
+      ? undefined
+      : realisticTrades(RECORDS, {
+          dates: Array.from({ length: oneDate.dates }, (_, i) => daysBefore(now, i + 1)),
+          invalidShare: oneDate.invalidShare,
+        });
 
   const handlerMs: number[] = [];
   const handlerCpuMs: number[] = [];
@@ -69,6 +88,8 @@ async function main(): Promise<void> {
   // that moment, which on a shared VM drifts more within a run than either part varies.
   const cpuRatios: number[] = [];
   const wallRatios: number[] = [];
+  const oneDateCpuRatios: number[] = [];
+  const oneDateWallRatios: number[] = [];
   let failures = 0;
   let sink = 0;
   let kinesisRecords = 0;
@@ -93,15 +114,18 @@ async function main(): Promise<void> {
   observer.observe({ entryTypes: ['gc'] });
   // Each window also holds the growth of V8's heap across the handler: what it allocated, in an
   // invocation without a collection (one frees, so the difference says nothing then).
-  const handlerWindows: { start: number; end: number; heapGrowth: number }[] = [];
-  const timeHandler = async (event: KinesisStreamEvent): Promise<[number, number]> => {
+  type HandlerWindow = { start: number; end: number; heapGrowth: number };
+  const handlerWindows: HandlerWindow[] = [];
+  // The one-date batches' own, kept apart: the scenario's figures are its invocations' only.
+  const oneDateWindows: HandlerWindow[] = [];
+  const timeHandler = async (event: KinesisStreamEvent, windows = handlerWindows): Promise<[number, number]> => {
     const heapBefore = getHeapStatistics().used_heap_size;
     const cpuStart = process.cpuUsage();
     const start = process.hrtime.bigint();
     const windowStart = performance.now();
     const response = await handler(event);
     const windowEnd = performance.now();
-    handlerWindows.push({
+    windows.push({
       start: windowStart,
       end: windowEnd,
       heapGrowth: getHeapStatistics().used_heap_size - heapBefore,
@@ -123,6 +147,10 @@ async function main(): Promise<void> {
     const event = JSON.parse(runtimeEventText(text)) as KinesisStreamEvent;
     return {
       text,
+      oneDateText:
+        oneDateTrades === undefined
+          ? undefined
+          : Buffer.from(JSON.stringify(tradeEvent(oneDateTrades, (invocations + i) * RECORDS, ONE_DATE_SHARD)), 'utf8'),
       bodies: writerBodies(event, now),
       kinesisRecords: event.Records.length,
       kinesisBytes: event.Records.reduce((sum, { kinesis }) => sum + Buffer.byteLength(kinesis.data, 'base64'), 0),
@@ -140,21 +168,33 @@ async function main(): Promise<void> {
     }
     // As the Lambda runtime does: each invocation's event arrives as JSON text, a string on V8's
     // heap (runtime-event-text.ts: Node 24's toString would keep it off the heap), and is parsed
-    // just before the handler runs. One event is alive at a time, and the two timed parts alternate
-    // in order so that neither always pays for collecting the other's garbage.
-    const { text, bodies } = prepared[i];
-    const event = JSON.parse(runtimeEventText(text)) as KinesisStreamEvent;
+    // just before the handler runs. One event is alive at a time, and the timed parts alternate in
+    // order so that none always pays for collecting another's garbage: the floor before or after the
+    // scenario's handler, the one-date batch before or after both.
+    const { text, oneDateText, bodies } = prepared[i];
     ({ kinesisRecords, kinesisBytes } = prepared[i]);
-    let floorTime: [number, number];
-    let handled: [number, number];
-    if (i % 2 === 0) {
-      floorTime = timeFloor(event, bodies);
-      handled = await timeHandler(event);
-    } else {
-      handled = await timeHandler(event);
-      floorTime = timeFloor(event, bodies);
-    }
+    // Each event is local to its own function, so that it is garbage once its part is done.
+    const runOneDate = async (): Promise<[number, number] | undefined> =>
+      oneDateText === undefined
+        ? undefined
+        : timeHandler(JSON.parse(runtimeEventText(oneDateText)) as KinesisStreamEvent, oneDateWindows);
+    const runScenario = async (): Promise<{ floorTime: [number, number]; handled: [number, number] }> => {
+      const event = JSON.parse(runtimeEventText(text)) as KinesisStreamEvent;
+      if (i % 2 === 0) {
+        const floorTime = timeFloor(event, bodies);
+        return { floorTime, handled: await timeHandler(event) };
+      }
+      const handled = await timeHandler(event);
+      return { floorTime: timeFloor(event, bodies), handled };
+    };
+    let oneDateTime = i % 4 >= 2 ? await runOneDate() : undefined;
+    const { floorTime, handled } = await runScenario();
+    if (i % 4 < 2) oneDateTime = await runOneDate();
     if (i < WARMUP) continue;
+    if (oneDateTime !== undefined) {
+      oneDateWallRatios.push(handled[0] / oneDateTime[0]);
+      oneDateCpuRatios.push(handled[1] / oneDateTime[1]);
+    }
     floorMs.push(floorTime[0]);
     floorCpuMs.push(floorTime[1]);
     handlerMs.push(handled[0]);
@@ -177,11 +217,17 @@ async function main(): Promise<void> {
   const withCollection = timedWindows.filter(collected).length;
   const allocations = timedWindows.filter((window) => !collected(window)).map(({ heapGrowth }) => heapGrowth);
 
-  const stats = (await (await fetch(statsUrl)).json()) as {
-    puts: number;
-    refused: number;
-    objects: { key: string; bytes: number }[];
-    checksums: Record<string, number>;
+  const all = (await (await fetch(statsUrl)).json()) as LoopbackS3Stats;
+  // The scenario's objects and PUTs, less the one-date batches' beside it (one object each, every
+  // PUT of theirs stored: a refused one fails its invocation, and failures counts it).
+  const oneDateObjects = all.objects.filter(({ key }) => key.includes(ONE_DATE_SHARD));
+  const checksums = { ...all.checksums };
+  for (const { checksum } of oneDateObjects) checksums[checksum] -= 1;
+  const stats = {
+    puts: all.puts - oneDateObjects.length,
+    refused: all.refused,
+    objects: all.objects.filter(({ key }) => !key.includes(ONE_DATE_SHARD)),
+    checksums,
   };
   const figures: HandlerFigures = {
     scenario: scenarioName,
@@ -201,6 +247,8 @@ async function main(): Promise<void> {
     floorCpuMs: median(floorCpuMs),
     wallFloorRatio: median(wallRatios),
     cpuFloorRatio: median(cpuRatios),
+    wallOneDateRatio: oneDateWallRatios.length === 0 ? undefined : median(oneDateWallRatios),
+    cpuOneDateRatio: oneDateCpuRatios.length === 0 ? undefined : median(oneDateCpuRatios),
     failures,
     puts: stats.puts,
     refused: stats.refused,

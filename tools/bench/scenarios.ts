@@ -40,6 +40,13 @@ export interface HandlerFigures {
   readonly wallFloorRatio: number;
   /** The same in CPU time: what the goal is judged on (the wall time adds the wait for S3's answer). */
   readonly cpuFloorRatio: number;
+  /**
+   * Median over invocations of the handler's wall time over that of a one-date batch run beside it
+   * in the same process (measure-handler.ts); undefined for the one-date scenario itself.
+   */
+  readonly wallOneDateRatio: number | undefined;
+  /** The same in CPU time: what the 30-date goal is judged on. */
+  readonly cpuOneDateRatio: number | undefined;
   readonly failures: number;
   readonly puts: number;
   readonly refused: number;

@@ -110,11 +110,14 @@ export function realisticTrades(count: number, options: TradeOptions): Trades {
   return { texts, partitionKeys, arrivals, invalid };
 }
 
-/** A Kinesis event of the trades, one per record, sequence numbers from record number `firstIndex`. */
-export function tradeEvent(trades: Trades, firstIndex: number): KinesisStreamEvent {
+/**
+ * A Kinesis event of the trades, one per record, sequence numbers from record number `firstIndex`,
+ * from `shardId` (@default the fixtures' shard).
+ */
+export function tradeEvent(trades: Trades, firstIndex: number, shardId?: string): KinesisStreamEvent {
   const Records: KinesisStreamRecord[] = trades.texts.map((text, i) =>
     kinesisRecord(
-      { text, partitionKey: trades.partitionKeys[i], approximateArrivalTimestamp: trades.arrivals[i] },
+      { text, partitionKey: trades.partitionKeys[i], approximateArrivalTimestamp: trades.arrivals[i], shardId },
       firstIndex + i,
     ),
   );
