@@ -188,6 +188,11 @@ function coldRequireMs(bundlePath: string, nodeOptions: string[]): number {
   return median(times);
 }
 
+/** A ratio against its goal, with a third decimal when two would show the goal itself (1.503 "MISSES" 1.5). */
+function againstGoal(ratio: number, goal: number): string {
+  return ratio.toFixed(2) === goal.toFixed(2) && ratio !== goal ? ratio.toFixed(3) : ratio.toFixed(2);
+}
+
 function verdict(ok: boolean): string {
   return ok ? 'meets target' : 'MISSES target';
 }
@@ -357,7 +362,7 @@ async function main(): Promise<void> {
   if (oneDate !== undefined) {
     const ratio = oneDate.cpuFloorRatio;
     console.log(
-      `  one date: ${ratio.toFixed(2)} x the floor in CPU time: ${verdict(ratio <= TARGETS.floorRatio)} (<= ${TARGETS.floorRatio}); ` +
+      `  one date: ${againstGoal(ratio, TARGETS.floorRatio)} x the floor in CPU time: ${verdict(ratio <= TARGETS.floorRatio)} (<= ${TARGETS.floorRatio}); ` +
         `${oneDate.wallFloorRatio.toFixed(2)} in wall time`,
     );
   }
@@ -370,7 +375,7 @@ async function main(): Promise<void> {
         ? ''
         : `; ${(thirty.handlerCpuMs / oneDate.handlerCpuMs).toFixed(2)} by the two scenarios' medians`;
     console.log(
-      `  30 dates: ${ratio.toFixed(2)} x one date in CPU time, side by side: ${verdict(ratio <= TARGETS.datesRatio)} (<= ${TARGETS.datesRatio}); ` +
+      `  30 dates: ${againstGoal(ratio, TARGETS.datesRatio)} x one date in CPU time, side by side: ${verdict(ratio <= TARGETS.datesRatio)} (<= ${TARGETS.datesRatio}); ` +
         `${thirty.wallOneDateRatio.toFixed(2)} in wall time${apart}`,
     );
   }
