@@ -363,7 +363,11 @@ export class BatchPlanner {
     // number of dates; each object then takes its lines from it (ObjectBuilder.build).
     let expected = 0;
     let slack = 0;
-    for (const { kinesis, eventID } of records) {
+    // The loops over the records are indexed, not for-of: with for-of, V8's optimized code in about
+    // half of the processes allocated an iterator result (40 bytes) per record, 254 KiB of garbage
+    // per 6,500-record batch (npm run bench's `heap alloc.`, 528 against 276 KiB; docs/trade-writer.md).
+    for (let i = 0; i < records.length; i += 1) {
+      const { kinesis, eventID } = records[i];
       expected += lineBytes(kinesis.data.length, eventID.length);
       slack = Math.max(slack, suffixRoom(kinesis.sequenceNumber));
     }
@@ -475,7 +479,8 @@ export class BatchPlanner {
       );
     };
 
-    for (const record of records) {
+    for (let i = 0; i < records.length; i += 1) {
+      const record = records[i];
       const { kinesis } = record;
       const sequenceNumber = kinesis.sequenceNumber;
       const shardId = sameShard(record.eventID, lastShardId) ? lastShardId : shardIdOf(record.eventID);
