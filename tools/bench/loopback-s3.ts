@@ -40,6 +40,26 @@ export interface LoopbackS3Stats {
   readonly objects: readonly { readonly key: string; readonly bytes: number; readonly checksum: string }[];
   /** PUTs by the `x-amz-checksum-*` header they carried (`crc32`, …; `none`). */
   readonly checksums: Readonly<Record<string, number>>;
+  /** Connections clients opened (TCP, and TLS over HTTPS): a client that keeps its connections alive opens few. */
+  readonly connections: number;
+}
+
+/**
+ * The stats less the objects whose key holds `keyPart` and the PUTs that stored them: what another
+ * writer's objects, told apart by their key (the bench's one-date batches, by their shard), added.
+ * Refused PUTs and connections are not told apart; a refused PUT fails its invocation, which the
+ * bench counts.
+ */
+export function statsWithout(stats: LoopbackS3Stats, keyPart: string): LoopbackS3Stats {
+  const removed = stats.objects.filter(({ key }) => key.includes(keyPart));
+  const checksums = { ...stats.checksums };
+  for (const { checksum } of removed) checksums[checksum] -= 1;
+  return {
+    ...stats,
+    puts: stats.puts - removed.length,
+    objects: stats.objects.filter(({ key }) => !key.includes(keyPart)),
+    checksums,
+  };
 }
 
 /** A running loopback S3. */
@@ -75,7 +95,9 @@ export function createLoopbackS3(options: LoopbackS3Options): {
   const putHeaders: IncomingHttpHeaders[] = [];
   let puts = 0;
   let refused = 0;
+  let connections = 0;
   const stats = (): LoopbackS3Stats => ({
+    connections,
     puts,
     refused,
     objects: [...stored].map(([key, object]) => ({ key, ...object })),
@@ -153,6 +175,9 @@ export function createLoopbackS3(options: LoopbackS3Options): {
       ? createServer(listener)
       : createTlsServer({ key: options.tls.privateKey, cert: options.tls.certificate }, listener);
   server.keepAliveTimeout = 60_000;
+  server.on('connection', () => {
+    connections += 1;
+  });
   return { server, stats, putHeaders };
 }
 

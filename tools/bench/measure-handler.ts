@@ -24,7 +24,7 @@ import { getHeapStatistics } from 'node:v8';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { gzip } from '../../lambda/trade-writer/encode';
 import { planBatch } from '../../lambda/trade-writer/plan';
-import type { LoopbackS3Stats } from './loopback-s3';
+import { type LoopbackS3Stats, statsWithout } from './loopback-s3';
 import { runtimeEventText } from './runtime-event-text';
 import { type HandlerFigures, SCENARIOS, type ScenarioName } from './scenarios';
 import { aggregatedTradeEvent, daysBefore, realisticTrades, type Trades, tradeEvent } from './trades';
@@ -217,18 +217,8 @@ async function main(): Promise<void> {
   const withCollection = timedWindows.filter(collected).length;
   const allocations = timedWindows.filter((window) => !collected(window)).map(({ heapGrowth }) => heapGrowth);
 
-  const all = (await (await fetch(statsUrl)).json()) as LoopbackS3Stats;
-  // The scenario's objects and PUTs, less the one-date batches' beside it (one object each, every
-  // PUT of theirs stored: a refused one fails its invocation, and failures counts it).
-  const oneDateObjects = all.objects.filter(({ key }) => key.includes(ONE_DATE_SHARD));
-  const checksums = { ...all.checksums };
-  for (const { checksum } of oneDateObjects) checksums[checksum] -= 1;
-  const stats = {
-    puts: all.puts - oneDateObjects.length,
-    refused: all.refused,
-    objects: all.objects.filter(({ key }) => !key.includes(ONE_DATE_SHARD)),
-    checksums,
-  };
+  // The scenario's objects and PUTs, less the one-date batches' run beside it.
+  const stats = statsWithout((await (await fetch(statsUrl)).json()) as LoopbackS3Stats, ONE_DATE_SHARD);
   const figures: HandlerFigures = {
     scenario: scenarioName,
     records: RECORDS,
@@ -256,6 +246,7 @@ async function main(): Promise<void> {
     storedBytes: stats.objects.reduce((sum, { bytes }) => sum + bytes, 0),
     tradeBytes: stats.objects.filter(({ key }) => key.includes('/trades/')).reduce((sum, { bytes }) => sum + bytes, 0),
     checksums: stats.checksums,
+    connections: stats.connections,
   };
   process.send?.(figures);
 }

@@ -56,4 +56,6 @@ export interface HandlerFigures {
   readonly tradeBytes: number;
   /** PUTs by the checksum header they carried. */
   readonly checksums: Readonly<Record<string, number>>;
+  /** Connections opened to the loopback S3 over the whole run, warm-up, one-date batches and the figures' own request included. */
+  readonly connections: number;
 }

@@ -327,6 +327,7 @@ async function main(): Promise<void> {
     'objects',
     'PUTs',
     'crc32',
+    'connections',
     'failures',
   ];
   console.log(`  ${header.join(' | ')}`);
@@ -352,6 +353,7 @@ async function main(): Promise<void> {
       perInvocation(figures.objects),
       perInvocation(figures.puts),
       `${figures.checksums.crc32 ?? 0}/${figures.puts}`,
+      `${figures.connections}`,
       `${figures.failures}${figures.refused > 0 ? ` (${figures.refused} refused)` : ''}`,
     ];
     console.log(`  ${row.join(' | ')}`);
