@@ -13,9 +13,10 @@
  * A scenario other than "one date" is also compared with one date side by side: every invocation of
  * it is paired with an invocation of a one-date batch (the one-date scenario's trades, from another
  * shard so that their objects are told apart), run by the same handler in the same process just
- * before or just after it, each with its own event alive alone; `x one date` is the median of those pairs' ratios. Two scenarios'
- * medians taken in two processes a minute apart also differ by what the shared machine did in that
- * minute: on this VM the 30-date ratio measured 1.40 to 2.08 that way on one commit.
+ * before or just after it, each with its own event alive alone; `x one date` is the median of those
+ * pairs' ratios. Two scenarios' medians taken in two processes a minute apart also differ by what
+ * the shared machine did in that minute: on this VM the 30-date ratio measured 1.40 to 2.08 that
+ * way on one commit.
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
