@@ -66,20 +66,18 @@ async function main(): Promise<void> {
   const scenario = SCENARIOS[scenarioName];
   const { handler } = require(bundlePath) as { handler: Handler };
   const now = new Date();
-  const dates = Array.from({ length: scenario.dates }, (_, i) => daysBefore(now, i + 1));
-  const trades: Trades = realisticTrades(RECORDS, { dates, invalidShare: scenario.invalidShare });
+  // A scenario's trades, on its dates (1 to `dates` days back).
+  const tradesOf = ({ dates, invalidShare }: (typeof SCENARIOS)[ScenarioName]): Trades =>
+    realisticTrades(RECORDS, {
+      dates: Array.from({ length: dates }, (_, i) => daysBefore(now, i + 1)),
+      invalidShare,
+    });
+  const trades = tradesOf(scenario);
   const build = (firstIndex: number) =>
     scenario.aggregated ? aggregatedTradeEvent(trades, firstIndex) : tradeEvent(trades, firstIndex);
   const invocations = WARMUP + ITERATIONS;
   // The one-date scenario's trades, for the batches run beside this scenario's (none beside itself).
-  const oneDate = SCENARIOS['one date'];
-  const oneDateTrades: Trades | undefined =
-    scenarioName === 'one date'
-      ? undefined
-      : realisticTrades(RECORDS, {
-          dates: Array.from({ length: oneDate.dates }, (_, i) => daysBefore(now, i + 1)),
-          invalidShare: oneDate.invalidShare,
-        });
+  const oneDateTrades = scenarioName === 'one date' ? undefined : tradesOf(SCENARIOS['one date']);
 
   const handlerMs: number[] = [];
   const handlerCpuMs: number[] = [];
