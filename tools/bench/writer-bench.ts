@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --record] [-- --writer-root DIR] [-- --scenario NAME] [-- --plain-http]
+ * `npm run bench [-- --record] [-- --writer-root DIR] [-- --scenario NAME] [-- --runs N] [-- --plain-http]
  * [-- --node-options "FLAGS"] [-- --node PATH] [-- --cpu-profile FILE]`: the trade-writer on
  * 6,500 realistic trades per invocation against S3 on loopback, in four scenarios (one date, 30
  * interleaved dates, 10% invalid, KPL aggregated), on the functions' Node 24 (scripts/node24.sh:
@@ -16,6 +16,9 @@
  *    times the bundled handler in tools/bench/measure-handler.ts (core 0) against the physical floor
  *    (base64 decoding of the records and gzip level 1 of the writer's own output) in the same process,
  *    which runs with the function's NODE_OPTIONS: the heap the Lambda runtime gives its memory.
+ *    With `--runs N`, every scenario is measured N times, each run in fresh processes, the scenarios
+ *    taking turns; the goals are judged on the median of the runs (runs.ts), the table shows each
+ *    scenario's median run.
  * 4. With `--record`, writes the figures the cost model reads to tools/cost/measured.json, keeping
  *    the figures other tasks recorded there and, after a `--scenario` run, the other scenarios.
  * Everything stays on 127.0.0.1, and every child process ends with the bench.
@@ -34,6 +37,7 @@ import {
   mergeWriterFigures,
   type ScenarioFigures,
 } from '../cost/measured';
+import { medianRunIndex, parseRuns, type RunsSummary, summarizeRuns } from './runs';
 import { type HandlerFigures, SCENARIOS, type ScenarioName } from './scenarios';
 
 const ROOT = join(__dirname, '..', '..');
@@ -271,6 +275,12 @@ async function main(): Promise<void> {
     );
     process.exit(2);
   }
+  // `--runs` with nothing after it is refused ('' is not a number), not taken as one run.
+  const runs = parseRuns(process.argv.includes('--runs') ? (option('--runs') ?? '') : undefined);
+  if (typeof runs !== 'number') {
+    console.error(runs.error);
+    process.exit(2);
+  }
   const loadBefore = loadavg()[0];
   const deployed = await bundle('trade-writer');
   // For comparison, esbuild's defaults for the two options WRITER_BUNDLING sets on purpose.
@@ -292,15 +302,42 @@ async function main(): Promise<void> {
     kinesisAggregation: coldRequireMs(kinesisAggregation.path, []),
   };
   const names = (Object.keys(SCENARIOS) as ScenarioName[]).filter((name) => only === undefined || name === only);
-  const results: HandlerFigures[] = [];
-  for (const name of names) results.push(await measureHandler(deployed.path, name));
+  // Each run measures every scenario in turn, so that a slow minute of the VM falls on all of them.
+  const byRun: HandlerFigures[][] = [];
+  for (let run = 0; run < runs; run += 1) {
+    const figures: HandlerFigures[] = [];
+    for (const name of names) figures.push(await measureHandler(deployed.path, name));
+    byRun.push(figures);
+  }
+  // Per scenario, the ratio its goal is judged on (the others: x floor) over the runs, and the run
+  // whose figures the table shows and --record writes: the median one.
+  const goalRatio = (figures: HandlerFigures): number => figures.cpuOneDateRatio ?? figures.cpuFloorRatio;
+  const summaries = new Map<ScenarioName, RunsSummary>();
+  const results: HandlerFigures[] = names.map((name, at) => {
+    const summary = summarizeRuns(
+      byRun.map((figures) => goalRatio(figures[at])),
+      name === '30 interleaved dates' ? TARGETS.datesRatio : TARGETS.floorRatio,
+    );
+    summaries.set(name, summary);
+    return byRun[medianRunIndex(summary)][at];
+  });
+  const overRuns = (name: ScenarioName): string => {
+    const summary = summaries.get(name);
+    if (summary === undefined || runs === 1) return '';
+    return (
+      `; over ${runs} runs: median ${summary.median.toFixed(2)} (${summary.min.toFixed(2)}–${summary.max.toFixed(2)}), ` +
+      `met in ${summary.met} of ${runs} (${summary.values.map((value) => value.toFixed(2)).join(', ')})`
+    );
+  };
   const loadAfter = loadavg()[0];
 
   const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
   console.log(
     `trade-writer bench: node ${NODE_VERSION} ${NODE_CHOICE.note}, ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ` +
       `${hasTaskset ? 'handler pinned to core 0, loopback S3 to core 1' : 'not pinned (no taskset)'}; ` +
-      `${results[0]?.iterations} timed invocations after warm-up per scenario; load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after` +
+      `${results[0]?.iterations} timed invocations after warm-up per scenario` +
+      (runs === 1 ? '' : `, ${runs} runs (the table: each scenario's median run)`) +
+      `; load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after` +
       `; S3 over ${PLAIN_HTTP ? 'plain HTTP' : 'HTTPS'}` +
       `; handler run with ${HANDLER_NODE_OPTIONS.length === 0 ? "node's default options" : HANDLER_NODE_OPTIONS.join(' ')}` +
       (HANDLER_NODE_OPTIONS.join(' ') === DEPLOYED_NODE_OPTIONS.join(' ') ? " (the function's NODE_OPTIONS)" : '') +
@@ -358,27 +395,38 @@ async function main(): Promise<void> {
     ];
     console.log(`  ${row.join(' | ')}`);
   }
+  // The table shows one run a scenario: a failure in any other run must not go unseen.
+  if (runs > 1) {
+    const failed = byRun.flat().filter((figures) => figures.failures > 0 || figures.refused > 0);
+    console.log(
+      failed.length === 0
+        ? `  failures in all ${runs} runs: 0`
+        : `  FAILURES in other runs too: ${failed.map((figures) => `${figures.scenario} ${figures.failures} (${figures.refused} refused)`).join('; ')}`,
+    );
+  }
   const thirty = results.find(({ scenario }) => scenario === '30 interleaved dates');
   // The goals are judged in CPU time: the floor is CPU work, while the handler's wall time also
   // waits for S3's answer (here a process on the other core, on a shared VM; in Lambda, S3's latency).
+  // With several runs, the verdict is the runs' median's (runs.ts) and the ratio printed first is it.
   if (oneDate !== undefined) {
-    const ratio = oneDate.cpuFloorRatio;
+    const ratio = summaries.get('one date')?.median ?? oneDate.cpuFloorRatio;
     console.log(
       `  one date: ${againstGoal(ratio, TARGETS.floorRatio)} x the floor in CPU time: ${verdict(ratio <= TARGETS.floorRatio)} (<= ${TARGETS.floorRatio}); ` +
-        `${oneDate.wallFloorRatio.toFixed(2)} in wall time`,
+        `${oneDate.wallFloorRatio.toFixed(2)} in wall time${runs === 1 ? '' : ' (median run)'}${overRuns('one date')}`,
     );
   }
   // Judged on the pairs run side by side in one process (measure-handler.ts); the ratio of the two
   // scenarios' medians, each from its own process, is shown beside it for the figures before 2026-12-02.
   if (thirty?.cpuOneDateRatio !== undefined && thirty.wallOneDateRatio !== undefined) {
-    const ratio = thirty.cpuOneDateRatio;
+    const ratio = summaries.get('30 interleaved dates')?.median ?? thirty.cpuOneDateRatio;
     const apart =
-      oneDate === undefined
+      // With several runs the two median runs may be different runs: no such ratio then.
+      oneDate === undefined || runs > 1
         ? ''
         : `; ${(thirty.handlerCpuMs / oneDate.handlerCpuMs).toFixed(2)} by the two scenarios' medians`;
     console.log(
       `  30 dates: ${againstGoal(ratio, TARGETS.datesRatio)} x one date in CPU time, side by side: ${verdict(ratio <= TARGETS.datesRatio)} (<= ${TARGETS.datesRatio}); ` +
-        `${thirty.wallOneDateRatio.toFixed(2)} in wall time${apart}`,
+        `${thirty.wallOneDateRatio.toFixed(2)} in wall time${apart}${runs === 1 ? '' : ' (median run)'}${overRuns('30 interleaved dates')}`,
     );
   }
   const rows: [string, string, string][] = [
@@ -412,7 +460,7 @@ async function main(): Promise<void> {
       ...previous,
       writer: mergeWriterFigures(previous.writer, {
         recordedOn: new Date().toISOString().slice(0, 10),
-        command: `npm run bench -- --record${only === undefined ? '' : ` --scenario '${only}'`}`,
+        command: `npm run bench -- --record${only === undefined ? '' : ` --scenario '${only}'`}${runs === 1 ? '' : ` --runs ${runs}`}`,
         machine: `node ${NODE_VERSION}, ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, load ${loadBefore.toFixed(2)}`,
         scenarios: Object.fromEntries(results.map((figures) => [figures.scenario, scenarioFigures(figures)])),
         coldRequireMs: cold.deployed,

@@ -1,0 +1,56 @@
+import { medianRunIndex, parseRuns, summarizeRuns } from '../../tools/bench/runs';
+
+describe('a bench goal judged over several runs', () => {
+  it('judges an odd number of runs on the middle one, whatever order they ran in', () => {
+    const summary = summarizeRuns([2.23, 1.88, 2.01, 1.97, 2.05], 2);
+    expect(summary.median).toBe(2.01);
+    expect(summary.meets).toBe(false);
+    expect([summary.min, summary.max]).toEqual([1.88, 2.23]);
+  });
+
+  it('judges an even number of runs on the mean of the middle two', () => {
+    const summary = summarizeRuns([1.9, 2.1, 1.95, 2.04], 2);
+    expect(summary.median).toBeCloseTo(1.995, 10);
+    expect(summary.meets).toBe(true);
+  });
+
+  it('counts a run exactly at the goal as meeting it, one above as missing it', () => {
+    expect(summarizeRuns([1.5, 1.5, 1.501], 1.5)).toMatchObject({ met: 2, meets: true });
+    expect(summarizeRuns([1.501, 1.5, 1.502], 1.5)).toMatchObject({ met: 1, meets: false });
+  });
+
+  it('keeps the runs in the order they ran, for the report', () => {
+    const values = [1.6, 1.5, 1.55];
+    const summary = summarizeRuns(values, 1.5);
+    expect(summary.values).toEqual([1.6, 1.5, 1.55]);
+    values[0] = 9;
+    expect(summary.values[0]).toBe(1.6);
+  });
+
+  it('refuses to judge no runs at all', () => {
+    expect(() => summarizeRuns([], 2)).toThrow('no runs');
+  });
+
+  it('shows the run nearest the median, the earlier one on a tie', () => {
+    expect(medianRunIndex(summarizeRuns([2.23, 1.88, 2.01, 1.97, 2.05], 2))).toBe(2);
+    // Median 2 of 1.75, 1.875, 2.125, 2.25 (exact in binary): 2.125 and 1.875 are as near; the earlier ran at index 1.
+    expect(medianRunIndex(summarizeRuns([2.25, 2.125, 1.875, 1.75], 2))).toBe(1);
+    expect(medianRunIndex(summarizeRuns([1.7], 1.5))).toBe(0);
+  });
+});
+
+describe('the bench’s --runs option', () => {
+  it('is one run when not given', () => {
+    expect(parseRuns(undefined)).toBe(1);
+  });
+
+  it('takes a whole number from 1 to 50', () => {
+    expect(parseRuns('1')).toBe(1);
+    expect(parseRuns('10')).toBe(10);
+    expect(parseRuns('50')).toBe(50);
+  });
+
+  it.each(['0', '51', '2.5', '-3', 'ten', '', '1e1'])('refuses %j with the value and what is allowed', (text) => {
+    expect(parseRuns(text)).toEqual({ error: `--runs ${JSON.stringify(text)}: not a whole number from 1 to 50` });
+  });
+});
