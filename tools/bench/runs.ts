@@ -52,7 +52,7 @@ export function medianRunIndex(summary: RunsSummary): number {
 export function parseRuns(text: string | undefined): number | { error: string } {
   if (text === undefined) return 1;
   const runs = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isInteger(runs) || runs < 1 || runs > 50) {
+  if (!/^\d+$/.test(text) || runs < 1 || runs > 50) {
     return { error: `--runs ${JSON.stringify(text)}: not a whole number from 1 to 50` };
   }
   return runs;

@@ -401,7 +401,7 @@ async function main(): Promise<void> {
     console.log(
       failed.length === 0
         ? `  failures in all ${runs} runs: 0`
-        : `  FAILURES in other runs too: ${failed.map((figures) => `${figures.scenario} ${figures.failures} (${figures.refused} refused)`).join('; ')}`,
+        : `  FAILURES over the ${runs} runs: ${failed.map((figures) => `${figures.scenario} ${figures.failures} (${figures.refused} refused)`).join('; ')}`,
     );
   }
   const thirty = results.find(({ scenario }) => scenario === '30 interleaved dates');
