@@ -1,3 +1,4 @@
+import { median } from '../../tools/bench/median';
 import { medianRunIndex, parseRuns, summarizeRuns } from '../../tools/bench/runs';
 
 describe('a bench goal judged over several runs', () => {
@@ -8,10 +9,11 @@ describe('a bench goal judged over several runs', () => {
     expect([summary.min, summary.max]).toEqual([1.88, 2.23]);
   });
 
-  it('judges an even number of runs on the mean of the middle two', () => {
+  it('judges an even number of runs on the upper middle one, a run that happened', () => {
+    // The middle two are 1.95 and 2.04: their mean (1.995) would meet the goal, the upper one does not.
     const summary = summarizeRuns([1.9, 2.1, 1.95, 2.04], 2);
-    expect(summary.median).toBeCloseTo(1.995, 10);
-    expect(summary.meets).toBe(true);
+    expect(summary.median).toBe(2.04);
+    expect(summary.meets).toBe(false);
   });
 
   it('counts a run exactly at the goal as meeting it, one above as missing it', () => {
@@ -31,11 +33,28 @@ describe('a bench goal judged over several runs', () => {
     expect(() => summarizeRuns([], 2)).toThrow('no runs');
   });
 
-  it('shows the run nearest the median, the earlier one on a tie', () => {
+  it('shows the run whose value is the median, the first of equal ones', () => {
     expect(medianRunIndex(summarizeRuns([2.23, 1.88, 2.01, 1.97, 2.05], 2))).toBe(2);
-    // Median 2 of 1.75, 1.875, 2.125, 2.25 (exact in binary): 2.125 and 1.875 are as near; the earlier ran at index 1.
-    expect(medianRunIndex(summarizeRuns([2.25, 2.125, 1.875, 1.75], 2))).toBe(1);
+    expect(medianRunIndex(summarizeRuns([1.9, 2.1, 1.95, 2.04], 2))).toBe(3);
+    expect(medianRunIndex(summarizeRuns([1.6, 1.55, 1.55, 1.5], 1.5))).toBe(1);
     expect(medianRunIndex(summarizeRuns([1.7], 1.5))).toBe(0);
+  });
+});
+
+describe("the bench's one median", () => {
+  it('is the middle value of an odd count and the upper middle one of an even count', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(3);
+  });
+
+  it('leaves the values it was given in their order', () => {
+    const values = [3, 1, 2];
+    median(values);
+    expect(values).toEqual([3, 1, 2]);
+  });
+
+  it('refuses no values at all', () => {
+    expect(() => median([])).toThrow('no values');
   });
 });
 

@@ -26,6 +26,7 @@ import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda'
 import { gzip } from '../../lambda/trade-writer/encode';
 import { planBatch } from '../../lambda/trade-writer/plan';
 import { type LoopbackS3Stats, statsWithout } from './loopback-s3';
+import { median } from './median';
 import { runtimeEventText } from './runtime-event-text';
 import { type HandlerFigures, SCENARIOS, type ScenarioName } from './scenarios';
 import { aggregatedTradeEvent, daysBefore, realisticTrades, type Trades, tradeEvent } from './trades';
@@ -40,11 +41,6 @@ const ITERATIONS = 40;
 
 function mean(values: readonly number[]): number {
   return values.reduce((sum, value) => sum + value, 0) / values.length;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 /** The bodies the writer stores for `event`, uncompressed, from its own planner. */

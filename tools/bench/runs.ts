@@ -5,12 +5,13 @@
  * The verdict is the median of the runs' medians; the range and the count of runs that met the goal
  * are printed beside it so that the reader sees how close it is.
  */
+import { median } from './median';
 
 /** A goal's ratio over several runs: each run's median, and what they say together. */
 export interface RunsSummary {
   /** The runs' values in the order they ran. */
   readonly values: readonly number[];
-  /** The median of the runs (the mean of the middle two for an even count). */
+  /** The median of the runs (median.ts: the upper middle one for an even count, so always a run's value). */
   readonly median: number;
   readonly min: number;
   readonly max: number;
@@ -23,29 +24,20 @@ export interface RunsSummary {
 /** Summarizes one goal's ratio (at most `goal` meets it) over the runs' values. */
 export function summarizeRuns(values: readonly number[], goal: number): RunsSummary {
   if (values.length === 0) throw new Error('summarizeRuns: no runs');
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  const median = sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  const middle = median(values);
   return {
     values: [...values],
-    median,
-    min: sorted[0],
-    max: sorted[sorted.length - 1],
+    median: middle,
+    min: Math.min(...values),
+    max: Math.max(...values),
     met: values.filter((value) => value <= goal).length,
-    meets: median <= goal,
+    meets: middle <= goal,
   };
 }
 
-/**
- * The index of the run whose value is the median's, or nearest it (the earlier run on a tie): its
- * figures are the ones the table shows and `--record` writes.
- */
+/** The first run whose value is the median: its figures are the ones the table shows and `--record` writes. */
 export function medianRunIndex(summary: RunsSummary): number {
-  let best = 0;
-  for (let i = 1; i < summary.values.length; i += 1) {
-    if (Math.abs(summary.values[i] - summary.median) < Math.abs(summary.values[best] - summary.median)) best = i;
-  }
-  return best;
+  return summary.values.indexOf(summary.median);
 }
 
 /** Parses `--runs N`: a whole number from 1 to 50, or why not. */

@@ -37,6 +37,7 @@ import {
   mergeWriterFigures,
   type ScenarioFigures,
 } from '../cost/measured';
+import { median } from './median';
 import { medianRunIndex, parseRuns, type RunsSummary, summarizeRuns } from './runs';
 import { type HandlerFigures, SCENARIOS, type ScenarioName } from './scenarios';
 
@@ -175,11 +176,6 @@ async function bundle(name: string, extra: BuildOptions = {}): Promise<{ path: s
   const result = await build({ ...DEPLOYED_BUNDLE, nodePaths, ...extra, outfile: path, metafile: true });
   const output = Object.entries(result.metafile.outputs).find(([file]) => file.endsWith('index.js'));
   return { path, bytes: output?.[1].bytes ?? 0 };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 /** Median milliseconds of `require(bundle)` in fresh node processes. */
