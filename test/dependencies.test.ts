@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-// What `npm ci` installs, as package.json and package-lock.json decide it. npm 11.19 and later run
-// no dependency's install script unless package.json's `allowScripts` approves it, and warn about
-// every one not decided: each must be a decision, made once, here.
+// What `npm ci` installs, as package.json and package-lock.json decide it. npm 11.19.1 (this
+// machine's) runs no dependency's install script unless package.json's `allowScripts` approves it,
+// and warns about every one not decided: each must be a decision, made once, here.
 const ROOT = path.join(__dirname, '..');
 const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
   dependencies: Record<string, string>;
