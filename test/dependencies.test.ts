@@ -11,7 +11,7 @@ const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'ut
   allowScripts: Record<string, boolean>;
 };
 const lock = JSON.parse(fs.readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')) as {
-  packages: Record<string, { version?: string; hasInstallScript?: boolean; dev?: boolean; optional?: boolean }>;
+  packages: Record<string, { hasInstallScript?: boolean }>;
 };
 
 /** The name of a package at a lock path such as `node_modules/a/node_modules/@scope/b`. */
